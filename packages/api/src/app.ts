@@ -1,0 +1,49 @@
+/**
+ * The Hono app: the whole HTTP contract (DESIGN.md). A plain app with no runtime ties: Lambda
+ * wraps it with `handle(app)` (functions/api.ts), the local runtime serves it with
+ * @hono/node-server, tests call `app.request()`.
+ */
+import type { Ctx } from "@wkn/core/context";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { errorBody, onError } from "./errors.js";
+import { editorAuth } from "./middleware/auth/index.js";
+import { createRouter } from "./router.js";
+import { itemsRoutes } from "./routes/items.js";
+import { sourcesRoutes } from "./routes/sources.js";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(ctx: Ctx) {
+  const app = createRouter();
+
+  app.onError((err, c) => onError(err, c, (e) => ctx.log.error("unhandled error", { error: e, stack: e.stack, path: c.req.path })));
+  app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody("payload_too_large", `request body over ${MAX_BODY_BYTES} bytes`), 413),
+    }),
+  );
+
+  app.get("/api/health", (c) => c.json({ ok: true }));
+
+  // Every other /api route needs the editor token.
+  app.use("/api/*", editorAuth({ token: ctx.config.editorToken }));
+  app.route("/api", sourcesRoutes(ctx));
+  app.route("/api", itemsRoutes(ctx));
+
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: `${ctx.config.newsletterName} API`, version: "0.1.0" },
+    security: [{ bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,105 @@
+/**
+ * Configuration from the environment (DESIGN.md "Configuration"). The one place that reads
+ * `process.env`; everything else receives a `Config`.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  editorToken: string;
+  signingSecret: string;
+  publicBaseUrl: string;
+  newsletterName: string;
+  /** Slug of the newsletter name: default `utm_source` and Message-ID domain part. */
+  newsletterSlug: string;
+  fromEmail: string;
+  sourcesFile: string | undefined;
+  allowPrivateNetwork: boolean;
+  githubApiUrl: string;
+  githubToken: string | undefined;
+  kaggleApiUrl: string;
+  kaggleApiToken: string | undefined;
+  kaggleUsername: string | undefined;
+  kaggleKey: string | undefined;
+  dynamodbEndpoint: string | undefined;
+  sesEndpoint: string | undefined;
+  sesMaxSendRate: number;
+  pollCron: string;
+  region: string;
+  tableName: string;
+  utmSource: string | undefined;
+  /** `utm_campaign` template; `{number}` is replaced by the issue number. */
+  utmCampaign: string;
+  userAgent: string;
+  /** SQS queue URLs on AWS; unset locally, where the same work runs in-process. */
+  queues: { poll?: string; unfurl?: string; send?: string };
+}
+
+export type Env = Record<string, string | undefined>;
+
+const nonEmpty = (v: string | undefined): string | undefined => (v && v.trim() !== "" ? v.trim() : undefined);
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got "${raw}"`);
+  return n;
+}
+
+export function slugify(name: string): string {
+  return (
+    name
+      .normalize("NFKD")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "newsletter"
+  );
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, "PORT", 3000, 0);
+  const newsletterName = nonEmpty(env.NEWSLETTER_NAME) ?? "Weekly Kaggle News";
+  const publicBaseUrl = (nonEmpty(env.PUBLIC_BASE_URL) ?? `http://localhost:${port}`).replace(/\/+$/, "");
+  try {
+    const u = new URL(publicBaseUrl);
+    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error("scheme");
+  } catch {
+    throw new Error(`PUBLIC_BASE_URL must be an http(s) URL, got "${publicBaseUrl}"`);
+  }
+  return {
+    port,
+    host: nonEmpty(env.HOST) ?? "127.0.0.1",
+    dataDir: nonEmpty(env.DATA_DIR) ?? "./.data",
+    editorToken: nonEmpty(env.EDITOR_TOKEN) ?? "",
+    signingSecret: nonEmpty(env.SIGNING_SECRET) ?? "",
+    publicBaseUrl,
+    newsletterName,
+    newsletterSlug: slugify(newsletterName),
+    fromEmail: nonEmpty(env.FROM_EMAIL) ?? "newsletter@localhost",
+    sourcesFile: nonEmpty(env.SOURCES_FILE),
+    allowPrivateNetwork: env.ALLOW_PRIVATE_NETWORK === "1" || env.ALLOW_PRIVATE_NETWORK === "true",
+    githubApiUrl: (nonEmpty(env.GITHUB_API_URL) ?? "https://api.github.com").replace(/\/+$/, ""),
+    githubToken: nonEmpty(env.GITHUB_TOKEN),
+    kaggleApiUrl: (nonEmpty(env.KAGGLE_API_URL) ?? "https://api.kaggle.com/v1").replace(/\/+$/, ""),
+    kaggleApiToken: nonEmpty(env.KAGGLE_API_TOKEN),
+    kaggleUsername: nonEmpty(env.KAGGLE_USERNAME),
+    kaggleKey: nonEmpty(env.KAGGLE_KEY),
+    dynamodbEndpoint: nonEmpty(env.DYNAMODB_ENDPOINT),
+    sesEndpoint: nonEmpty(env.SES_ENDPOINT),
+    sesMaxSendRate: int(env, "SES_MAX_SEND_RATE", 14, 0.001),
+    pollCron: nonEmpty(env.POLL_CRON) ?? "0 * * * *",
+    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? "us-east-1",
+    tableName: nonEmpty(env.TABLE_NAME) ?? "newsletter",
+    utmSource: nonEmpty(env.UTM_SOURCE),
+    utmCampaign: nonEmpty(env.UTM_CAMPAIGN) ?? "issue-{number}",
+    userAgent:
+      nonEmpty(env.USER_AGENT) ??
+      `${newsletterName.replace(/[^\x20-\x7e]/g, "")}/0.1 (+${publicBaseUrl}; newsletter feed reader)`,
+    queues: {
+      poll: nonEmpty(env.POLL_QUEUE_URL),
+      unfurl: nonEmpty(env.UNFURL_QUEUE_URL),
+      send: nonEmpty(env.SEND_QUEUE_URL),
+    },
+  };
+}

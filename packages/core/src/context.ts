@@ -1,0 +1,18 @@
+import type { SESClient } from "@aws-sdk/client-ses";
+import type { Config } from "./config.js";
+import type { Jobs } from "./jobs/index.js";
+import type { Logger } from "./log.js";
+import type { Store } from "./store/index.js";
+
+/**
+ * Everything core code needs from the outside, passed explicitly: built once per Lambda cold
+ * start (functions/) or per process (packages/local), and by tests against local servers.
+ */
+export interface Ctx {
+  config: Config;
+  store: Store;
+  ses: SESClient;
+  jobs: Jobs;
+  log: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,125 @@
+/**
+ * The entities of the HTTP contract (DESIGN.md "HTTP contract"), as the API returns them.
+ * Times are ISO-8601 UTC strings. Store-only fields (keys, poll state) never appear here.
+ */
+
+export type SourceKind = "feed" | "github" | "kaggle";
+
+export interface Source {
+  id: string;
+  kind: SourceKind;
+  name: string;
+  /** feed: the feed URL; github/kaggle: the API or page URL it polls (informational). */
+  url?: string;
+  /** github: "owner/name". */
+  repo?: string;
+  /** kaggle: search text and category filters. */
+  search?: string;
+  category?: string;
+  enabled: boolean;
+  intervalMinutes: number;
+  createdAt: string;
+  lastPolledAt: string | null;
+  lastSuccessAt: string | null;
+  nextPollAt: string;
+  consecutiveFailures: number;
+  lastError: string | null;
+  /** Entries skipped by the last poll because they had no usable link. */
+  lastSkipped?: number;
+}
+
+/** Conditional-GET and dedupe memory of a source; stored on the source, not part of the API shape. */
+export interface SourcePollState {
+  etag?: string;
+  lastModified?: string;
+  /** Hashes of entries seen recently, so a known entry costs no write (DESIGN.md performance budget). */
+  seen?: string[];
+}
+
+export type ItemKind = "article" | "release" | "competition" | "link";
+export type ItemStatus = "new" | "selected" | "rejected" | "used";
+
+export interface Item {
+  id: string;
+  url: string;
+  canonicalUrl: string;
+  title: string;
+  description: string | null;
+  imageUrl: string | null;
+  siteName: string | null;
+  domain: string;
+  kind: ItemKind;
+  sourceIds: string[];
+  author: string | null;
+  publishedAt: string | null;
+  discoveredAt: string;
+  status: ItemStatus;
+  comment: string | null;
+  section: string | null;
+  /** Kind-specific facts: release (tag, prerelease), competition (deadline, reward, category). */
+  prerelease?: boolean;
+  tag?: string;
+  deadline?: string | null;
+  reward?: string | null;
+  category?: string | null;
+  /** Unfurl bookkeeping: when it ran and what went wrong, if anything. */
+  unfurledAt?: string | null;
+  unfurlError?: string | null;
+}
+
+export type IssueStatus = "draft" | "sending" | "sent";
+
+export interface IssueSection {
+  heading: string;
+  body?: string;
+  itemIds: string[];
+}
+
+export interface DeliveryCounts {
+  total: number;
+  sent: number;
+  failed: number;
+  pending: number;
+}
+
+export interface Issue {
+  id: string;
+  number: number;
+  title: string;
+  subject: string;
+  intro: string;
+  status: IssueStatus;
+  sections: IssueSection[];
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  delivery: DeliveryCounts;
+}
+
+export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "suppressed";
+
+export interface Subscriber {
+  id: string;
+  email: string;
+  status: SubscriberStatus;
+  createdAt: string;
+  updatedAt: string;
+  confirmedAt: string | null;
+  unsubscribedAt: string | null;
+  suppressedAt: string | null;
+  suppressedReason: string | null;
+  source: "subscribe" | "editor" | "import";
+}
+
+export type DeliveryStatus = "claimed" | "sent" | "failed" | "ambiguous";
+
+export interface Delivery {
+  issueNumber: number;
+  subscriberId: string;
+  email: string;
+  status: DeliveryStatus;
+  claimedAt: string;
+  sentAt: string | null;
+  messageId: string | null;
+  error: string | null;
+}

@@ -1,0 +1,25 @@
+import { SESClient } from "@aws-sdk/client-ses";
+import type { Config } from "./config.js";
+import type { Ctx } from "./context.js";
+import { type Jobs, noJobs } from "./jobs/index.js";
+import { createLogger, type Logger } from "./log.js";
+import { createDb, createStore } from "./store/index.js";
+import { LOCAL_CREDENTIALS } from "./store/client.js";
+
+/** Builds the core context from configuration: real SDK clients, with endpoint overrides locally. */
+export function createCtx(config: Config, opts: { jobs?: Jobs; log?: Logger; now?: () => Date } = {}): Ctx {
+  const db = createDb({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
+  const ses = new SESClient({
+    region: config.region,
+    ...(config.sesEndpoint ? { endpoint: config.sesEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+    maxAttempts: 1, // the sender paces and retries Throttling itself
+  });
+  return {
+    config,
+    store: createStore(db, { cursorSecret: config.signingSecret }),
+    ses,
+    jobs: opts.jobs ?? noJobs,
+    log: opts.log ?? createLogger(),
+    now: opts.now ?? (() => new Date()),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Creating, editing and removing sources: validation of their form (no fetch, DESIGN.md
+ * "Contract details"), default names, natural keys for duplicate detection.
+ */
+import { randomBytes } from "node:crypto";
+import type { Ctx } from "../context.js";
+import { ValidationError } from "../errors.js";
+import type { Source, SourceKind } from "../model/index.js";
+import { toSource, type SourceRecord } from "../store/sources.js";
+import { canonicalUrl, shortHash } from "../url/canonical.js";
+
+export const DEFAULT_INTERVAL_MINUTES = 60;
+export const MIN_INTERVAL_MINUTES = 5;
+export const MAX_INTERVAL_MINUTES = 7 * 24 * 60;
+
+export type NewSource =
+  | { kind: "feed"; url: string; name?: string; intervalMinutes?: number; enabled?: boolean; id?: string }
+  | { kind: "github"; repo: string; name?: string; intervalMinutes?: number; enabled?: boolean; id?: string }
+  | {
+      kind: "kaggle";
+      search?: string;
+      category?: string;
+      name?: string;
+      intervalMinutes?: number;
+      enabled?: boolean;
+      id?: string;
+    };
+
+export interface SourcePatch {
+  name?: string;
+  enabled?: boolean;
+  intervalMinutes?: number;
+  url?: string;
+}
+
+const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+
+/** Parses and checks a feed URL's syntax and scheme (no network). */
+export function checkFeedUrl(url: string, field = "url"): string {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    throw new ValidationError(field, "must be an absolute URL");
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new ValidationError(field, "must be an http or https URL");
+  if (u.username || u.password) throw new ValidationError(field, "must not carry credentials");
+  return u.toString();
+}
+
+export function checkRepo(repo: string): string {
+  const r = repo.trim().replace(/^https?:\/\/github\.com\//i, "").replace(/\.git$/, "").replace(/\/+$/, "");
+  if (!REPO.test(r)) throw new ValidationError("repo", 'must be "owner/name"');
+  return r;
+}
+
+function checkInterval(v: number | undefined): number {
+  if (v === undefined) return DEFAULT_INTERVAL_MINUTES;
+  if (!Number.isInteger(v) || v < MIN_INTERVAL_MINUTES || v > MAX_INTERVAL_MINUTES) {
+    throw new ValidationError("intervalMinutes", `must be an integer from ${MIN_INTERVAL_MINUTES} to ${MAX_INTERVAL_MINUTES}`);
+  }
+  return v;
+}
+
+/** What makes two sources the same: the canonical feed URL, the repository, the Kaggle query. */
+export function naturalKey(kind: SourceKind, s: { url?: string; repo?: string; search?: string; category?: string }): string {
+  switch (kind) {
+    case "feed":
+      return shortHash(`feed:${canonicalUrl(s.url ?? "")}`);
+    case "github":
+      return shortHash(`github:${(s.repo ?? "").toLowerCase()}`);
+    case "kaggle":
+      return shortHash(`kaggle:${(s.search ?? "").trim().toLowerCase()}|${(s.category ?? "").trim().toLowerCase()}`);
+  }
+}
+
+function defaultName(input: NewSource): string {
+  switch (input.kind) {
+    case "feed":
+      return new URL(input.url).hostname.replace(/^www\./, "");
+    case "github":
+      return `${input.repo} releases`;
+    case "kaggle":
+      return ["Kaggle competitions", input.category, input.search].filter(Boolean).join(" · ");
+  }
+}
+
+const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Validates a new source and builds its record; due at once (DESIGN.md: a new source is due). */
+export function buildSource(input: NewSource, now: Date): SourceRecord {
+  let form: NewSource;
+  switch (input.kind) {
+    case "feed":
+      form = { ...input, url: checkFeedUrl(input.url) };
+      break;
+    case "github":
+      form = { ...input, repo: checkRepo(input.repo) };
+      break;
+    case "kaggle":
+      form = { ...input, search: input.search?.trim() || undefined, category: input.category?.trim() || undefined };
+      break;
+    default:
+      throw new ValidationError("kind", 'must be "feed", "github" or "kaggle"');
+  }
+  const nk = naturalKey(form.kind, form);
+  if (input.id !== undefined && !ID.test(input.id)) throw new ValidationError("id", "must be lower-case letters, digits, '.', '_' or '-'");
+  const name = input.name?.trim() || defaultName(form);
+  if (name.length > 200) throw new ValidationError("name", "must be at most 200 characters");
+  const prefix = (form.kind === "github" ? (form.repo.split("/")[1] ?? "") : form.kind === "feed" ? new URL(form.url).hostname : "kaggle")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  const nowIso = now.toISOString();
+  return {
+    id: input.id ?? `${prefix || form.kind}-${randomBytes(4).toString("hex")}`,
+    kind: form.kind,
+    name,
+    ...(form.kind === "feed" ? { url: form.url } : {}),
+    ...(form.kind === "github" ? { repo: form.repo } : {}),
+    ...(form.kind === "kaggle" ? { search: form.search, category: form.category } : {}),
+    enabled: input.enabled ?? true,
+    intervalMinutes: checkInterval(input.intervalMinutes),
+    createdAt: nowIso,
+    lastPolledAt: null,
+    lastSuccessAt: null,
+    nextPollAt: nowIso,
+    consecutiveFailures: 0,
+    lastError: null,
+    naturalKey: nk,
+  };
+}
+
+export async function createSource(ctx: Ctx, input: NewSource): Promise<Source> {
+  const rec = buildSource(input, ctx.now());
+  return toSource(await ctx.store.sources.create(rec));
+}
+
+export async function listSources(ctx: Ctx): Promise<Source[]> {
+  const all = await ctx.store.sources.list();
+  return all.map(toSource).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+export async function getSource(ctx: Ctx, id: string): Promise<Source> {
+  return toSource(await ctx.store.sources.mustGet(id));
+}
+
+export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Promise<Source> {
+  const current = await ctx.store.sources.mustGet(id);
+  const changes: Partial<SourceRecord> = {};
+  if (patch.name !== undefined) {
+    const name = patch.name.trim();
+    if (!name || name.length > 200) throw new ValidationError("name", "must be 1 to 200 characters");
+    changes.name = name;
+  }
+  if (patch.enabled !== undefined) changes.enabled = patch.enabled;
+  if (patch.intervalMinutes !== undefined) changes.intervalMinutes = checkInterval(patch.intervalMinutes);
+  if (patch.url !== undefined) {
+    if (current.kind !== "feed") throw new ValidationError("url", `cannot be set on a ${current.kind} source`);
+    const url = checkFeedUrl(patch.url);
+    const nk = naturalKey("feed", { url });
+    await ctx.store.sources.rekey(id, current.naturalKey, nk);
+    // A new address starts fresh: no validators from the old one, due now.
+    Object.assign(changes, { url, naturalKey: nk, etag: null, lastModified: null, seen: null, nextPollAt: ctx.now().toISOString() });
+  }
+  if (patch.enabled === true && !current.enabled) changes.nextPollAt = ctx.now().toISOString();
+  if (Object.keys(changes).length === 0) return toSource(current);
+  return toSource(await ctx.store.sources.update(id, changes as Partial<SourceRecord>));
+}
+
+export async function deleteSource(ctx: Ctx, id: string): Promise<void> {
+  await ctx.store.sources.remove(id);
+}

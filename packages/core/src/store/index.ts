@@ -1,0 +1,24 @@
+/**
+ * The store: the only module that knows the table's keys. Repositories per entity share one
+ * `Db` handle; `createStore` bundles them for the rest of the code.
+ */
+import type { Db } from "./client.js";
+import { itemsRepo } from "./items.js";
+import { sourcesRepo } from "./sources.js";
+
+export interface StoreOptions {
+  /** Key for signing pagination cursors (the signing secret). */
+  cursorSecret: string;
+}
+
+export function createStore(db: Db, opts: StoreOptions) {
+  return {
+    db,
+    sources: sourcesRepo(db),
+    items: itemsRepo(db, opts.cursorSecret),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+export { createDb, type Db, type DbOptions } from "./client.js";
+export { tableDefinition, GSI_NAMES, TTL_ATTRIBUTE } from "./table.js";

@@ -1,0 +1,87 @@
+/**
+ * Every key of the single table, in one place (DESIGN.md "Data"). No other module spells
+ * `pk`/`sk`/`gsiN*` values; repositories in this folder call these builders.
+ *
+ * | entity        | pk                    | sk                 | gsi1                              | gsi2                                  | gsi3                         |
+ * |---------------|-----------------------|--------------------|-----------------------------------|---------------------------------------|------------------------------|
+ * | source        | SOURCE#<id>           | SOURCE             | SOURCES / <nextPollAt>#<id>       | —                                     | —                            |
+ * | source guard  | SOURCEKEY#<natural>   | SOURCEKEY          | —                                 | —                                     | —                            |
+ * | item          | ITEM#<urlhash>        | ITEM               | ITEMS#<status> / <date>#<id>      | ITEMS#<status>#<kind> / <date>#<id>   | ITEMSRC#<src> / <date>#<id>  |
+ * | item ↔ source | ITEM#<urlhash>        | SRC#<sourceId>     | —                                 | —                                     | ITEMSRC#<src> / <date>#<id>  |
+ * | issue         | ISSUE#<number>        | ISSUE              | ISSUES / <number padded>          | ISSUES#<status> / <number padded>     | —                            |
+ * | delivery      | ISSUE#<number>        | DELIVERY#<subId>   | —                                 | —                                     | —                            |
+ * | send job      | ISSUE#<number>        | SENDJOB            | —                                 | —                                     | —                            |
+ * | subscriber    | SUB#<emailhash>       | SUB                | SUBS#<status> / <createdAt>#<id>  | —                                     | —                            |
+ * | counter       | COUNTER#<name>        | COUNTER            | —                                 | —                                     | —                            |
+ * | rate limit    | RATE#<bucket>         | RATE               | —                                 | —                                     | —                            |
+ */
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** Numbers sort as strings in sort keys: pad them. */
+export const padNumber = (n: number): string => String(n).padStart(10, "0");
+
+/** The sort date of an item: `publishedAt`, else `discoveredAt` (DESIGN.md "newest first"). */
+export const itemSortKey = (sortDate: string, id: string): string => `${sortDate}#${id}`;
+
+export const keys = {
+  source: (id: string): Key => ({ pk: `SOURCE#${id}`, sk: "SOURCE" }),
+  sourceIndex: (nextPollAt: string, id: string) => ({ gsi1pk: "SOURCES", gsi1sk: `${nextPollAt}#${id}` }),
+  sourcesPartition: "SOURCES",
+  sourceGuard: (naturalKeyHash: string): Key => ({ pk: `SOURCEKEY#${naturalKeyHash}`, sk: "SOURCEKEY" }),
+
+  item: (id: string): Key => ({ pk: `ITEM#${id}`, sk: "ITEM" }),
+  itemIndexes: (item: { id: string; status: string; kind: string; sortDate: string; primarySourceId?: string }) => ({
+    gsi1pk: `ITEMS#${item.status}`,
+    gsi1sk: itemSortKey(item.sortDate, item.id),
+    gsi2pk: `ITEMS#${item.status}#${item.kind}`,
+    gsi2sk: itemSortKey(item.sortDate, item.id),
+    ...(item.primarySourceId
+      ? { gsi3pk: `ITEMSRC#${item.primarySourceId}`, gsi3sk: itemSortKey(item.sortDate, item.id) }
+      : {}),
+  }),
+  itemsByStatus: (status: string) => ({ index: "gsi1" as const, pk: `ITEMS#${status}` }),
+  itemsByStatusKind: (status: string, kind: string) => ({ index: "gsi2" as const, pk: `ITEMS#${status}#${kind}` }),
+  itemsBySource: (sourceId: string) => ({ index: "gsi3" as const, pk: `ITEMSRC#${sourceId}` }),
+  itemSourceLink: (itemId: string, sourceId: string, sortDate: string) => ({
+    pk: `ITEM#${itemId}`,
+    sk: `SRC#${sourceId}`,
+    gsi3pk: `ITEMSRC#${sourceId}`,
+    gsi3sk: itemSortKey(sortDate, itemId),
+  }),
+
+  issue: (n: number): Key => ({ pk: `ISSUE#${n}`, sk: "ISSUE" }),
+  issueIndexes: (n: number, status: string) => ({
+    gsi1pk: "ISSUES",
+    gsi1sk: padNumber(n),
+    gsi2pk: `ISSUES#${status}`,
+    gsi2sk: padNumber(n),
+  }),
+  issuesAll: { index: "gsi1" as const, pk: "ISSUES" },
+  issuesByStatus: (status: string) => ({ index: "gsi2" as const, pk: `ISSUES#${status}` }),
+  delivery: (n: number, subscriberId: string): Key => ({ pk: `ISSUE#${n}`, sk: `DELIVERY#${subscriberId}` }),
+  deliveryPrefix: (n: number) => ({ pk: `ISSUE#${n}`, skPrefix: "DELIVERY#" }),
+  sendJob: (n: number): Key => ({ pk: `ISSUE#${n}`, sk: "SENDJOB" }),
+
+  subscriber: (id: string): Key => ({ pk: `SUB#${id}`, sk: "SUB" }),
+  subscriberIndex: (status: string, createdAt: string, id: string) => ({
+    gsi1pk: `SUBS#${status}`,
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+  subscribersByStatus: (status: string) => ({ index: "gsi1" as const, pk: `SUBS#${status}` }),
+
+  counter: (name: string): Key => ({ pk: `COUNTER#${name}`, sk: "COUNTER" }),
+  rateLimit: (bucket: string): Key => ({ pk: `RATE#${bucket}`, sk: "RATE" }),
+};
+
+/** Attributes that are keys, stripped before an entity leaves the store. */
+export const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"] as const;
+
+export function stripKeys<T>(record: Record<string, unknown>): T {
+  const out: Record<string, unknown> = { ...record };
+  for (const k of KEY_ATTRIBUTES) delete out[k];
+  return out as T;
+}

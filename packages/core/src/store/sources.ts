@@ -1,0 +1,154 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
+import type { Source, SourcePollState } from "../model/index.js";
+import type { Db } from "./client.js";
+import { keys, stripKeys } from "./keys.js";
+import { queryAll } from "./query.js";
+import { buildUpdate } from "./update.js";
+
+/** A source as stored: the API shape plus its poll memory and the hash of its natural key. */
+export type SourceRecord = Source & SourcePollState & { naturalKey: string };
+
+const POLL_STATE_FIELDS = ["etag", "lastModified", "seen", "naturalKey"] as const;
+
+/** The API shape of a stored source (poll memory stays inside). */
+export function toSource(rec: SourceRecord): Source {
+  const out: Record<string, unknown> = { ...rec };
+  for (const f of POLL_STATE_FIELDS) delete out[f];
+  return out as unknown as Source;
+}
+
+export function sourcesRepo(db: Db) {
+  const fromItem = (item: Record<string, unknown>) => stripKeys<SourceRecord>(item);
+
+  return {
+    /** Creates a source; 409 when another source has the same natural key or id. */
+    async create(rec: SourceRecord): Promise<SourceRecord> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...keys.sourceGuard(rec.naturalKey), sourceId: rec.id },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) throw new ConflictError("a source with the same address already exists", "duplicate");
+        throw e;
+      }
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...keys.source(rec.id), ...keys.sourceIndex(rec.nextPollAt, rec.id), ...rec },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      } catch (e) {
+        await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(rec.naturalKey) }));
+        if (isConditionalCheckFailed(e)) throw new ConflictError(`a source with id ${rec.id} already exists`, "duplicate");
+        throw e;
+      }
+      return rec;
+    },
+
+    async get(id: string): Promise<SourceRecord | undefined> {
+      const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.source(id) }));
+      return r.Item ? fromItem(r.Item) : undefined;
+    },
+
+    async mustGet(id: string): Promise<SourceRecord> {
+      const rec = await this.get(id);
+      if (!rec) throw new NotFoundError("source", id);
+      return rec;
+    },
+
+    /** Every source, ordered by next poll time (a Query on gsi1, never a Scan). */
+    async list(): Promise<SourceRecord[]> {
+      return queryAll(db, {
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": keys.sourcesPartition },
+      }).then((items) => items.map(fromItem));
+    },
+
+    /** Enabled sources whose nextPollAt is at or before `nowIso` (a Query on gsi1's sort key). */
+    async listDue(nowIso: string): Promise<SourceRecord[]> {
+      return queryAll(db, {
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :p AND gsi1sk <= :now",
+        FilterExpression: "enabled = :t",
+        ExpressionAttributeValues: { ":p": keys.sourcesPartition, ":now": `${nowIso}#\uffff`, ":t": true },
+      }).then((items) => items.map(fromItem));
+    },
+
+    /**
+     * Updates fields of a source (undefined leaves a field, null removes it) and keeps the
+     * due-index key in step with nextPollAt. 404 when the source is gone.
+     */
+    async update(id: string, patch: Partial<SourceRecord>): Promise<SourceRecord> {
+      const full: Record<string, unknown> = { ...patch };
+      delete full.id;
+      if (patch.nextPollAt) Object.assign(full, keys.sourceIndex(patch.nextPollAt, id));
+      const u = buildUpdate(full);
+      try {
+        const r = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.source(id),
+            ...u,
+            ConditionExpression: "attribute_exists(pk)",
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return fromItem(r.Attributes ?? {});
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) throw new NotFoundError("source", id);
+        throw e;
+      }
+    },
+
+    /** Moves a source to another natural key (its address changed); 409 if that key is taken. */
+    async rekey(id: string, oldKey: string, newKey: string): Promise<void> {
+      if (oldKey === newKey) return;
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...keys.sourceGuard(newKey), sourceId: id },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) throw new ConflictError("a source with the same address already exists", "duplicate");
+        throw e;
+      }
+      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(oldKey) }));
+    },
+
+    /** Removes a source and its guard; its items stay. 404 when unknown. */
+    async remove(id: string): Promise<void> {
+      let old: Record<string, unknown> | undefined;
+      try {
+        const r = await db.doc.send(
+          new DeleteCommand({
+            TableName: db.table,
+            Key: keys.source(id),
+            ConditionExpression: "attribute_exists(pk)",
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        old = r.Attributes;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) throw new NotFoundError("source", id);
+        throw e;
+      }
+      const naturalKey = old?.naturalKey;
+      if (typeof naturalKey === "string") {
+        await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(naturalKey) }));
+      }
+    },
+  };
+}
+
+export type SourcesRepo = ReturnType<typeof sourcesRepo>;

@@ -1,0 +1,39 @@
+/**
+ * The one DynamoDB table (DESIGN.md "Data"). Local runtime and the Storage stack both build it
+ * from this definition, so they cannot drift. dynalite ignores GSIs added to an existing table,
+ * hence three generic GSIs created up front, each with string keys `gsiNpk`/`gsiNsk`, projecting
+ * everything. What each entity puts in them is in `keys.ts`.
+ */
+import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+
+export const GSI_NAMES = ["gsi1", "gsi2", "gsi3"] as const;
+export type GsiName = (typeof GSI_NAMES)[number];
+/** Attribute holding the epoch-seconds expiry (DynamoDB TTL on AWS; checked on read locally). */
+export const TTL_ATTRIBUTE = "expiresAt";
+
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: "S" },
+      ...GSI_NAMES.flatMap((g) => [
+        { AttributeName: `${g}pk`, AttributeType: "S" as const },
+        { AttributeName: `${g}sk`, AttributeType: "S" as const },
+      ]),
+    ],
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes: GSI_NAMES.map((g) => ({
+      IndexName: g,
+      KeySchema: [
+        { AttributeName: `${g}pk`, KeyType: "HASH" as const },
+        { AttributeName: `${g}sk`, KeyType: "RANGE" as const },
+      ],
+      Projection: { ProjectionType: "ALL" as const },
+    })),
+  };
+}
