@@ -9,8 +9,13 @@ import { secureHeaders } from "hono/secure-headers";
 import { errorBody, onError } from "./errors.js";
 import { editorAuth } from "./middleware/auth/index.js";
 import { createRouter } from "./router.js";
+import { archiveRoutes } from "./routes/archive.js";
+import { issuesRoutes } from "./routes/issues.js";
 import { itemsRoutes } from "./routes/items.js";
+import { pollRoutes } from "./routes/poll.js";
+import { publicRoutes } from "./routes/public.js";
 import { sourcesRoutes } from "./routes/sources.js";
+import { subscribersRoutes } from "./routes/subscribers.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -34,7 +39,14 @@ export function createApp(ctx: Ctx) {
   // Every other /api route needs the editor token.
   app.use("/api/*", editorAuth({ token: ctx.config.editorToken }));
   app.route("/api", sourcesRoutes(ctx));
+  app.route("/api", pollRoutes(ctx));
   app.route("/api", itemsRoutes(ctx));
+  app.route("/api", issuesRoutes(ctx));
+  app.route("/api", subscribersRoutes(ctx));
+
+  // Public: subscription flows and the archive of sent issues.
+  app.route("/", publicRoutes(ctx));
+  app.route("/", archiveRoutes(ctx));
 
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
