@@ -1,0 +1,50 @@
+/** `npm start`: the whole pipeline on this machine. See README "Run it locally". */
+import { loadConfig } from "@wkn/core/config";
+import { DataDirLockedError } from "./lock.js";
+import { startLocal } from "./runtime.js";
+
+async function main() {
+  const config = loadConfig(process.env);
+  let rt: Awaited<ReturnType<typeof startLocal>>;
+  try {
+    rt = await startLocal(config);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const tokenNote = process.env.EDITOR_TOKEN ? "(from EDITOR_TOKEN)" : `(kept in ${rt.config.dataDir}/secrets.json)`;
+  console.log(
+    [
+      "",
+      `  ${rt.config.newsletterName} is running`,
+      `  editor:  ${rt.url}/`,
+      `  API:     ${rt.url}/api  (Authorization: Bearer <token>)`,
+      `  token:   ${rt.config.editorToken}  ${tokenNote}`,
+      `  data:    ${rt.config.dataDir}  (mail in outbox/)`,
+      `  polls:   "${rt.config.pollCron}"`,
+      "",
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.error("forced exit");
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: finishing in-flight work and shutting down…`);
+    await rt.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

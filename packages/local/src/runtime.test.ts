@@ -1,0 +1,116 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SendRawEmailCommand, SESClient } from "@aws-sdk/client-ses";
+import { loadConfig } from "@wkn/core/config";
+import { silentLogger } from "@wkn/core/log";
+import { afterEach, describe, expect, it } from "vitest";
+import { acquireDataLock, DataDirLockedError } from "./lock.js";
+import { startLocal } from "./runtime.js";
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), "wkn-local-"));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const configFor = (dataDir: string) => loadConfig({ DATA_DIR: dataDir, PORT: "0", SOURCES_FILE: "none" });
+
+describe("npm start runtime", () => {
+  it("serves the API with a generated token and keeps data and token across a restart", async () => {
+    const dataDir = tempDir();
+    let rt = await startLocal(configFor(dataDir), { log: silentLogger, schedule: false });
+    const token = rt.config.editorToken;
+    expect(token.length).toBeGreaterThanOrEqual(24);
+    expect(await (await fetch(`${rt.url}/api/health`)).json()).toEqual({ ok: true });
+    expect((await fetch(`${rt.url}/api/sources`)).status).toBe(401);
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const created = await fetch(`${rt.url}/api/sources`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ kind: "github", repo: "huggingface/transformers" }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    await rt.close();
+
+    rt = await startLocal(configFor(dataDir), { log: silentLogger, schedule: false });
+    try {
+      expect(rt.config.editorToken).toBe(token);
+      const list = await (await fetch(`${rt.url}/api/sources`, { headers: auth })).json();
+      expect(list.sources.map((s: { id: string }) => s.id)).toEqual([id]);
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it("refuses a second runtime on the same data folder, and frees it on close", async () => {
+    const dataDir = tempDir();
+    const rt = await startLocal(configFor(dataDir), { log: silentLogger, schedule: false });
+    await expect(startLocal(configFor(dataDir), { log: silentLogger, schedule: false })).rejects.toBeInstanceOf(DataDirLockedError);
+    await rt.close();
+    const again = await startLocal(configFor(dataDir), { log: silentLogger, schedule: false });
+    await again.close();
+  });
+
+  it("keeps a message sent through the local SES endpoint in the outbox with all its headers", async () => {
+    const dataDir = tempDir();
+    const rt = await startLocal(configFor(dataDir), { log: silentLogger, schedule: false });
+    try {
+      const ses = new SESClient({
+        region: "us-east-1",
+        endpoint: rt.config.sesEndpoint,
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      });
+      const raw = [
+        "From: Weekly <newsletter@example.com>",
+        "To: reader@example.org",
+        "Subject: Hello",
+        "List-Unsubscribe: <https://example.com/unsubscribe?token=abc>",
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Hi there",
+        "",
+      ].join("\r\n");
+      const out = await ses.send(new SendRawEmailCommand({ RawMessage: { Data: Buffer.from(raw) } }));
+      expect(out.MessageId).toBeTruthy();
+      const files = readdirSync(join(dataDir, "outbox")).filter((f) => f.endsWith(".eml"));
+      expect(files).toHaveLength(1);
+      const stored = readFileSync(join(dataDir, "outbox", files[0]!), "utf8");
+      expect(stored).toBe(raw);
+      ses.destroy();
+    } finally {
+      await rt.close();
+    }
+  });
+});
+
+describe("npm start on a locked folder", () => {
+  it("exits at once with a clear message", async () => {
+    const dataDir = tempDir();
+    const release = acquireDataLock(dataDir);
+    try {
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile(
+          process.execPath,
+          ["--import", "tsx", join(import.meta.dirname, "main.ts")],
+          { env: { ...process.env, DATA_DIR: dataDir, PORT: "0" }, timeout: 20_000 },
+          (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+        );
+        child.stdin?.end();
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("in use by another process");
+      expect(result.stderr).toContain(String(process.pid));
+    } finally {
+      release();
+    }
+  });
+});
