@@ -1,5 +1,6 @@
 import type { SESClient } from "@aws-sdk/client-ses";
 import type { Config } from "./config.js";
+import type { Fetcher } from "./fetch/index.js";
 import type { Jobs } from "./jobs/index.js";
 import type { Logger } from "./log.js";
 import type { Store } from "./store/index.js";
@@ -13,6 +14,8 @@ export interface Ctx {
   store: Store;
   ses: SESClient;
   jobs: Jobs;
+  /** Every outbound HTTP request (feeds, APIs, pages) goes through this guarded client. */
+  fetch: Fetcher;
   log: Logger;
   now: () => Date;
 }

@@ -1,14 +1,22 @@
 import { SESClient } from "@aws-sdk/client-ses";
 import type { Config } from "./config.js";
 import type { Ctx } from "./context.js";
+import { createFetcher, type Fetcher } from "./fetch/index.js";
 import { type Jobs, noJobs } from "./jobs/index.js";
 import { createLogger, type Logger } from "./log.js";
-import { createDb, createStore } from "./store/index.js";
 import { LOCAL_CREDENTIALS } from "./store/client.js";
+import { createDb, createStore } from "./store/index.js";
 
 /** Builds the core context from configuration: real SDK clients, with endpoint overrides locally. */
-export function createCtx(config: Config, opts: { jobs?: Jobs; log?: Logger; now?: () => Date } = {}): Ctx {
-  const db = createDb({ tableName: config.tableName, region: config.region, endpoint: config.dynamodbEndpoint });
+export function createCtx(
+  config: Config,
+  opts: { jobs?: Jobs; log?: Logger; now?: () => Date; fetch?: Fetcher } = {},
+): Ctx {
+  const db = createDb({
+    tableName: config.tableName,
+    region: config.region,
+    endpoint: config.dynamodbEndpoint,
+  });
   const ses = new SESClient({
     region: config.region,
     ...(config.sesEndpoint ? { endpoint: config.sesEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
@@ -19,6 +27,9 @@ export function createCtx(config: Config, opts: { jobs?: Jobs; log?: Logger; now
     store: createStore(db, { cursorSecret: config.signingSecret }),
     ses,
     jobs: opts.jobs ?? noJobs,
+    fetch:
+      opts.fetch ??
+      createFetcher({ userAgent: config.userAgent, allowPrivateNetwork: config.allowPrivateNetwork }),
     log: opts.log ?? createLogger(),
     now: opts.now ?? (() => new Date()),
   };

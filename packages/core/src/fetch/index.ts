@@ -1,0 +1,9 @@
+/**
+ * The one module for every outbound request (feeds, APIs, pages): only http(s), no private-network
+ * targets (checked on every hop and at connect time), timeouts, a decompressed-size cap, bounded
+ * redirects, conditional GET, Retry-After. Returns bytes; charset decoding is `encoding/`'s job.
+ */
+
+export { FetchError, type FetchErrorCode, isFetchError } from "./errors.js";
+export { createFetcher, type FetcherConfig } from "./fetcher.js";
+export type { Fetcher, FetchOptions, FetchResult } from "./types.js";
