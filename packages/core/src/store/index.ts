@@ -4,7 +4,9 @@
  */
 import type { Db } from "./client.js";
 import { itemsRepo } from "./items.js";
+import { rateLimitsRepo } from "./rate-limits.js";
 import { sourcesRepo } from "./sources.js";
+import { subscribersRepo } from "./subscribers.js";
 
 export interface StoreOptions {
   /** Key for signing pagination cursors (the signing secret). */
@@ -16,6 +18,8 @@ export function createStore(db: Db, opts: StoreOptions) {
     db,
     sources: sourcesRepo(db),
     items: itemsRepo(db, opts.cursorSecret),
+    subscribers: subscribersRepo(db, opts.cursorSecret),
+    rateLimits: rateLimitsRepo(db),
   };
 }
 

@@ -1,0 +1,169 @@
+/**
+ * Subscribers in the table: `SUB#<emailhash>` / `SUB`, listed by status through gsi1
+ * (`SUBS#<status>` / `<createdAt>#<id>`). Every status change is one conditional update that
+ * names the statuses it may leave and moves the gsi1 partition key with it, so the index never
+ * disagrees with the record and two racing changes cannot both win.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "../errors.js";
+import type { Subscriber, SubscriberStatus } from "../model/index.js";
+import { batchGetAll, batchPutAll } from "./batch.js";
+import type { Db } from "./client.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import { keys, stripKeys } from "./keys.js";
+import { queryPage } from "./query.js";
+import { buildUpdate } from "./update.js";
+
+export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ["pending", "active", "unsubscribed", "suppressed"];
+
+const SUBSCRIBER_DEFAULTS = {
+  confirmedAt: null,
+  unsubscribedAt: null,
+  suppressedAt: null,
+  suppressedReason: null,
+};
+
+export function subscriberRecord(sub: Subscriber): Record<string, unknown> {
+  return { ...keys.subscriber(sub.id), ...keys.subscriberIndex(sub.status, sub.createdAt, sub.id), ...sub };
+}
+
+export const toSubscriber = (rec: Record<string, unknown>): Subscriber =>
+  ({ ...SUBSCRIBER_DEFAULTS, ...stripKeys<Subscriber>(rec) }) as Subscriber;
+
+const gsi1KeyOf = (r: Record<string, unknown>) => ({ pk: r.pk, sk: r.sk, gsi1pk: r.gsi1pk, gsi1sk: r.gsi1sk });
+
+/** What a status change writes besides the status: the dates and reasons it sets or clears. */
+export type SubscriberChange = Partial<Omit<Subscriber, "id" | "email" | "createdAt">> & { status: SubscriberStatus };
+
+export function subscribersRepo(db: Db, cursorSecret: string) {
+  return {
+    async get(id: string): Promise<Subscriber | undefined> {
+      const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.subscriber(id) }));
+      return r.Item ? toSubscriber(r.Item) : undefined;
+    },
+
+    /** The stored subscribers among `ids` (batched reads); unknown ids are absent from the map. */
+    async getMany(ids: string[]): Promise<Map<string, Subscriber>> {
+      const recs = await batchGetAll(db, [...new Set(ids)].map(keys.subscriber));
+      return new Map(recs.map((r) => [r.id as string, toSubscriber(r)]));
+    },
+
+    /** Stores a new subscriber; false (and no write) when one with the same id exists. */
+    async createIfAbsent(sub: Subscriber): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: subscriberRecord(sub),
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    /**
+     * Stores subscribers in batches, unconditionally (BatchWriteItem cannot carry conditions):
+     * for imports, after `getMany` showed the ids free.
+     */
+    async putMany(subs: Subscriber[]): Promise<void> {
+      await batchPutAll(db, subs.map(subscriberRecord));
+    },
+
+    /**
+     * Changes a subscriber's status if it is currently one of `from`; returns the updated
+     * subscriber, or undefined when it is gone or in another status (nothing written).
+     */
+    async transition(id: string, from: readonly SubscriberStatus[], change: SubscriberChange): Promise<Subscriber | undefined> {
+      const u = buildUpdate({ ...change, gsi1pk: keys.subscribersByStatus(change.status).pk });
+      const allowed = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
+      try {
+        const r = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.subscriber(id),
+            ...u,
+            ConditionExpression: `attribute_exists(pk) AND #st IN (${Object.keys(allowed).join(", ")})`,
+            ExpressionAttributeNames: { ...u.ExpressionAttributeNames, "#st": "status" },
+            ExpressionAttributeValues: { ...u.ExpressionAttributeValues, ...allowed },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return toSubscriber(r.Attributes ?? {});
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return undefined;
+        throw e;
+      }
+    },
+
+    /** Deletes a subscriber unless its status is in `keep`; returns what was deleted. */
+    async remove(id: string, keep: readonly SubscriberStatus[] = []): Promise<Subscriber | undefined> {
+      const kept = Object.fromEntries(keep.map((s, i) => [`:keep${i}`, s]));
+      try {
+        const r = await db.doc.send(
+          new DeleteCommand({
+            TableName: db.table,
+            Key: keys.subscriber(id),
+            ConditionExpression: keep.length
+              ? `attribute_exists(pk) AND NOT (#st IN (${Object.keys(kept).join(", ")}))`
+              : "attribute_exists(pk)",
+            ...(keep.length ? { ExpressionAttributeNames: { "#st": "status" }, ExpressionAttributeValues: kept } : {}),
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        return r.Attributes ? toSubscriber(r.Attributes) : undefined;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return undefined;
+        throw e;
+      }
+    },
+
+    /** One page of the subscribers in a status, newest first (a Query on gsi1). */
+    async list(q: { status: SubscriberStatus; limit: number; cursor?: string | null }) {
+      const part = keys.subscribersByStatus(q.status);
+      const scope = `${part.index}:${part.pk}`;
+      const page = await queryPage(
+        db,
+        {
+          IndexName: part.index,
+          KeyConditionExpression: `${part.index}pk = :p`,
+          ExpressionAttributeValues: { ":p": part.pk },
+        },
+        { limit: q.limit, start: decodeCursor(cursorSecret, scope, q.cursor), keyOf: gsi1KeyOf },
+      );
+      return {
+        subscribers: page.items.map(toSubscriber),
+        nextCursor: encodeCursor(cursorSecret, scope, page.lastKey),
+      };
+    },
+
+    /**
+     * Every subscriber in a status, oldest first, a page (up to `pageSize`) at a time: for the
+     * export and the sender, without holding the whole list in memory.
+     */
+    async *pages(status: SubscriberStatus, pageSize = 500): AsyncGenerator<Subscriber[]> {
+      const part = keys.subscribersByStatus(status);
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table,
+            IndexName: part.index,
+            KeyConditionExpression: `${part.index}pk = :p`,
+            ExpressionAttributeValues: { ":p": part.pk },
+            Limit: pageSize,
+            ExclusiveStartKey: start,
+          }),
+        );
+        const items = (r.Items ?? []) as Record<string, unknown>[];
+        if (items.length) yield items.map(toSubscriber);
+        start = r.LastEvaluatedKey;
+      } while (start);
+    },
+  };
+}
+
+export type SubscribersRepo = ReturnType<typeof subscribersRepo>;
