@@ -1,12 +1,17 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
-import type { Item, ItemStatus } from "../model/index.js";
+import { searchTextOf } from "../items/text.js";
+import type { Item, ItemKind, ItemStatus } from "../model/index.js";
+import { batchGetAll } from "./batch.js";
 import type { Db } from "./client.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { keys } from "./keys.js";
 import { queryPage } from "./query.js";
 
-const ITEM_DEFAULTS: Omit<Item, "id" | "url" | "canonicalUrl" | "title" | "domain" | "kind" | "discoveredAt"> = {
+const ITEM_DEFAULTS: Omit<
+  Item,
+  "id" | "url" | "canonicalUrl" | "title" | "domain" | "kind" | "discoveredAt"
+> = {
   description: null,
   imageUrl: null,
   siteName: null,
@@ -19,9 +24,10 @@ const ITEM_DEFAULTS: Omit<Item, "id" | "url" | "canonicalUrl" | "title" | "domai
 };
 
 /** Newest first is by publishedAt, falling back to discoveredAt (DESIGN.md "Items"). */
-export const sortDateOf = (item: Pick<Item, "publishedAt" | "discoveredAt">): string => item.publishedAt ?? item.discoveredAt;
+export const sortDateOf = (item: Pick<Item, "publishedAt" | "discoveredAt">): string =>
+  item.publishedAt ?? item.discoveredAt;
 
-/** The stored record of an item: entity + index keys. */
+/** The stored record of an item: entity + index keys + the normalised text `q` searches. */
 export function itemRecord(item: Item): Record<string, unknown> {
   return {
     ...keys.item(item.id),
@@ -33,6 +39,7 @@ export function itemRecord(item: Item): Record<string, unknown> {
       primarySourceId: item.sourceIds[0],
     }),
     ...item,
+    searchText: searchTextOf(item),
   };
 }
 
@@ -53,24 +60,115 @@ const indexKeyOf = (index: "gsi1" | "gsi2" | "gsi3") => (r: Record<string, unkno
   [`${index}sk`]: r[`${index}sk`],
 });
 
+/** A listing query as the store runs it (the domain has already validated and normalised it). */
 export interface ItemListQuery {
   status: ItemStatus;
+  sourceId?: string;
+  kind?: ItemKind;
+  /** Inclusive bounds on the sort date, as `toISOString()` strings. */
+  from?: string;
+  to?: string;
+  /** Normalised search terms (see `items/text.ts`); every one must occur. */
+  terms?: string[];
   limit: number;
   cursor?: string | null;
+  /** Query requests one page may spend on a text search before it returns what it has (default 10). */
+  maxReads?: number;
 }
 
+/** Fields of an item that updates may set; null removes. */
+export type ItemPatch = Partial<
+  Pick<
+    Item,
+    | "status"
+    | "comment"
+    | "section"
+    | "title"
+    | "description"
+    | "imageUrl"
+    | "siteName"
+    | "unfurledAt"
+    | "unfurlError"
+  >
+>;
+
+/** Marks the records in a source's gsi3 partition that point at an item of a further source. */
+const LINK_MARK = "itemId";
+
 export function itemsRepo(db: Db, cursorSecret: string) {
-  return {
+  const getRecord = async (id: string) =>
+    (await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.item(id), ConsistentRead: true })))
+      .Item;
+
+  /** Moves the pointers of an item's further sources into the partitions of its current status. */
+  async function relinkSources(item: Item): Promise<void> {
+    for (const sourceId of item.sourceIds.slice(1)) {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: {
+            ...keys.itemSourceLink(item.id, sourceId, item.status, sortDateOf(item)),
+            [LINK_MARK]: item.id,
+            sourceId,
+          },
+        }),
+      );
+    }
+  }
+
+  /**
+   * Replaces pointer records (further sources) with their items and keeps only items that
+   * still match: a pointer lags behind its item's status change for a moment (two writes, no
+   * transactions), and such a pointer is moved to where it belongs.
+   */
+  async function hydrateLinks(records: Record<string, unknown>[], q: ItemListQuery): Promise<Item[]> {
+    const linked = records.map((r) => r[LINK_MARK]).filter((id): id is string => typeof id === "string");
+    const found = linked.length ? await repo.getMany(linked) : new Map<string, Item>();
+    const out: Item[] = [];
+    for (const r of records) {
+      const linkedId = r[LINK_MARK];
+      if (typeof linkedId !== "string") {
+        out.push(toItem(r));
+        continue;
+      }
+      const item = found.get(linkedId);
+      if (!item) continue;
+      if (item.status !== q.status) {
+        await relinkSources(item);
+        continue;
+      }
+      if (q.kind && item.kind !== q.kind) continue;
+      const text = searchTextOf(item);
+      if (q.terms?.some((t) => !text.includes(t))) continue;
+      out.push(item);
+    }
+    return out;
+  }
+
+  const repo = {
     async get(id: string): Promise<Item | undefined> {
       const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.item(id) }));
       return r.Item ? toItem(r.Item) : undefined;
+    },
+
+    /** Several items by id (BatchGetItem via `batchGetAll`, unprocessed keys retried). Unknown ids are absent. */
+    async getMany(ids: readonly string[]): Promise<Map<string, Item>> {
+      const records = await batchGetAll(
+        db,
+        [...new Set(ids)].map((id) => keys.item(id)),
+      );
+      return new Map(records.map((r) => [r.id as string, toItem(r)]));
     },
 
     /** Stores a new item; false (and no write) when an item with the same id exists. */
     async createIfAbsent(item: Item): Promise<boolean> {
       try {
         await db.doc.send(
-          new PutCommand({ TableName: db.table, Item: itemRecord(item), ConditionExpression: "attribute_not_exists(pk)" }),
+          new PutCommand({
+            TableName: db.table,
+            Item: itemRecord(item),
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
         );
         return true;
       } catch (e) {
@@ -79,22 +177,227 @@ export function itemsRepo(db: Db, cursorSecret: string) {
       }
     },
 
-    /** Items of one status, newest first, one page (a Query on gsi1). */
+    // ---- Curation (issue #4): listing, conditional edits, further sources. ----
+
+    /** Relinks an item's further sources (see `relinkSources`); exposed for repair tools. */
+    relinkSources,
+
+    /**
+     * One page of items, newest first, always a Query on the narrowest index (never a Scan):
+     * status → gsi1 `ITEMS#<status>`; + kind → gsi2 `ITEMS#<status>#<kind>`; + sourceId → gsi3
+     * `ITEMSRC#<source>#<status>` (kind, if also given, is a filter there: a source yields one kind,
+     * so it either keeps everything or nothing). The date range is a key condition on the sort key.
+     *
+     * `q` cannot be a key: it is a FilterExpression on that partition. DynamoDB reads (and bills)
+     * items before filtering, so a rare term could walk the whole partition; `queryPage` stops
+     * after `maxReads` requests and hands back a cursor, so a page stays bounded whatever the table
+     * size, at the price of a page that may hold fewer than `limit` matches (even none) while
+     * `nextCursor` says there is more to look at. A full-text index (OpenSearch) would remove that
+     * trade-off; for an editor's few thousand candidates a week it is not worth running.
+     *
+     * The cursor is signed with the whole query (index, partition, range, kind, terms) as its scope,
+     * so a cursor of one listing cannot be replayed against another.
+     */
     async list(q: ItemListQuery): Promise<{ items: Item[]; nextCursor: string | null }> {
-      const part = keys.itemsByStatus(q.status);
-      const scope = `${part.index}:${part.pk}`;
+      const part = q.sourceId
+        ? keys.itemsBySource(q.sourceId, q.status)
+        : q.kind
+          ? keys.itemsByStatusKind(q.status, q.kind)
+          : keys.itemsByStatus(q.status);
+      const terms = q.terms ?? [];
+      const kindFilter = q.sourceId ? q.kind : undefined;
+      const scope = JSON.stringify({
+        i: part.index,
+        p: part.pk,
+        f: q.from ?? null,
+        t: q.to ?? null,
+        k: q.kind ?? null,
+        q: terms,
+      });
+
+      const names: Record<string, string> = { "#pk": `${part.index}pk`, "#sk": `${part.index}sk` };
+      const values: Record<string, unknown> = { ":p": part.pk };
+      let keyCond = "#pk = :p";
+      if (q.from && q.to) {
+        keyCond += " AND #sk BETWEEN :lo AND :hi";
+        Object.assign(values, { ":lo": q.from, ":hi": `${q.to}#\uffff` });
+      } else if (q.from) {
+        keyCond += " AND #sk >= :lo";
+        values[":lo"] = q.from;
+      } else if (q.to) {
+        keyCond += " AND #sk <= :hi";
+        values[":hi"] = `${q.to}#\uffff`;
+      }
+      const conds: string[] = [];
+      terms.forEach((t, i) => {
+        conds.push(`contains(#st, :q${i})`);
+        values[`:q${i}`] = t;
+      });
+      if (terms.length) names["#st"] = "searchText";
+      if (kindFilter) {
+        conds.push("#kind = :kind");
+        names["#kind"] = "kind";
+        values[":kind"] = kindFilter;
+      }
+      let filter: string | undefined;
+      if (conds.length) {
+        filter = conds.join(" AND ");
+        // Pointers of further sources carry no item fields: let them through, check after hydrating.
+        if (part.index === "gsi3") {
+          names["#link"] = LINK_MARK;
+          filter = `attribute_exists(#link) OR (${filter})`;
+        }
+      }
+
       const page = await queryPage(
         db,
         {
           IndexName: part.index,
-          KeyConditionExpression: `${part.index}pk = :p`,
-          ExpressionAttributeValues: { ":p": part.pk },
+          KeyConditionExpression: keyCond,
+          ...(filter ? { FilterExpression: filter } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
-        { limit: q.limit, start: decodeCursor(cursorSecret, scope, q.cursor), keyOf: indexKeyOf(part.index) },
+        {
+          limit: q.limit,
+          start: decodeCursor(cursorSecret, scope, q.cursor),
+          keyOf: indexKeyOf(part.index),
+          maxReads: q.maxReads,
+        },
       );
-      return { items: page.items.map(toItem), nextCursor: encodeCursor(cursorSecret, scope, page.lastKey) };
+      const items = part.index === "gsi3" ? await hydrateLinks(page.items, q) : page.items.map(toItem);
+      return { items, nextCursor: encodeCursor(cursorSecret, scope, page.lastKey) };
+    },
+
+    /**
+     * Sets fields of an item in one UpdateItem, conditioned on what the caller read (`current`):
+     * its status always (no lost update against a concurrent status change, e.g. sending marking it
+     * used), and the fields named in `expect` (unfurling fills a field only while it is still
+     * empty). A status change moves every index partition key of the item record; `searchText`
+     * follows title/description. Returns null when the condition failed (re-read and decide) or
+     * the item is gone.
+     */
+    async update(current: Item, patch: ItemPatch, expect: (keyof Item)[] = []): Promise<Item | null> {
+      const set: Record<string, unknown> = {};
+      const remove: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      let n = 0;
+      const name = (field: string) => {
+        const existing = Object.entries(names).find(([, v]) => v === field)?.[0];
+        if (existing) return existing;
+        const k = `#n${n++}`;
+        names[k] = field;
+        return k;
+      };
+      const value = (v: unknown) => {
+        const k = `:v${n++}`;
+        values[k] = v;
+        return k;
+      };
+      for (const [field, v] of Object.entries(patch)) {
+        if (v === undefined) continue;
+        if (v === null) remove.push(name(field));
+        else set[name(field)] = value(v);
+      }
+      const next = {
+        ...current,
+        ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+      } as Item;
+      const expected = new Set<keyof Item>(["status", ...expect]);
+      if (patch.title !== undefined || patch.description !== undefined) {
+        set[name("searchText")] = value(searchTextOf(next));
+        expected.add("title");
+        expected.add("description");
+      }
+      if (patch.status !== undefined && patch.status !== current.status) {
+        const moved = keys.itemStatusPartitions({
+          status: patch.status,
+          kind: current.kind,
+          primarySourceId: current.sourceIds[0],
+        });
+        for (const [k, v] of Object.entries(moved)) set[name(k)] = value(v);
+      }
+      if (Object.keys(set).length === 0 && remove.length === 0) return current;
+
+      const conds = ["attribute_exists(pk)"];
+      for (const field of expected) {
+        const v = current[field];
+        if (v === null || v === undefined) {
+          const nf = name(field);
+          conds.push(`(attribute_not_exists(${nf}) OR ${nf} = ${value(null)})`);
+        } else {
+          conds.push(`${name(field)} = ${value(v)}`);
+        }
+      }
+      const setExpr = Object.entries(set).map(([k, v]) => `${k} = ${v}`);
+      const expr = [
+        setExpr.length ? `SET ${setExpr.join(", ")}` : "",
+        remove.length ? `REMOVE ${remove.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+      try {
+        const r = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.item(current.id),
+            UpdateExpression: expr,
+            ConditionExpression: conds.join(" AND "),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        const item = toItem(r.Attributes ?? {});
+        if (item.status !== current.status) await relinkSources(item);
+        return item;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return null;
+        throw e;
+      }
+    },
+
+    /**
+     * Records that `sourceId` also yields this item (the same post in two feeds). The first source
+     * of an item lives on the item record (gsi3); each further one gets a pointer record in its
+     * source's gsi3 partition. False when the item is unknown or already lists the source.
+     */
+    async addSource(itemId: string, sourceId: string): Promise<boolean> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const rec = await getRecord(itemId);
+        if (!rec) return false;
+        const item = toItem(rec);
+        if (item.sourceIds.includes(sourceId)) return false;
+        const first = item.sourceIds.length === 0;
+        const primary = keys.itemIndexes({ ...item, sortDate: sortDateOf(item), primarySourceId: sourceId });
+        try {
+          const r = await db.doc.send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: keys.item(itemId),
+              UpdateExpression: first
+                ? "SET sourceIds = :ids, gsi3pk = :g3pk, gsi3sk = :g3sk"
+                : "SET sourceIds = list_append(sourceIds, :ids)",
+              ConditionExpression: first
+                ? "attribute_exists(pk) AND (attribute_not_exists(sourceIds) OR size(sourceIds) = :zero)"
+                : "attribute_exists(pk) AND size(sourceIds) = :len",
+              ExpressionAttributeValues: first
+                ? { ":ids": [sourceId], ":zero": 0, ":g3pk": primary.gsi3pk, ":g3sk": primary.gsi3sk }
+                : { ":ids": [sourceId], ":len": item.sourceIds.length },
+              ReturnValues: "ALL_NEW",
+            }),
+          );
+          if (!first) await relinkSources(toItem(r.Attributes ?? {}));
+          return true;
+        } catch (e) {
+          if (!isConditionalCheckFailed(e)) throw e;
+        }
+      }
+      throw new Error(`could not add source ${sourceId} to item ${itemId}: too much contention`);
     },
   };
+  return repo;
 }
 
 export type ItemsRepo = ReturnType<typeof itemsRepo>;

@@ -6,8 +6,8 @@
  * |---------------|-----------------------|--------------------|-----------------------------------|---------------------------------------|------------------------------|
  * | source        | SOURCE#<id>           | SOURCE             | SOURCES / <nextPollAt>#<id>       | —                                     | —                            |
  * | source guard  | SOURCEKEY#<natural>   | SOURCEKEY          | —                                 | —                                     | —                            |
- * | item          | ITEM#<urlhash>        | ITEM               | ITEMS#<status> / <date>#<id>      | ITEMS#<status>#<kind> / <date>#<id>   | ITEMSRC#<src> / <date>#<id>  |
- * | item ↔ source | ITEM#<urlhash>        | SRC#<sourceId>     | —                                 | —                                     | ITEMSRC#<src> / <date>#<id>  |
+ * | item          | ITEM#<urlhash>        | ITEM               | ITEMS#<status> / <date>#<id>      | ITEMS#<status>#<kind> / <date>#<id>   | ITEMSRC#<src>#<status> / <date>#<id> |
+ * | item ↔ source | ITEM#<urlhash>        | SRC#<sourceId>     | —                                 | —                                     | ITEMSRC#<src>#<status> / <date>#<id> |
  * | issue         | ISSUE#<number>        | ISSUE              | ISSUES / <number padded>          | ISSUES#<status> / <number padded>     | —                            |
  * | delivery      | ISSUE#<number>        | DELIVERY#<subId>   | —                                 | —                                     | —                            |
  * | send job      | ISSUE#<number>        | SENDJOB            | —                                 | —                                     | —                            |
@@ -24,8 +24,17 @@ export interface Key {
 /** Numbers sort as strings in sort keys: pad them. */
 export const padNumber = (n: number): string => String(n).padStart(10, "0");
 
-/** The sort date of an item: `publishedAt`, else `discoveredAt` (DESIGN.md "newest first"). */
-export const itemSortKey = (sortDate: string, id: string): string => `${sortDate}#${id}`;
+/**
+ * An item's index sort key: its sort date (`publishedAt`, else `discoveredAt`, DESIGN.md "newest
+ * first") then its id. The date is re-written as `toISOString()` so that string order is time order
+ * and a date range can be a key condition (`between <from> and <to>#\uffff`).
+ */
+export const itemSortKey = (sortDate: string, id: string): string => `${isoSortDate(sortDate)}#${id}`;
+
+export function isoSortDate(date: string): string {
+  const t = Date.parse(date);
+  return Number.isNaN(t) ? date : new Date(t).toISOString();
+}
 
 export const keys = {
   source: (id: string): Key => ({ pk: `SOURCE#${id}`, sk: "SOURCE" }),
@@ -34,24 +43,51 @@ export const keys = {
   sourceGuard: (naturalKeyHash: string): Key => ({ pk: `SOURCEKEY#${naturalKeyHash}`, sk: "SOURCEKEY" }),
 
   item: (id: string): Key => ({ pk: `ITEM#${id}`, sk: "ITEM" }),
-  itemIndexes: (item: { id: string; status: string; kind: string; sortDate: string; primarySourceId?: string }) => ({
+  itemIndexes: (item: {
+    id: string;
+    status: string;
+    kind: string;
+    sortDate: string;
+    primarySourceId?: string;
+  }) => ({
     gsi1pk: `ITEMS#${item.status}`,
     gsi1sk: itemSortKey(item.sortDate, item.id),
     gsi2pk: `ITEMS#${item.status}#${item.kind}`,
     gsi2sk: itemSortKey(item.sortDate, item.id),
     ...(item.primarySourceId
-      ? { gsi3pk: `ITEMSRC#${item.primarySourceId}`, gsi3sk: itemSortKey(item.sortDate, item.id) }
+      ? {
+          gsi3pk: `ITEMSRC#${item.primarySourceId}#${item.status}`,
+          gsi3sk: itemSortKey(item.sortDate, item.id),
+        }
       : {}),
   }),
+  /** The index partition keys that a status change moves (sort keys stay). */
+  itemStatusPartitions: (item: { status: string; kind: string; primarySourceId?: string }) => ({
+    gsi1pk: `ITEMS#${item.status}`,
+    gsi2pk: `ITEMS#${item.status}#${item.kind}`,
+    ...(item.primarySourceId ? { gsi3pk: `ITEMSRC#${item.primarySourceId}#${item.status}` } : {}),
+  }),
   itemsByStatus: (status: string) => ({ index: "gsi1" as const, pk: `ITEMS#${status}` }),
-  itemsByStatusKind: (status: string, kind: string) => ({ index: "gsi2" as const, pk: `ITEMS#${status}#${kind}` }),
-  itemsBySource: (sourceId: string) => ({ index: "gsi3" as const, pk: `ITEMSRC#${sourceId}` }),
-  itemSourceLink: (itemId: string, sourceId: string, sortDate: string) => ({
+  itemsByStatusKind: (status: string, kind: string) => ({
+    index: "gsi2" as const,
+    pk: `ITEMS#${status}#${kind}`,
+  }),
+  itemsBySource: (sourceId: string, status: string) => ({
+    index: "gsi3" as const,
+    pk: `ITEMSRC#${sourceId}#${status}`,
+  }),
+  /**
+   * A further source of an item (the first one is on the item record itself): a pointer in that
+   * source's gsi3 partition. It carries the item's status in its key, so a status change rewrites it
+   * (after the item; listing re-checks the item, so a lagging pointer never shows a wrong item).
+   */
+  itemSourceLink: (itemId: string, sourceId: string, status: string, sortDate: string) => ({
     pk: `ITEM#${itemId}`,
     sk: `SRC#${sourceId}`,
-    gsi3pk: `ITEMSRC#${sourceId}`,
+    gsi3pk: `ITEMSRC#${sourceId}#${status}`,
     gsi3sk: itemSortKey(sortDate, itemId),
   }),
+  itemSourceLinkPrefix: (itemId: string) => ({ pk: `ITEM#${itemId}`, skPrefix: "SRC#" }),
 
   issue: (n: number): Key => ({ pk: `ISSUE#${n}`, sk: "ISSUE" }),
   issueIndexes: (n: number, status: string) => ({
@@ -78,7 +114,16 @@ export const keys = {
 };
 
 /** Attributes that are keys, stripped before an entity leaves the store. */
-export const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"] as const;
+export const KEY_ATTRIBUTES = [
+  "pk",
+  "sk",
+  "gsi1pk",
+  "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
+  "gsi3pk",
+  "gsi3sk",
+] as const;
 
 export function stripKeys<T>(record: Record<string, unknown>): T {
   const out: Record<string, unknown> = { ...record };
