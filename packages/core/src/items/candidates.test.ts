@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Jobs } from "../jobs/index.js";
+import type { Candidate } from "../sources/adapters/types.js";
+import { startTestEnv, type TestEnv } from "../testing/index.js";
+import { urlHash } from "../url/canonical.js";
+import { candidateToItem, SEEN_LIMIT, seenKey, storeCandidates } from "./candidates.js";
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+afterAll(() => env.close());
+
+const candidate = (url: string, over: Partial<Candidate> = {}): Candidate => ({
+  url,
+  title: `Title of ${url}`,
+  description: "A description",
+  imageUrl: "https://example.com/i.png",
+  siteName: "Example",
+  author: null,
+  publishedAt: "2026-01-02T03:04:05Z",
+  kind: "article",
+  ...over,
+});
+
+function recordingJobs() {
+  const unfurled: string[] = [];
+  const jobs: Jobs = {
+    async enqueue(kind, payload) {
+      if (kind === "unfurl") unfurled.push((payload as { itemId: string }).itemId);
+    },
+  };
+  return { jobs, unfurled };
+}
+
+describe("storeCandidates", () => {
+  it("stores new candidates as items keyed by the canonical URL hash", async () => {
+    const ctx = await env.ctx();
+    const r = await storeCandidates(ctx, { id: "src-a" }, [
+      candidate("https://Example.com/post?utm_source=rss#top", { title: "  Hello\n  world  " }),
+    ]);
+    const id = urlHash("https://example.com/post");
+    expect(r.newItemIds).toEqual([id]);
+    const item = await ctx.store.items.get(id);
+    expect(item).toMatchObject({
+      id,
+      url: "https://Example.com/post?utm_source=rss#top",
+      canonicalUrl: "https://example.com/post",
+      title: "Hello world",
+      description: "A description",
+      domain: "example.com",
+      siteName: "Example",
+      kind: "article",
+      status: "new",
+      sourceIds: ["src-a"],
+      publishedAt: "2026-01-02T03:04:05.000Z",
+    });
+    expect(r.seen).toEqual([seenKey(id)]);
+  });
+
+  it("makes the same article from two sources one item that lists both", async () => {
+    const ctx = await env.ctx();
+    const a = await storeCandidates(ctx, { id: "src-a" }, [candidate("https://example.com/same")]);
+    const b = await storeCandidates(ctx, { id: "src-b" }, [
+      candidate("https://example.com/same?utm_medium=x"),
+    ]);
+    expect(a.newItemIds).toHaveLength(1);
+    expect(b.newItemIds).toEqual([]);
+    expect(b.linkedItemIds).toEqual(a.newItemIds);
+    const item = await ctx.store.items.get(a.newItemIds[0]!);
+    expect(item?.sourceIds).toEqual(["src-a", "src-b"]);
+    // a repeat from the second source (memory lost) adds nothing twice
+    await storeCandidates(ctx, { id: "src-b" }, [candidate("https://example.com/same")]);
+    expect((await ctx.store.items.get(a.newItemIds[0]!))?.sourceIds).toEqual(["src-a", "src-b"]);
+  });
+
+  it("writes nothing for entries the source has seen, and keeps the memory bounded", async () => {
+    const ctx = await env.ctx();
+    const cands = Array.from({ length: 5 }, (_, i) => candidate(`https://example.com/p${i}`));
+    const first = await storeCandidates(ctx, { id: "s" }, cands);
+    expect(first.newItemIds).toHaveLength(5);
+    // A remembered id is not looked up nor written, even when its item does not exist.
+    const ghost = candidate("https://example.com/never-stored");
+    const again = await storeCandidates(
+      ctx,
+      { id: "s", seen: [seenKey(urlHash(ghost.url)), ...first.seen] },
+      [...cands, ghost],
+    );
+    expect(again.newItemIds).toEqual([]);
+    expect(await ctx.store.items.get(urlHash(ghost.url))).toBeUndefined();
+
+    const many = Array.from({ length: SEEN_LIMIT + 20 }, (_, i) => `k${i}`);
+    const bounded = await storeCandidates(ctx, { id: "s", seen: many }, [
+      candidate("https://example.com/new"),
+    ]);
+    expect(bounded.seen).toHaveLength(SEEN_LIMIT);
+    expect(bounded.seen[0]).toBe(seenKey(urlHash("https://example.com/new")));
+  });
+
+  it("stores duplicate entries of one poll once and counts unusable links", async () => {
+    const ctx = await env.ctx();
+    const r = await storeCandidates(ctx, { id: "s" }, [
+      candidate("https://example.com/dup"),
+      candidate("https://example.com/dup#again"),
+      candidate("javascript:alert(1)"),
+      candidate("not a url"),
+    ]);
+    expect(r.newItemIds).toHaveLength(1);
+    expect(r.skipped).toBe(2);
+  });
+
+  it("cuts long descriptions on grapheme boundaries and enqueues unfurls for items missing a picture or description", async () => {
+    const { jobs, unfurled } = recordingJobs();
+    const ctx = await env.ctx({ jobs });
+    const family = "👨‍👩‍👧‍👦";
+    const r = await storeCandidates(ctx, { id: "s" }, [
+      candidate("https://example.com/long", { description: "あ".repeat(298) + family + "い".repeat(50) }),
+      candidate("https://example.com/bare", { imageUrl: null, description: "   " }),
+    ]);
+    const long = await ctx.store.items.get(urlHash("https://example.com/long"));
+    expect(long?.description).toBe("あ".repeat(298) + family + "…");
+    const bare = await ctx.store.items.get(urlHash("https://example.com/bare"));
+    expect(bare).toMatchObject({ imageUrl: null, description: null });
+    expect(unfurled).toEqual([urlHash("https://example.com/bare")]);
+    expect(r.newItemIds).toHaveLength(2);
+  });
+
+  it("keeps kind-specific facts and drops an unusable image URL and far-future dates", () => {
+    const now = new Date("2026-01-01T00:00:00Z");
+    const item = candidateToItem(
+      {
+        id: "x",
+        canonicalUrl: "https://github.com/o/r/releases/tag/v1",
+        candidate: candidate("https://github.com/o/r/releases/tag/v1", {
+          kind: "release",
+          imageUrl: "javascript:x",
+          publishedAt: "2099-01-01T00:00:00Z",
+          facts: { tag: "v1", prerelease: true },
+        }),
+      },
+      "s",
+      now,
+    );
+    expect(item).toMatchObject({ kind: "release", tag: "v1", prerelease: true, imageUrl: null });
+    expect(item.publishedAt).toBe("2026-01-02T00:00:00.000Z");
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Storing what a poll found (DESIGN.md step 4). An item's id is the hash of its canonical URL, so
+ * the same article from two sources is one item that lists both. Known entries cost nothing: the
+ * source remembers the ids it has recently stored (`seen`), and only the rest is looked up (one
+ * BatchGetItem per 100) and written: a conditional PutItem per new item, bounded in concurrency,
+ * or the store's `addSource` for an item another source found first.
+ */
+import type { Ctx } from "../context.js";
+import type { Item } from "../model/index.js";
+import type { Candidate } from "../sources/adapters/types.js";
+import { mapLimit } from "../sources/concurrency.js";
+import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
+import { collapseWhitespace, truncateGraphemes } from "./text.js";
+
+/** How many recently stored ids a source remembers (newest first). */
+export const SEEN_LIMIT = 500;
+/** Characters of the seen memory per id: 64 bits is plenty within one source and halves its size. */
+const SEEN_KEY_LENGTH = 16;
+export const DESCRIPTION_MAX = 300;
+export const TITLE_MAX = 300;
+/** Writes in flight per poll. */
+const WRITE_CONCURRENCY = 8;
+/** A date further ahead than this is a feed's mistake: it would pin the item on top of "newest first". */
+const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
+
+export const seenKey = (itemId: string): string => itemId.slice(0, SEEN_KEY_LENGTH);
+
+export interface StoredCandidates {
+  /** Items created by this poll. */
+  newItemIds: string[];
+  /** Items that existed (found by another source) and now list this source too. */
+  linkedItemIds: string[];
+  /** Candidates whose URL is not a usable http(s) URL. */
+  skipped: number;
+  /** The source's seen memory after this poll. */
+  seen: string[];
+}
+
+interface Prepared {
+  id: string;
+  canonicalUrl: string;
+  candidate: Candidate;
+}
+
+/** The candidates with a usable URL, one per item id (the first wins: feeds list newest first). */
+function prepare(candidates: Candidate[]): { prepared: Prepared[]; skipped: number } {
+  const byId = new Map<string, Prepared>();
+  let skipped = 0;
+  for (const candidate of candidates) {
+    let canonical: string;
+    try {
+      canonical = canonicalUrl(candidate.url);
+    } catch {
+      skipped++;
+      continue;
+    }
+    const id = shortHash(canonical);
+    if (!byId.has(id)) byId.set(id, { id, canonicalUrl: canonical, candidate });
+  }
+  return { prepared: [...byId.values()], skipped };
+}
+
+const httpUrlOrNull = (url: string | null | undefined): string | null => {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.toString() : null;
+  } catch {
+    return null;
+  }
+};
+
+const textOrNull = (text: string | null | undefined, max: number): string | null => {
+  const t = text ? collapseWhitespace(text) : "";
+  return t ? truncateGraphemes(t, max) : null;
+};
+
+function isoOrNull(date: string | null | undefined, now: Date): string | null {
+  if (!date) return null;
+  const t = Date.parse(date);
+  if (Number.isNaN(t)) return null;
+  return new Date(Math.min(t, now.getTime() + FUTURE_SLACK_MS)).toISOString();
+}
+
+/** The item a candidate becomes (status "new", this source as its first). */
+export function candidateToItem(p: Prepared, sourceId: string, now: Date): Item {
+  const c = p.candidate;
+  const facts = Object.fromEntries(Object.entries(c.facts ?? {}).filter(([, v]) => v !== undefined));
+  return {
+    id: p.id,
+    url: c.url,
+    canonicalUrl: p.canonicalUrl,
+    title: textOrNull(c.title, TITLE_MAX) ?? p.canonicalUrl,
+    description: textOrNull(c.description, DESCRIPTION_MAX),
+    imageUrl: httpUrlOrNull(c.imageUrl),
+    siteName: textOrNull(c.siteName, 200),
+    domain: domainOf(c.url),
+    kind: c.kind,
+    sourceIds: [sourceId],
+    author: textOrNull(c.author, 200),
+    publishedAt: isoOrNull(c.publishedAt, now),
+    discoveredAt: now.toISOString(),
+    status: "new",
+    comment: null,
+    section: null,
+    ...facts,
+  };
+}
+
+/** Whether a new item should be unfurled for what its source did not give. */
+export const needsUnfurl = (item: Pick<Item, "imageUrl" | "description">): boolean =>
+  !item.imageUrl || !item.description;
+
+/**
+ * Stores the candidates of one poll of `source`. Throws only for store failures (the caller lets
+ * the poll be retried; conditional writes make a retry harmless).
+ */
+export async function storeCandidates(
+  ctx: Ctx,
+  source: { id: string; seen?: string[] | null },
+  candidates: Candidate[],
+): Promise<StoredCandidates> {
+  const now = ctx.now();
+  const { prepared, skipped } = prepare(candidates);
+  const remembered = new Set(source.seen ?? []);
+  const fresh = prepared.filter((p) => !remembered.has(seenKey(p.id)));
+
+  const newItemIds: string[] = [];
+  const linkedItemIds: string[] = [];
+  if (fresh.length > 0) {
+    const existing = await ctx.store.items.getMany(fresh.map((p) => p.id));
+    const created: Item[] = [];
+    await mapLimit(fresh, WRITE_CONCURRENCY, async (p) => {
+      const known = existing.get(p.id);
+      if (known) {
+        if (!known.sourceIds.includes(source.id) && (await ctx.store.items.addSource(p.id, source.id))) {
+          linkedItemIds.push(p.id);
+        }
+        return;
+      }
+      const item = candidateToItem(p, source.id, now);
+      if (await ctx.store.items.createIfAbsent(item)) {
+        created.push(item);
+        newItemIds.push(item.id);
+      } else if (await ctx.store.items.addSource(p.id, source.id)) {
+        // Another poll stored it between our read and our write.
+        linkedItemIds.push(p.id);
+      }
+    });
+    for (const item of created) {
+      if (needsUnfurl(item)) await ctx.jobs.enqueue("unfurl", { itemId: item.id });
+    }
+  }
+
+  const seen = [...new Set([...prepared.map((p) => seenKey(p.id)), ...(source.seen ?? [])])].slice(
+    0,
+    SEEN_LIMIT,
+  );
+  return { newItemIds, linkedItemIds, skipped, seen };
+}

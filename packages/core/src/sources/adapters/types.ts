@@ -1,0 +1,54 @@
+/**
+ * The one interface behind every kind of source (feed, github, kaggle): poll the remote end with
+ * the stored validators and hand back candidates in one shape. Nothing downstream sees formats
+ * or API responses; storing candidates is `items/candidates.ts`'s job.
+ */
+import type { Ctx } from "../../context.js";
+import type { Item, ItemKind } from "../../model/index.js";
+import type { SourceRecord } from "../../store/sources.js";
+
+/** One entry of a source, ready to become an item. */
+export interface Candidate {
+  /** Absolute http(s) URL of the page (the item id is the hash of its canonical form). */
+  url: string;
+  title: string;
+  /** Plain text, not yet cut to length (storing does that on grapheme boundaries). */
+  description: string | null;
+  imageUrl: string | null;
+  siteName: string | null;
+  author: string | null;
+  /** ISO-8601. */
+  publishedAt: string | null;
+  kind: ItemKind;
+  /** Kind-specific facts kept on the item: release (tag, prerelease), competition (deadline, reward, category). */
+  facts?: Partial<Pick<Item, "prerelease" | "tag" | "deadline" | "reward" | "category">>;
+}
+
+/** Conditional-GET validators to store for the next poll. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export type AdapterResult =
+  | { notModified: true; validators: Validators; maxAgeSeconds?: number }
+  | {
+      notModified: false;
+      entries: Candidate[];
+      validators: Validators;
+      maxAgeSeconds?: number;
+      /** Entries left out because they had no usable link. */
+      skipped: number;
+    };
+
+export interface SourceAdapter {
+  poll(ctx: Ctx, source: SourceRecord): Promise<AdapterResult>;
+}
+
+/**
+ * A source's own failure that is neither a fetch nor a parse error (missing credentials, an API
+ * answering something unexpected). Its message is shown to the editor as the source's `lastError`.
+ */
+export class SourceError extends Error {
+  override name = "SourceError";
+}
