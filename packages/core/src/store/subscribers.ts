@@ -14,7 +14,12 @@ import { keys, stripKeys } from "./keys.js";
 import { queryPage } from "./query.js";
 import { buildUpdate } from "./update.js";
 
-export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ["pending", "active", "unsubscribed", "suppressed"];
+export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = [
+  "pending",
+  "active",
+  "unsubscribed",
+  "suppressed",
+];
 
 const SUBSCRIBER_DEFAULTS = {
   confirmedAt: null,
@@ -30,10 +35,17 @@ export function subscriberRecord(sub: Subscriber): Record<string, unknown> {
 export const toSubscriber = (rec: Record<string, unknown>): Subscriber =>
   ({ ...SUBSCRIBER_DEFAULTS, ...stripKeys<Subscriber>(rec) }) as Subscriber;
 
-const gsi1KeyOf = (r: Record<string, unknown>) => ({ pk: r.pk, sk: r.sk, gsi1pk: r.gsi1pk, gsi1sk: r.gsi1sk });
+const gsi1KeyOf = (r: Record<string, unknown>) => ({
+  pk: r.pk,
+  sk: r.sk,
+  gsi1pk: r.gsi1pk,
+  gsi1sk: r.gsi1sk,
+});
 
 /** What a status change writes besides the status: the dates and reasons it sets or clears. */
-export type SubscriberChange = Partial<Omit<Subscriber, "id" | "email" | "createdAt">> & { status: SubscriberStatus };
+export type SubscriberChange = Partial<Omit<Subscriber, "id" | "email" | "createdAt">> & {
+  status: SubscriberStatus;
+};
 
 export function subscribersRepo(db: Db, cursorSecret: string) {
   return {
@@ -77,7 +89,11 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
      * Changes a subscriber's status if it is currently one of `from`; returns the updated
      * subscriber, or undefined when it is gone or in another status (nothing written).
      */
-    async transition(id: string, from: readonly SubscriberStatus[], change: SubscriberChange): Promise<Subscriber | undefined> {
+    async transition(
+      id: string,
+      from: readonly SubscriberStatus[],
+      change: SubscriberChange,
+    ): Promise<Subscriber | undefined> {
       const u = buildUpdate({ ...change, gsi1pk: keys.subscribersByStatus(change.status).pk });
       const allowed = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
       try {
@@ -110,7 +126,9 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
             ConditionExpression: keep.length
               ? `attribute_exists(pk) AND NOT (#st IN (${Object.keys(kept).join(", ")}))`
               : "attribute_exists(pk)",
-            ...(keep.length ? { ExpressionAttributeNames: { "#st": "status" }, ExpressionAttributeValues: kept } : {}),
+            ...(keep.length
+              ? { ExpressionAttributeNames: { "#st": "status" }, ExpressionAttributeValues: kept }
+              : {}),
             ReturnValues: "ALL_OLD",
           }),
         );

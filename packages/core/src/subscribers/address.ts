@@ -29,7 +29,8 @@ export function checkAddress(input: unknown): AddressCheck {
   if (local === "") return { ok: false, reason: "has nothing before the @" };
   if (rawDomain === "") return { ok: false, reason: "has no domain after the @" };
   if (local.length > 64) return { ok: false, reason: "has a local part over 64 characters" };
-  if (/[^\x21-\x7e]/.test(local)) return { ok: false, reason: "has spaces or non-ASCII characters before the @" };
+  if (/[^\x21-\x7e]/.test(local))
+    return { ok: false, reason: "has spaces or non-ASCII characters before the @" };
   if (!local.split(".").every((atom) => ATOM.test(atom))) {
     return { ok: false, reason: "has characters or dots before the @ that an address cannot have" };
   }

@@ -40,7 +40,11 @@ export class TokenError extends Error {
 
 function mac(secret: string, body: string): string {
   if (!secret) throw new Error("SIGNING_SECRET is not set: cannot sign or check mail links");
-  return createHmac("sha256", `mail-token:${secret}`).update(body).digest().subarray(0, 16).toString("base64url");
+  return createHmac("sha256", `mail-token:${secret}`)
+    .update(body)
+    .digest()
+    .subarray(0, 16)
+    .toString("base64url");
 }
 
 export interface TokenInput {
@@ -68,7 +72,12 @@ export interface VerifiedToken {
  * Checks a token's signature (constant-time), then its purpose and expiry. Throws a
  * TokenError; the signature is checked first so a forged token learns nothing else.
  */
-export function verifyToken(secret: string, token: unknown, expected: TokenPurpose, now: Date): VerifiedToken {
+export function verifyToken(
+  secret: string,
+  token: unknown,
+  expected: TokenPurpose,
+  now: Date,
+): VerifiedToken {
   if (typeof token !== "string" || token.length > 200) throw new TokenError("malformed");
   const parts = token.split(".");
   if (parts.length !== 4) throw new TokenError("malformed");
@@ -77,7 +86,8 @@ export function verifyToken(secret: string, token: unknown, expected: TokenPurpo
   if (!purpose || !ID.test(id) || !EXP.test(exp) || !MAC.test(sig)) throw new TokenError("malformed");
   const expectedMac = Buffer.from(mac(secret, `${code}.${id}.${exp}`));
   const given = Buffer.from(sig);
-  if (given.length !== expectedMac.length || !timingSafeEqual(given, expectedMac)) throw new TokenError("bad_signature");
+  if (given.length !== expectedMac.length || !timingSafeEqual(given, expectedMac))
+    throw new TokenError("bad_signature");
   if (purpose !== expected) throw new TokenError("wrong_purpose");
   const expiresAt = new Date(Number.parseInt(exp, 36) * 1000);
   if (expiresAt.getTime() <= now.getTime()) throw new TokenError("expired");

@@ -1,0 +1,21 @@
+/**
+ * Hands a composed MIME message to SES (SendRawEmail, the v1 API: the local endpoint speaks it
+ * too). Errors propagate as the SDK throws them, with its `name` (`Throttling`,
+ * `MessageRejected`, ...), so the sender can tell a slow-down from a refusal.
+ */
+import { SendRawEmailCommand } from "@aws-sdk/client-ses";
+import type { Ctx } from "../context.js";
+
+/** Sends `raw` to `to` (the envelope recipients) from FROM_EMAIL; returns SES's MessageId. */
+export async function sendRaw(ctx: Pick<Ctx, "ses" | "config">, raw: Buffer, to: string[]): Promise<string> {
+  if (to.length === 0) throw new Error("sendRaw: no recipients");
+  const r = await ctx.ses.send(
+    new SendRawEmailCommand({
+      Source: ctx.config.fromEmail,
+      Destinations: to,
+      RawMessage: { Data: raw },
+    }),
+  );
+  if (!r.MessageId) throw new Error("SES accepted the message without a MessageId");
+  return r.MessageId;
+}
