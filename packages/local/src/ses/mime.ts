@@ -29,10 +29,10 @@ export function readHeaders(raw: Buffer): Map<string, string[]> {
     if (line.startsWith(":")) throw invalid("Empty header names are illegal.");
     const m = /^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*)$/.exec(line);
     if (!m) throw invalid(`Illegal header line: '${line.slice(0, 60)}'.`);
-    fields.push([m[1]!.toLowerCase(), m[2]!.trim()]);
+    fields.push([m[1]!.toLowerCase(), m[2]!]);
   }
   const headers = new Map<string, string[]>();
-  for (const [name, value] of fields) headers.set(name, [...(headers.get(name) ?? []), value]);
+  for (const [name, value] of fields) headers.set(name, [...(headers.get(name) ?? []), value.trim()]);
   return headers;
 }
 

@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-/** An id shaped like SES's (`0100018c1b2e3f4a-<uuid>-000000`): the time in hex, then a UUID. */
+/** An id shaped like SES's (`0100018c1b2e3f4a-<uuid>-000000`): "01", the time in hex, then a UUID. */
 export function newMessageId(now: number): string {
-  return `${now.toString(16).padStart(16, "0")}-${randomUUID()}-000000`;
+  return `01${now.toString(16).padStart(14, "0")}-${randomUUID()}-000000`;
 }
 
 /** `20261129T123456.789Z`: ISO-8601 without separators, so names sort by time. */

@@ -64,7 +64,7 @@ export interface LocalSes {
 }
 
 const SES_VERSION = "2010-12-01";
-/** Enough for a 10 MB message in base64 and form encoding; anything longer is refused unread. */
+/** Enough for a 10 MB message in base64 and form encoding; a longer body is drained and refused. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const DAY_MS = 86_400_000;
 
