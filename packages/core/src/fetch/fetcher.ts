@@ -45,6 +45,9 @@ const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 /** Longest body of an unread response (redirect, error) that is drained to keep its connection. */
 const DRAIN_LIMIT = 64 * 1024;
 
+const statusLine = (res: IncomingMessage) =>
+  ["HTTP", res.statusCode, res.statusMessage].filter(Boolean).join(" ");
+
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
 
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {
@@ -213,19 +216,19 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
       if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
         discard(res);
         const wait = retryAfterMs ?? Number.POSITIVE_INFINITY;
-        if (!retried && wait <= limits.maxRetryWaitMs && now + wait < deadline) {
+        if (!retried && limits.maxRetryWaitMs > 0 && wait <= limits.maxRetryWaitMs && now + wait < deadline) {
           retried = true;
           await sleep(wait, undefined, { signal: ctl.signal });
           continue;
         }
         const later = retryAfterMs === undefined ? "" : `; retry after ${seconds(retryAfterMs)}`;
-        const msg = `HTTP ${status} ${res.statusMessage ?? ""} from ${url.href}${later}`.replace("  ", " ");
+        const msg = `${statusLine(res)} from ${url.href}${later}`;
         throw new FetchError("rate_limited", msg, { url: url.href, status, retryAfterMs });
       }
 
       if (status < 200 || status >= 300) {
         discard(res);
-        const msg = `HTTP ${status} ${res.statusMessage ?? ""} from ${url.href}`.replace("  ", " ");
+        const msg = `${statusLine(res)} from ${url.href}`;
         throw new FetchError("http_status", msg, { url: url.href, status });
       }
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FetchError } from "./errors.js";
 import { createFetcher } from "./fetcher.js";
+import { assertFetchableUrl } from "./guard.js";
 import { closeServers, serve, TEST_UA, type TestServer } from "./testing.js";
 
 const guarded = createFetcher({ userAgent: TEST_UA, allowPrivateNetwork: false });
@@ -162,5 +163,23 @@ describe("redirects are checked on every hop", () => {
     const err = await failure(fetcher(`${first.origin}/feed`));
     expect(err.code).toBe("bad_scheme");
     expect(err.message).toContain(`redirected to from ${first.origin}/feed`);
+  });
+});
+
+describe("assertFetchableUrl", () => {
+  it("checks syntax, scheme and literal addresses without the network", () => {
+    const rule = { allowPrivateNetwork: false };
+    expect(assertFetchableUrl("https://example.com/feed.xml", rule).href).toBe(
+      "https://example.com/feed.xml",
+    );
+    expect(assertFetchableUrl("http://localhost/feed", rule).hostname).toBe("localhost"); // judged when fetched
+    expect(() => assertFetchableUrl("http://0x7f.1/", rule)).toThrow(
+      expect.objectContaining({ code: "blocked_address" }),
+    );
+    expect(() => assertFetchableUrl("ftp://example.com/", rule)).toThrow(
+      expect.objectContaining({ code: "bad_scheme" }),
+    );
+    expect(() => assertFetchableUrl("nope", rule)).toThrow(expect.objectContaining({ code: "bad_url" }));
+    expect(assertFetchableUrl("http://10.0.0.5/", { allowPrivateNetwork: true }).hostname).toBe("10.0.0.5");
   });
 });

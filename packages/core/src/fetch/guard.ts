@@ -5,7 +5,7 @@
  */
 import dns from "node:dns";
 import net, { type LookupFunction } from "node:net";
-import type { AddressPolicy } from "./address.js";
+import { type AddressPolicy, addressPolicy } from "./address.js";
 import { FetchError } from "./errors.js";
 
 const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME", "ENODATA"]);
@@ -74,4 +74,18 @@ export function guardedLookup(url: URL, policy: AddressPolicy): LookupFunction {
       } else callback(null, first.address, first.family);
     });
   };
+}
+
+/**
+ * What can be checked without the network, for validating a URL before storing it (a source, a
+ * hand-added link): syntax, scheme, and a literal address. Host names are judged when fetched.
+ * Throws {@link FetchError} `bad_url`, `bad_scheme` or `blocked_address`.
+ */
+export function assertFetchableUrl(
+  input: string,
+  opts: { allowPrivateNetwork: boolean; allowAddresses?: string[] },
+): URL {
+  const url = parseTarget(input);
+  checkLiteralHost(url, addressPolicy(opts));
+  return url;
 }

@@ -4,6 +4,8 @@
  * redirects, conditional GET, Retry-After. Returns bytes; charset decoding is `encoding/`'s job.
  */
 
+export { nonPublicReason } from "./address.js";
 export { FetchError, type FetchErrorCode, isFetchError } from "./errors.js";
-export { createFetcher, type FetcherConfig } from "./fetcher.js";
+export { createFetcher, DEFAULT_LIMITS, type FetcherConfig } from "./fetcher.js";
+export { assertFetchableUrl } from "./guard.js";
 export type { Fetcher, FetchOptions, FetchResult } from "./types.js";
