@@ -1,9 +1,22 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
 import { NotFoundError } from "@wkn/core/errors";
+import { editItem } from "@wkn/core/items/edit";
+import { listItems } from "@wkn/core/items/list";
+import { addLink } from "@wkn/core/items/manual";
 import { createRouter } from "../router.js";
 import { errors, IdParam, json } from "../schemas/common.js";
-import { ItemListQuerySchema, ItemListSchema, ItemSchema } from "../schemas/items.js";
+import {
+  ItemListQuerySchema,
+  ItemListSchema,
+  ItemPatchSchema,
+  ItemSchema,
+  NewLinkSchema,
+} from "../schemas/items.js";
+
+const body = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
 
 export function itemsRoutes(ctx: Ctx) {
   const r = createRouter();
@@ -13,12 +26,31 @@ export function itemsRoutes(ctx: Ctx) {
       method: "get",
       path: "/items",
       tags: ["items"],
+      summary: "Candidates, newest first, filtered by status, source, kind, date range and text",
       request: { query: ItemListQuerySchema },
       responses: { 200: json(ItemListSchema, "One page, newest first"), 400: errors[400], 401: errors[401] },
     }),
+    async (c) => c.json(await listItems(ctx, c.req.valid("query")), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: "post",
+      path: "/items",
+      tags: ["items"],
+      summary: "Add a link by hand; unfurled before answering",
+      request: body(NewLinkSchema),
+      responses: {
+        201: json(ItemSchema, "A new item (status selected, kind link)"),
+        200: json(ItemSchema, "The canonical URL was already an item: that item"),
+        400: errors[400],
+        401: errors[401],
+        409: errors[409],
+      },
+    }),
     async (c) => {
-      const q = c.req.valid("query");
-      return c.json(await ctx.store.items.list({ status: q.status, limit: q.limit, cursor: q.cursor }), 200);
+      const { item, created } = await addLink(ctx, c.req.valid("json"));
+      return created ? c.json(item, 201) : c.json(item, 200);
     },
   );
 
@@ -36,6 +68,24 @@ export function itemsRoutes(ctx: Ctx) {
       if (!item) throw new NotFoundError("item", id);
       return c.json(item, 200);
     },
+  );
+
+  r.openapi(
+    createRoute({
+      method: "patch",
+      path: "/items/{id}",
+      tags: ["items"],
+      summary: "Set status, comment, section, or override title, description, image",
+      request: { params: IdParam, ...body(ItemPatchSchema) },
+      responses: {
+        200: json(ItemSchema, "The updated item"),
+        400: errors[400],
+        401: errors[401],
+        404: errors[404],
+        409: errors[409],
+      },
+    }),
+    async (c) => c.json(await editItem(ctx, c.req.valid("param").id, c.req.valid("json")), 200),
   );
 
   return r;

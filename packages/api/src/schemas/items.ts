@@ -32,10 +32,64 @@ export const ItemSchema = z
   })
   .openapi("Item");
 
+const dateBound = (which: string) =>
+  z
+    .string()
+    .max(40)
+    .optional()
+    .openapi({
+      description: `${which} (inclusive) on the sort date (publishedAt, else discoveredAt): YYYY-MM-DD (the whole UTC day) or an ISO-8601 date-time`,
+      example: "2024-05-01",
+    });
+
 export const ItemListQuerySchema = z.object({
-  status: ItemStatusSchema.default("new"),
+  status: ItemStatusSchema.default("new").openapi({ description: "Default: new" }),
+  sourceId: z.string().min(1).max(200).optional().openapi({ description: "Items found by this source" }),
+  kind: ItemKindSchema.optional(),
+  from: dateBound("Lower bound"),
+  to: dateBound("Upper bound"),
+  q: z.string().max(200).optional().openapi({
+    description:
+      "Free text: every whitespace-separated term must occur in title, description or domain (case- and width-insensitive, NFKC). A page may hold fewer matches than limit while nextCursor continues the search.",
+  }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(2000).optional(),
+  cursor: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ description: "nextCursor of the previous page; valid only with the same filters" }),
 });
 
-export const ItemListSchema = z.object({ items: z.array(ItemSchema), nextCursor: z.string().nullable() }).openapi("ItemList");
+/** PATCH body: every field optional; null clears comment, section, description, imageUrl. */
+export const ItemPatchSchema = z
+  .object({
+    status: ItemStatusSchema.optional().openapi({
+      description:
+        'new, selected or rejected; "used" is set by sending an issue (400); a used item keeps its status (409)',
+    }),
+    comment: z
+      .string()
+      .max(2000)
+      .nullable()
+      .optional()
+      .openapi({ description: "Plain text or a small markdown subset" }),
+    section: z.string().max(100).nullable().optional(),
+    title: z.string().min(1).max(500).optional(),
+    description: z.string().max(2000).nullable().optional(),
+    imageUrl: z.string().max(2048).nullable().optional().openapi({ description: "http(s) URL" }),
+  })
+  .strict()
+  .openapi("ItemPatch");
+
+export const NewLinkSchema = z
+  .object({
+    url: z.string().min(1).max(2048).openapi({ example: "https://example.com/post" }),
+    comment: z.string().max(2000).nullable().optional(),
+    section: z.string().max(100).nullable().optional(),
+  })
+  .strict()
+  .openapi("NewLink");
+
+export const ItemListSchema = z
+  .object({ items: z.array(ItemSchema), nextCursor: z.string().nullable() })
+  .openapi("ItemList");

@@ -3,7 +3,7 @@ import type { Jobs } from "../jobs/index.js";
 import type { Candidate } from "../sources/adapters/types.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
-import { candidateToItem, SEEN_LIMIT, seenKey, storeCandidates } from "./candidates.js";
+import { candidateToItem, SEEN_LIMIT, SEEN_MARGIN, seenKey, storeCandidates } from "./candidates.js";
 
 let env: TestEnv;
 beforeAll(async () => {

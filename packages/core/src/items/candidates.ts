@@ -12,8 +12,13 @@ import { mapLimit } from "../sources/concurrency.js";
 import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
 import { collapseWhitespace, truncateGraphemes } from "./text.js";
 
-/** How many recently stored ids a source remembers (newest first). */
+/**
+ * The seen memory holds the ids of the entries of the last poll plus up to `SEEN_MARGIN` older
+ * ones (entries that drop out of a feed rarely come back; one that does costs a read, not a
+ * write), at most `SEEN_LIMIT`: it follows the size of the feed, so the source record stays small.
+ */
 export const SEEN_LIMIT = 500;
+export const SEEN_MARGIN = 50;
 /** Characters of the seen memory per id: 64 bits is plenty within one source and halves its size. */
 const SEEN_KEY_LENGTH = 16;
 export const DESCRIPTION_MAX = 300;

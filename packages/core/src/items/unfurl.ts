@@ -1,4 +1,128 @@
-/** Unfurling an item's page for title, description, image (issue #4 fills this in). */
+/**
+ * Unfurling (DESIGN.md data flow 5): an item without a picture or description gets them from its
+ * page: fetched through the guarded fetcher, decoded by `encoding/`, read by `metadata.ts`. It
+ * fills missing fields only, never what the feed gave or the editor set, and runs once per item
+ * (`unfurledAt`); a failure is recorded on the item (`unfurlError`), which stays usable.
+ *
+ * On AWS the unfurl queue's worker calls `unfurlItem`; locally the in-process job runner does.
+ */
 import type { Ctx } from "../context.js";
+import { decodeBody } from "../encoding/index.js";
+import { isFetchError } from "../fetch/index.js";
+import type { Item } from "../model/index.js";
+import type { ItemPatch } from "../store/items.js";
+import { extractMetadata, type PageMetadata } from "./metadata.js";
 
-export async function unfurlItem(_ctx: Ctx, _itemId: string): Promise<void> {}
+export const UNFURL_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
+/** Metadata sits at the top of a page; 2 MiB is plenty and bounds memory and parse time. */
+export const UNFURL_MAX_BYTES = 2 * 1024 * 1024;
+/** Short: `POST /api/items` waits for it, and a card is not worth a long wait. */
+export const UNFURL_TIMEOUT_MS = 10_000;
+
+/** A page we fetched but cannot read metadata from (not HTML). */
+export class UnfurlError extends Error {
+  override name = "UnfurlError";
+}
+
+const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/i;
+
+/** Fetches `url` and reads its card metadata. Throws FetchError (code) or UnfurlError. */
+export async function fetchPageMetadata(ctx: Ctx, url: string): Promise<PageMetadata> {
+  const res = await ctx.fetch(url, {
+    accept: UNFURL_ACCEPT,
+    maxBytes: UNFURL_MAX_BYTES,
+    timeoutMs: UNFURL_TIMEOUT_MS,
+  });
+  const type = res.contentType?.split(";")[0]?.trim() ?? "";
+  // Servers without a Content-Type, or with text/plain on an HTML page, are sniffed instead.
+  if (
+    type &&
+    !HTML_TYPES.test(type) &&
+    !(type.startsWith("text/") && /<(html|head|meta)\b/i.test(res.body.subarray(0, 4096).toString("latin1")))
+  ) {
+    throw new UnfurlError(`not an HTML page (${type}): ${res.url}`);
+  }
+  const { text } = decodeBody(res.body, { contentType: res.contentType, kind: "html" });
+  return extractMetadata(text, res.url);
+}
+
+/** What unfurling can tell about a failure, for the editor (`unfurlError`). */
+export function describeUnfurlFailure(err: unknown): string | undefined {
+  if (isFetchError(err)) return `${err.code}: ${err.message}`;
+  if (err instanceof UnfurlError) return err.message;
+  return undefined;
+}
+
+/** A title that is only a placeholder (a manual link before its page answered, a feed entry without one). */
+export const hasPlaceholderTitle = (item: Pick<Item, "title" | "url" | "canonicalUrl">): boolean =>
+  item.title.trim() === "" || item.title === item.url || item.title === item.canonicalUrl;
+
+/** Whether an item should be unfurled: not yet tried, and missing its picture or description. */
+export const needsUnfurl = (item: Pick<Item, "imageUrl" | "description" | "unfurledAt">): boolean =>
+  !item.unfurledAt && (!item.imageUrl || !item.description);
+
+/** The fields unfurling may fill on `item`: only those that are empty (or a placeholder title). */
+export function fillPatch(
+  item: Item,
+  meta: PageMetadata | null,
+): { patch: ItemPatch; expect: (keyof Item)[] } {
+  const patch: ItemPatch = {};
+  const expect: (keyof Item)[] = ["unfurledAt"];
+  if (meta) {
+    if (meta.title && hasPlaceholderTitle(item)) patch.title = meta.title;
+    if (meta.description && !item.description) patch.description = meta.description;
+    if (meta.imageUrl && !item.imageUrl) patch.imageUrl = meta.imageUrl;
+    if (meta.siteName && !item.siteName) patch.siteName = meta.siteName;
+  }
+  for (const k of Object.keys(patch) as (keyof ItemPatch)[]) expect.push(k);
+  return { patch, expect };
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Unfurls one item (the unfurl job). Does nothing for an unknown item, one already unfurled or
+ * one that lacks nothing. Fetch and parse failures are recorded on the item; database errors
+ * are thrown so the queue retries.
+ */
+export async function unfurlItem(ctx: Ctx, itemId: string): Promise<void> {
+  let item = await ctx.store.items.get(itemId);
+  if (!item || !needsUnfurl(item)) return;
+  let meta: PageMetadata | null = null;
+  let error: string | null = null;
+  try {
+    meta = await fetchPageMetadata(ctx, item.url);
+  } catch (err) {
+    const described = describeUnfurlFailure(err);
+    if (described === undefined) throw err;
+    error = described;
+  }
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && item && !item.unfurledAt; attempt++) {
+    const { patch, expect } = fillPatch(item, meta);
+    const done = await ctx.store.items.update(
+      item,
+      { ...patch, unfurledAt: ctx.now().toISOString(), unfurlError: error },
+      expect,
+    );
+    if (done) {
+      ctx.log.info("item unfurled", { itemId, filled: Object.keys(patch), error });
+      return;
+    }
+    item = await ctx.store.items.get(itemId); // changed meanwhile: fill what is still empty
+  }
+}
+
+/**
+ * Queues unfurling for the items that need it (missing picture or description, never tried).
+ * The poller calls this after storing new candidates; returns how many were queued.
+ */
+export async function enqueueUnfurl(
+  ctx: Ctx,
+  items: readonly Pick<Item, "id" | "imageUrl" | "description" | "unfurledAt">[],
+): Promise<number> {
+  const ids = [...new Set(items.filter(needsUnfurl).map((i) => i.id))];
+  for (let i = 0; i < ids.length; i += 10) {
+    await Promise.all(ids.slice(i, i + 10).map((itemId) => ctx.jobs.enqueue("unfurl", { itemId })));
+  }
+  return ids.length;
+}

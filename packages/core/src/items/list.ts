@@ -1,0 +1,84 @@
+/**
+ * The editor's candidate listing (DESIGN.md data flow 6): filters checked and normalised here,
+ * served by one Query on an index in the store (`ItemsRepo.list`).
+ */
+import type { Ctx } from "../context.js";
+import { ValidationError } from "../errors.js";
+import type { Item, ItemKind, ItemStatus } from "../model/index.js";
+import { searchTerms } from "./text.js";
+
+export const ITEM_STATUSES: readonly ItemStatus[] = ["new", "selected", "rejected", "used"];
+export const ITEM_KINDS: readonly ItemKind[] = ["article", "release", "competition", "link"];
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 100;
+export const MAX_QUERY_LENGTH = 200;
+
+export interface ListItemsInput {
+  status?: ItemStatus;
+  sourceId?: string;
+  kind?: ItemKind;
+  /** Inclusive bounds on the sort date (publishedAt, else discoveredAt): a date or a date-time. */
+  from?: string;
+  to?: string;
+  /** Free text; every whitespace-separated term must occur in title, description or domain. */
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ItemPage {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * A date bound as an ISO instant. A bare date means the whole day (UTC): its first millisecond
+ * as `from`, its last as `to`, so `from=to=2024-05-01` lists that day.
+ */
+export function parseDateBound(value: string, field: "from" | "to"): string {
+  const v = value.trim();
+  if (DATE_ONLY.test(v)) {
+    const t = Date.parse(`${v}T00:00:00.000Z`);
+    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v)
+      throw new ValidationError(field, "not a valid date");
+    return new Date(field === "from" ? t : t + 86_400_000 - 1).toISOString();
+  }
+  if (!DATE_TIME.test(v))
+    throw new ValidationError(field, "must be a date (YYYY-MM-DD) or an ISO-8601 date-time with offset");
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new ValidationError(field, "not a valid date-time");
+  return new Date(t).toISOString();
+}
+
+export async function listItems(ctx: Ctx, input: ListItemsInput = {}): Promise<ItemPage> {
+  const status = input.status ?? "new";
+  if (!ITEM_STATUSES.includes(status))
+    throw new ValidationError("status", `must be one of ${ITEM_STATUSES.join(", ")}`);
+  if (input.kind !== undefined && !ITEM_KINDS.includes(input.kind)) {
+    throw new ValidationError("kind", `must be one of ${ITEM_KINDS.join(", ")}`);
+  }
+  const limit = input.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new ValidationError("limit", `must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  const from = input.from ? parseDateBound(input.from, "from") : undefined;
+  const to = input.to ? parseDateBound(input.to, "to") : undefined;
+  if (from && to && from > to) throw new ValidationError("to", "must not be before from");
+  if (input.q && input.q.length > MAX_QUERY_LENGTH)
+    throw new ValidationError("q", `at most ${MAX_QUERY_LENGTH} characters`);
+  const sourceId = input.sourceId?.trim() || undefined;
+
+  return ctx.store.items.list({
+    status,
+    sourceId,
+    kind: input.kind,
+    from,
+    to,
+    terms: input.q ? searchTerms(input.q) : [],
+    limit,
+    cursor: input.cursor,
+  });
+}
