@@ -18,6 +18,7 @@ const ATOM = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 export function checkAddress(input: unknown): AddressCheck {
+  if (input === undefined || input === null) return { ok: false, reason: "is missing" };
   if (typeof input !== "string") return { ok: false, reason: "must be a string" };
   const value = input.trim();
   if (value === "") return { ok: false, reason: "is empty" };
