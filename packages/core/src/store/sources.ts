@@ -11,10 +11,14 @@ export type SourceRecord = Source & SourcePollState & { naturalKey: string };
 
 const POLL_STATE_FIELDS = ["etag", "lastModified", "seen", "naturalKey"] as const;
 
+/** Nullable fields of the API shape; an update removes the attribute for null, so reads put null back. */
+const NULLABLE_FIELDS = ["lastPolledAt", "lastSuccessAt", "lastError"] as const;
+
 /** The API shape of a stored source (poll memory stays inside). */
 export function toSource(rec: SourceRecord): Source {
   const out: Record<string, unknown> = { ...rec };
   for (const f of POLL_STATE_FIELDS) delete out[f];
+  for (const f of NULLABLE_FIELDS) out[f] ??= null;
   return out as unknown as Source;
 }
 
@@ -33,7 +37,8 @@ export function sourcesRepo(db: Db) {
           }),
         );
       } catch (e) {
-        if (isConditionalCheckFailed(e)) throw new ConflictError("a source with the same address already exists", "duplicate");
+        if (isConditionalCheckFailed(e))
+          throw new ConflictError("a source with the same address already exists", "duplicate");
         throw e;
       }
       try {
@@ -46,7 +51,8 @@ export function sourcesRepo(db: Db) {
         );
       } catch (e) {
         await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(rec.naturalKey) }));
-        if (isConditionalCheckFailed(e)) throw new ConflictError(`a source with id ${rec.id} already exists`, "duplicate");
+        if (isConditionalCheckFailed(e))
+          throw new ConflictError(`a source with id ${rec.id} already exists`, "duplicate");
         throw e;
       }
       return rec;
@@ -120,7 +126,8 @@ export function sourcesRepo(db: Db) {
           }),
         );
       } catch (e) {
-        if (isConditionalCheckFailed(e)) throw new ConflictError("a source with the same address already exists", "duplicate");
+        if (isConditionalCheckFailed(e))
+          throw new ConflictError("a source with the same address already exists", "duplicate");
         throw e;
       }
       await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(oldKey) }));
