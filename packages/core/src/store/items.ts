@@ -215,7 +215,8 @@ export function itemsRepo(db: Db, cursorSecret: string) {
         q: terms,
       });
 
-      const names: Record<string, string> = { "#pk": `${part.index}pk`, "#sk": `${part.index}sk` };
+      const names: Record<string, string> = { "#pk": `${part.index}pk` };
+      if (q.from || q.to) names["#sk"] = `${part.index}sk`;
       const values: Record<string, unknown> = { ":p": part.pk };
       let keyCond = "#pk = :p";
       if (q.from && q.to) {

@@ -1,0 +1,35 @@
+/** Test helpers for items: a candidate as a poller would store it. */
+import type { Ctx } from "../context.js";
+import type { Item } from "../model/index.js";
+import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
+
+/** A feed candidate for `url`; fields can be overridden. */
+export function testItem(url: string, overrides: Partial<Item> = {}): Item {
+  return {
+    id: urlHash(url),
+    url,
+    canonicalUrl: canonicalUrl(url),
+    title: `Title of ${url}`,
+    description: null,
+    imageUrl: null,
+    siteName: null,
+    domain: domainOf(url),
+    kind: "article",
+    sourceIds: ["src-a"],
+    author: null,
+    publishedAt: "2024-05-01T00:00:00.000Z",
+    discoveredAt: "2024-05-02T00:00:00.000Z",
+    status: "new",
+    comment: null,
+    section: null,
+    ...overrides,
+  };
+}
+
+/** Stores items as new candidates (each one conditional put, like the poller's writes). */
+export async function storeItems(ctx: Ctx, items: Item[]): Promise<Item[]> {
+  for (const item of items) {
+    if (!(await ctx.store.items.createIfAbsent(item))) throw new Error(`item ${item.id} exists`);
+  }
+  return items;
+}
