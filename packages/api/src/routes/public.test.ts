@@ -1,0 +1,305 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Ctx } from "@wkn/core/context";
+import { unsubscribeLink } from "@wkn/core/subscribers/links";
+import { addSubscriber, suppressAddress } from "@wkn/core/subscribers/manage";
+import { signToken } from "@wkn/core/subscribers/tokens";
+import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { type LocalSes, startLocalSes } from "@wkn/local/ses/index";
+import PostalMime from "postal-mime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClient } from "../testing.js";
+
+const BASE = "https://news.example.org";
+let env: TestEnv;
+let ses: LocalSes;
+let outboxDir: string;
+
+beforeAll(async () => {
+  env = await startTestEnv();
+  outboxDir = await mkdtemp(join(tmpdir(), "wkn-outbox-"));
+  ses = await startLocalSes({ outboxDir, maxSendRate: 1000 });
+});
+afterAll(async () => {
+  await ses.close();
+  await env.close();
+  await rm(outboxDir, { recursive: true, force: true });
+});
+
+/** A context on a fresh table, mailing through the local SES endpoint, with a clock tests can move. */
+async function setup() {
+  const clock = { now: Date.parse("2026-03-02T09:00:00Z") };
+  const ctx = await env.ctx({
+    env: { SES_ENDPOINT: ses.endpoint, PUBLIC_BASE_URL: BASE, FROM_EMAIL: "newsletter@news.example.org" },
+    now: () => new Date(clock.now),
+  });
+  const t = testClient(ctx);
+  const sentBefore = ses.messages().length;
+  const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    t.call("POST", path, new URLSearchParams(fields).toString(), {
+      "content-type": "application/x-www-form-urlencoded",
+      ...headers,
+    });
+  return {
+    ctx,
+    t,
+    clock,
+    form,
+    subscribeJson: (email: string, headers?: Record<string, string>) =>
+      t.post("/subscribe", { email }, headers),
+    /** Messages this test sent, oldest first. */
+    mails: () => ses.messages().slice(sentBefore),
+  };
+}
+
+/** The confirm link in the text part of a sent .eml file, read back from the outbox. */
+async function confirmLinkIn(file: string): Promise<string> {
+  const mail = await PostalMime.parse(await readFile(file));
+  const link = mail.text?.match(/https?:\/\/\S+\/confirm\?token=\S+/)?.[0];
+  expect(link, mail.text).toBeDefined();
+  expect(mail.html).toContain(link!);
+  return link!;
+}
+
+const pathOf = (link: string) => {
+  const u = new URL(link);
+  return u.pathname + u.search;
+};
+
+async function statusOf(ctx: Ctx, email: string) {
+  const { subscriberIdOf, normalizeAddress } = await import("@wkn/core/subscribers/address");
+  return (await ctx.store.subscribers.get(subscriberIdOf(normalizeAddress(email)!)))?.status;
+}
+
+describe("POST /subscribe → GET /confirm", () => {
+  it("sends a confirmation mail with a signed link that confirms the address", async () => {
+    const s = await setup();
+    const res = await s.form("/subscribe", { email: "  Ann@Example.COM " });
+    expect(res.status).toBe(202);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await res.text()).toContain("Check your inbox");
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("pending");
+
+    const mails = s.mails();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.destinations).toEqual(["ann@example.com"]);
+    const mail = await PostalMime.parse(await readFile(mails[0]!.file));
+    expect(mail.from?.address).toBe("newsletter@news.example.org");
+    expect(mail.subject).toMatch(/Confirm/);
+    expect(mail.messageId).toMatch(/@news\.example\.org>$/);
+    const link = await confirmLinkIn(mails[0]!.file);
+    expect(link.startsWith(`${BASE}/confirm?token=`)).toBe(true);
+
+    const confirmed = await s.t.get(pathOf(link));
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.headers.get("location")).toBeNull();
+    expect(await confirmed.text()).toContain("You are subscribed");
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("active");
+    const list = await (await s.t.get("/api/subscribers?status=active")).json();
+    expect(list.subscribers).toMatchObject([
+      { email: "ann@example.com", status: "active", source: "subscribe" },
+    ]);
+    expect(list.subscribers[0].confirmedAt).toBe("2026-03-02T09:00:00.000Z");
+
+    // A second click is harmless.
+    const again = await s.t.get(pathOf(link));
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("already subscribed");
+    expect(s.mails()).toHaveLength(1);
+  });
+
+  it("answers a JSON post with JSON, and an invalid address with 400 naming the field", async () => {
+    const s = await setup();
+    const ok = await s.subscribeJson("bob@example.com");
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toMatchObject({ status: "accepted" });
+
+    const bad = await s.subscribeJson("bob at example.com");
+    expect(bad.status).toBe(400);
+    const err = await bad.json();
+    expect(err.error.code).toBe("invalid_request");
+    expect(err.error.details).toEqual([{ field: "email", message: "has no @" }]);
+
+    const badForm = await s.form("/subscribe", { email: "bob@localhost" });
+    expect(badForm.status).toBe(400);
+    expect(badForm.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await badForm.text()).toContain("top-level part");
+
+    const missing = await s.form("/subscribe", {});
+    expect(missing.status).toBe(400);
+    const plain = await s.t.call("POST", "/subscribe", "bob@example.com", { "content-type": "text/plain" });
+    expect(plain.status).toBe(415);
+    expect(s.mails()).toHaveLength(1);
+  });
+
+  it("answers 202 whatever the address's state, and mails only new, pending and unsubscribed addresses", async () => {
+    const s = await setup();
+    await addSubscriber(s.ctx, "active@example.com");
+    await suppressAddress(s.ctx, "bounced@example.com", "Permanent bounce");
+    await addSubscriber(s.ctx, "left@example.com");
+    const { subscriberIdOf } = await import("@wkn/core/subscribers/address");
+    const leave = await s.t.call("POST", pathOf(unsubscribeLink(s.ctx, subscriberIdOf("left@example.com"))));
+    expect(leave.status).toBe(200);
+    await s.subscribeJson("waiting@example.com");
+    const seeded = s.mails().length;
+    expect(seeded).toBe(1);
+
+    const bodies = new Set<string>();
+    for (const email of [
+      "active@example.com",
+      "bounced@example.com",
+      "left@example.com",
+      "waiting@example.com",
+      "new@example.com",
+    ]) {
+      const res = await s.subscribeJson(email);
+      expect(res.status, email).toBe(202);
+      bodies.add(await res.text());
+    }
+    expect(bodies.size).toBe(1); // nothing in the answer tells the states apart
+    expect(
+      s
+        .mails()
+        .slice(seeded)
+        .map((m) => m.destinations[0]),
+    ).toEqual(["left@example.com", "waiting@example.com", "new@example.com"]);
+    expect(await statusOf(s.ctx, "active@example.com")).toBe("active");
+    expect(await statusOf(s.ctx, "bounced@example.com")).toBe("suppressed");
+    expect(await statusOf(s.ctx, "left@example.com")).toBe("pending");
+
+    // A suppressed address is never re-activated, not even by a confirm link signed for it.
+    const forged = signToken(s.ctx.config.signingSecret, {
+      purpose: "confirm",
+      subscriberId: subscriberIdOf("bounced@example.com"),
+      now: s.ctx.now(),
+    });
+    const res = await s.t.get(`/confirm?token=${forged}`);
+    expect(res.status).toBe(400);
+    expect(await statusOf(s.ctx, "bounced@example.com")).toBe("suppressed");
+  });
+
+  it("limits requests per client with 429, and confirmation mails per address silently", async () => {
+    const s = await setup();
+    const ip = { "x-forwarded-for": "203.0.113.7, 10.0.0.1" };
+    for (let i = 0; i < 10; i++) expect((await s.subscribeJson(`u${i}@example.com`, ip)).status).toBe(202);
+    const limited = await s.subscribeJson("u10@example.com", ip);
+    expect(limited.status).toBe(429);
+    expect((await limited.json()).error.code).toBe("rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    const limitedForm = await s.form("/subscribe", { email: "u10@example.com" }, ip);
+    expect(limitedForm.status).toBe(429);
+    expect(limitedForm.headers.get("content-type")).toMatch(/^text\/html/);
+    // another client is not affected
+    expect((await s.subscribeJson("u10@example.com", { "x-forwarded-for": "198.51.100.2" })).status).toBe(
+      202,
+    );
+    expect(s.mails()).toHaveLength(11);
+
+    // The same address from many clients: three confirmation mails a day, then 202 and nothing sent.
+    for (let i = 0; i < 5; i++) {
+      expect((await s.subscribeJson("again@example.com", { "x-forwarded-for": `192.0.2.${i}` })).status).toBe(
+        202,
+      );
+    }
+    expect(s.mails().filter((m) => m.destinations[0] === "again@example.com")).toHaveLength(3);
+    // a day later the window has passed
+    s.clock.now += 24 * 60 * 60 * 1000;
+    expect((await s.subscribeJson("again@example.com", ip)).status).toBe(202);
+    expect(s.mails().filter((m) => m.destinations[0] === "again@example.com")).toHaveLength(4);
+  });
+});
+
+describe("bad tokens", () => {
+  it("answer 400 with a page for tampered, expired, wrong-purpose and missing tokens", async () => {
+    const s = await setup();
+    await s.form("/subscribe", { email: "ann@example.com" });
+    const link = await confirmLinkIn(s.mails()[0]!.file);
+    const token = new URL(link).searchParams.get("token")!;
+    const tampered = `${token.slice(0, -2)}${token.endsWith("AA") ? "BB" : "AA"}`;
+    const { subscriberIdOf } = await import("@wkn/core/subscribers/address");
+    const unsub = new URL(unsubscribeLink(s.ctx, subscriberIdOf("ann@example.com"))).searchParams.get(
+      "token",
+    )!;
+
+    const cases: [string, string, RegExp][] = [
+      ["GET", `/confirm?token=${tampered}`, /not valid/],
+      ["GET", "/confirm", /incomplete or damaged/],
+      ["GET", `/confirm?token=${unsub}`, /meant for something else/],
+      ["GET", `/unsubscribe?token=${token}`, /meant for something else/],
+      ["GET", `/unsubscribe?token=${unsub.slice(0, 20)}`, /incomplete or damaged/],
+      ["POST", `/unsubscribe?token=${token}`, /meant for something else/],
+    ];
+    for (const [method, path, message] of cases) {
+      const res = await s.t.call(method, path);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get("content-type"), path).toMatch(/^text\/html/);
+      expect(await res.text(), path).toMatch(message);
+    }
+    // one week later the confirm link has expired
+    s.clock.now += 7 * 24 * 60 * 60 * 1000 + 1000;
+    const expired = await s.t.get(pathOf(link));
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toMatch(/expired/);
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("pending");
+  });
+});
+
+describe("/unsubscribe", () => {
+  it("shows a button on GET without changing anything, unsubscribes on POST, idempotently", async () => {
+    const s = await setup();
+    const sub = await addSubscriber(s.ctx, "ann@example.com");
+    const path = pathOf(unsubscribeLink(s.ctx, sub.id));
+
+    for (let i = 0; i < 2; i++) {
+      const page = await s.t.get(path);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toMatch(/<form method="post" action="\?token=[^"]+">/);
+      expect(html).toContain(">Unsubscribe</button>");
+    }
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("active");
+
+    const done = await s.form(path, {});
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("You are unsubscribed");
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("unsubscribed");
+    const again = await s.form(path, {});
+    expect(again.status).toBe(200);
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("unsubscribed");
+    const list = await (await s.t.get("/api/subscribers?status=unsubscribed")).json();
+    expect(list.subscribers.map((x: { email: string }) => x.email)).toEqual(["ann@example.com"]);
+    expect((await (await s.t.get("/api/subscribers")).json()).subscribers).toEqual([]);
+  });
+
+  it("takes RFC 8058 one-click posts, form-encoded or multipart", async () => {
+    const s = await setup();
+    const a = await addSubscriber(s.ctx, "ann@example.com");
+    const b = await addSubscriber(s.ctx, "bob@example.com");
+
+    const res = await s.form(pathOf(unsubscribeLink(s.ctx, a.id)), { "List-Unsubscribe": "One-Click" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("unsubscribed");
+
+    const multipart = new FormData();
+    multipart.set("List-Unsubscribe", "One-Click");
+    const res2 = await s.t.app.request(`http://localhost${pathOf(unsubscribeLink(s.ctx, b.id))}`, {
+      method: "POST",
+      body: multipart,
+    });
+    expect(res2.status).toBe(200);
+    expect(await statusOf(s.ctx, "bob@example.com")).toBe("unsubscribed");
+
+    // an old confirm link does not bring an unsubscribed address back
+    const confirm = signToken(s.ctx.config.signingSecret, {
+      purpose: "confirm",
+      subscriberId: a.id,
+      now: s.ctx.now(),
+    });
+    const back = await s.t.get(`/confirm?token=${confirm}`);
+    expect(back.status).toBe(400);
+    expect(await back.text()).toContain("no longer valid");
+    expect(await statusOf(s.ctx, "ann@example.com")).toBe("unsubscribed");
+  });
+});
