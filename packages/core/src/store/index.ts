@@ -3,6 +3,7 @@
  * `Db` handle; `createStore` bundles them for the rest of the code.
  */
 import type { Db } from "./client.js";
+import { issuesRepo } from "./issues.js";
 import { itemsRepo } from "./items.js";
 import { rateLimitsRepo } from "./rate-limits.js";
 import { sourcesRepo } from "./sources.js";
@@ -18,6 +19,7 @@ export function createStore(db: Db, opts: StoreOptions) {
     db,
     sources: sourcesRepo(db),
     items: itemsRepo(db, opts.cursorSecret),
+    issues: issuesRepo(db),
     subscribers: subscribersRepo(db, opts.cursorSecret),
     rateLimits: rateLimitsRepo(db),
   };

@@ -1,0 +1,67 @@
+import { z } from "@hono/zod-openapi";
+import { ISSUE_LIMITS } from "@wkn/core/issues";
+import { isoTime } from "./common.js";
+
+/** One line of text: no line breaks (a subject is a mail header). */
+const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\r\n]*$/, "must be a single line");
+
+const itemId = z.string().min(1).max(64);
+
+export const IssueSectionSchema = z
+  .object({
+    heading: line(ISSUE_LIMITS.heading).trim().min(1),
+    body: z.string().max(ISSUE_LIMITS.body).optional(),
+    itemIds: z.array(itemId).max(ISSUE_LIMITS.items),
+  })
+  .strict()
+  .openapi("IssueSection");
+
+export const DeliveryCountsSchema = z
+  .object({
+    total: z.number().int(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    pending: z.number().int(),
+  })
+  .openapi("DeliveryCounts");
+
+export const IssueSchema = z
+  .object({
+    id: z.string().openapi({ example: "72" }),
+    number: z.number().int(),
+    title: z.string(),
+    subject: z.string(),
+    intro: z.string(),
+    status: z.enum(["draft", "sending", "sent"]),
+    sections: z.array(IssueSectionSchema),
+    createdAt: isoTime,
+    updatedAt: isoTime,
+    sentAt: isoTime.nullable(),
+    delivery: DeliveryCountsSchema,
+  })
+  .openapi("Issue");
+
+export const IssueListSchema = z.object({ issues: z.array(IssueSchema) }).openapi("IssueList");
+
+export const NewIssueSchema = z
+  .object({
+    title: line(ISSUE_LIMITS.title).optional(),
+    intro: z.string().max(ISSUE_LIMITS.intro).optional(),
+  })
+  .strict()
+  .openapi("NewIssue");
+
+/** PUT replaces every editable field; a field left out returns to its default. */
+export const IssueDraftSchema = z
+  .object({
+    title: line(ISSUE_LIMITS.title).optional(),
+    subject: line(ISSUE_LIMITS.subject).optional(),
+    intro: z.string().max(ISSUE_LIMITS.intro).optional(),
+    sections: z.array(IssueSectionSchema).max(ISSUE_LIMITS.sections).optional(),
+  })
+  .strict()
+  .openapi("IssueDraft");

@@ -1,0 +1,33 @@
+/**
+ * Issues: drafts, rendering, the snapshot taken when an issue goes out, the public archive.
+ * The sender (mail/send.ts) needs `snapshotIssue`, `renderIssueMail`, `markItemsUsed` and the
+ * store's `issues.transition`.
+ */
+export { archiveFeed, archiveListPage, archiveNotFoundPage, publicIssuePage } from "./archive.js";
+export { cardOf, type IssueCard } from "./card.js";
+export {
+  previewIssue,
+  renderInputOf,
+  renderIssueMail,
+  sampleUnsubscribeUrl,
+  webVersionOf,
+} from "./content.js";
+export {
+  createDraft,
+  type DraftInput,
+  defaultTitle,
+  getIssue,
+  ISSUE_LIMITS,
+  listIssues,
+  type NewDraft,
+  parseIssueId,
+  updateDraft,
+} from "./drafts.js";
+export {
+  type RenderedIssue,
+  type RenderOptions,
+  renderIssue,
+  renderOptions,
+  renderWebVersion,
+} from "./render/index.js";
+export { cardsOf, markItemsUsed, snapshotIssue } from "./snapshot.js";

@@ -1,0 +1,123 @@
+/**
+ * The public archive's other pages: the list of sent issues, the 404 page, and the RSS 2.0 feed
+ * of sent issues (https://www.rssboard.org/rss-specification).
+ */
+import { escapeHtml as e } from "./escape.js";
+import { firstImageOf, type PreparedIssue, summaryOf } from "./prepare.js";
+import { FONT } from "./style.js";
+
+export interface ArchiveEntry {
+  number: number;
+  title: string;
+  sentAt: string;
+  url: string;
+}
+
+export interface SiteOptions {
+  publicBaseUrl: string;
+  newsletterName: string;
+}
+
+const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+
+function page(o: SiteOptions, title: string, body: string): string {
+  return [
+    "<!DOCTYPE html>",
+    "<html>",
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${e(title)}</title>`,
+    `<link rel="alternate" type="application/rss+xml" title="${e(o.newsletterName)}" href="${e(o.publicBaseUrl)}/feed.xml">`,
+    `<style>body{margin:0 auto;max-width:600px;padding:24px 16px;font-family:${FONT};color:#1f2937;line-height:1.5}a{color:#1d4ed8}li{margin:0 0 8px}time{color:#6b7280;font-size:14px;margin-left:8px}</style>`,
+    "</head>",
+    `<body>\n${body}\n</body>`,
+    "</html>",
+    "",
+  ].join("\n");
+}
+
+/** `GET /issues`: every sent issue, newest first (the caller's order). */
+export function archivePage(entries: ArchiveEntry[], o: SiteOptions): string {
+  const list = entries.length
+    ? `<ol class="issues" reversed>\n${entries
+        .map(
+          (x) =>
+            `<li class="issue"><a href="${e(x.url)}">${e(x.title)}</a><time datetime="${e(x.sentAt)}">${day(x.sentAt)}</time></li>`,
+        )
+        .join("\n")}\n</ol>`
+    : "<p>No issue has been sent yet.</p>";
+  return page(
+    o,
+    `${o.newsletterName}: all issues`,
+    `<h1>${e(o.newsletterName)}</h1>\n${list}\n<p><a class="feed" href="${e(o.publicBaseUrl)}/feed.xml">RSS feed</a></p>`,
+  );
+}
+
+export function notFoundPage(o: SiteOptions): string {
+  return page(
+    o,
+    `Not found: ${o.newsletterName}`,
+    `<h1>Not found</h1>\n<p>There is no such issue. <a href="${e(o.publicBaseUrl)}/issues">All issues of ${e(o.newsletterName)}</a></p>`,
+  );
+}
+
+/** Characters XML 1.0 forbids (C0 controls but tab/newline/return, U+FFFE/FFFF, lone surrogates). */
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const x = (s: string): string => e(s.replace(NOT_XML, ""));
+
+export interface FeedEntry extends ArchiveEntry {
+  /** The issue's content with links tagged for the feed. */
+  content: PreparedIssue;
+}
+
+/** A feed entry's description: the intro line, then the issue's links. */
+function entryHtml(p: PreparedIssue): string {
+  const cards = p.sections.flatMap((s) => s.cards);
+  const image = firstImageOf(p);
+  return [
+    image ? `<p><img src="${e(image)}" alt=""></p>` : "",
+    p.introHtml,
+    ...p.sections.map((s) =>
+      s.cards.length
+        ? `<h3>${e(s.heading)}</h3><ul>${s.cards
+            .map((c) => `<li><a href="${e(c.href)}">${e(c.title)}</a> &#8212; ${e(c.domain)}</li>`)
+            .join("")}</ul>`
+        : "",
+    ),
+    cards.length || p.introHtml ? "" : `<p>${e(summaryOf(p, 200))}</p>`,
+  ].join("");
+}
+
+/** RSS 2.0, newest first (the caller's order); `lastBuildDate` is the newest issue's date, so an unchanged archive gives the same bytes. */
+export function rssFeed(entries: FeedEntry[], o: SiteOptions): string {
+  const self = `${o.publicBaseUrl}/feed.xml`;
+  const newest = entries[0];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+    "<channel>",
+    `<title>${x(o.newsletterName)}</title>`,
+    `<link>${x(`${o.publicBaseUrl}/issues`)}</link>`,
+    `<description>${x(`Every issue of ${o.newsletterName}`)}</description>`,
+    `<atom:link href="${x(self)}" rel="self" type="application/rss+xml"/>`,
+    ...(newest ? [`<lastBuildDate>${new Date(newest.sentAt).toUTCString()}</lastBuildDate>`] : []),
+    `<generator>${x(o.newsletterName)}</generator>`,
+    ...entries.map((it) =>
+      [
+        "<item>",
+        `<title>${x(it.title)}</title>`,
+        `<link>${x(it.url)}</link>`,
+        `<guid isPermaLink="true">${x(it.url)}</guid>`,
+        `<pubDate>${new Date(it.sentAt).toUTCString()}</pubDate>`,
+        `<description>${x(entryHtml(it.content))}</description>`,
+        "</item>",
+      ].join("\n"),
+    ),
+    "</channel>",
+    "</rss>",
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,35 @@
+/** The mail's text part: the same content as the HTML, links as bare (tagged) URLs. */
+import type { PreparedIssue } from "./prepare.js";
+
+export interface PlainOptions {
+  newsletterName: string;
+  webUrl: string;
+  unsubscribePlaceholder: string;
+}
+
+const underline = (s: string, ch: string) => `${s}\n${ch.repeat(Math.min(Math.max([...s].length, 3), 72))}`;
+
+export function plainText(p: PreparedIssue, o: PlainOptions): string {
+  const out: string[] = [underline(p.title, "=")];
+  if (p.introText) out.push(p.introText);
+  for (const s of p.sections) {
+    out.push(underline(s.heading.toUpperCase(), "-"));
+    if (s.bodyText) out.push(s.bodyText);
+    for (const c of s.cards) {
+      const lines = [`* ${c.title} — ${c.domain}`, `  ${c.href}`];
+      if (c.facts.length) lines.push(`  ${c.facts.join(" · ")}`);
+      if (c.description) lines.push(`  ${c.description}`);
+      const card = lines.join("\n");
+      out.push(c.commentText ? `${card}\n\n${c.commentText.replace(/^(?=.)/gm, "  ")}` : card);
+    }
+  }
+  out.push(
+    [
+      "--",
+      `You receive ${o.newsletterName} because you subscribed to it.`,
+      `View this issue in your browser: ${o.webUrl}`,
+      `Unsubscribe: ${o.unsubscribePlaceholder}`,
+    ].join("\n"),
+  );
+  return `${out.join("\n\n")}\n`;
+}

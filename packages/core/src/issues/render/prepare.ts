@@ -1,0 +1,132 @@
+/**
+ * The content of an issue in render-ready form for one medium: free text turned into safe HTML
+ * and text, links tagged, cards in section order. email.ts, plain.ts and web.ts only lay it out.
+ */
+import type { IssueSection } from "../../model/index.js";
+import type { IssueCard } from "../card.js";
+import { httpUrl, tagUrl, type Utm } from "./links.js";
+import { renderBlock, renderComment } from "./markdown.js";
+import { htmlToText } from "./text.js";
+
+/** What rendering needs of an issue; its cards come from its items (draft) or its snapshot. */
+export interface RenderIssueInput {
+  number: number;
+  title: string;
+  subject: string;
+  intro: string;
+  sections: IssueSection[];
+  sentAt?: string | null;
+  /** Cards by item id; an id without a card (an item that vanished) is left out. */
+  cards: ReadonlyMap<string, IssueCard>;
+}
+
+export interface PreparedCard {
+  id: string;
+  /** Title and description are text (escaped by the layouts); href and image are http(s) only. */
+  title: string;
+  href: string;
+  domain: string;
+  description: string | null;
+  imageUrl: string | null;
+  facts: string[];
+  commentHtml: string;
+  commentText: string;
+}
+
+export interface PreparedSection {
+  heading: string;
+  bodyHtml: string;
+  bodyText: string;
+  cards: PreparedCard[];
+}
+
+export interface PreparedIssue {
+  number: number;
+  title: string;
+  subject: string;
+  introHtml: string;
+  introText: string;
+  /** The intro as text without URLs: preheader and descriptions. */
+  introSummary: string;
+  sections: PreparedSection[];
+}
+
+const day = (iso: string | null | undefined): string | null => {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 10);
+};
+
+/** Short facts under a card's title: a release's tag, a competition's deadline and reward. */
+export function factsOf(card: IssueCard): string[] {
+  const facts: string[] = [];
+  if (card.kind === "release") {
+    if (card.tag) facts.push(card.tag);
+    if (card.prerelease) facts.push("pre-release");
+  }
+  if (card.kind === "competition") {
+    if (card.category) facts.push(card.category);
+    const deadline = day(card.deadline);
+    if (deadline) facts.push(`deadline ${deadline}`);
+    if (card.reward) facts.push(`prize ${card.reward}`);
+  }
+  return facts;
+}
+
+function prepareCard(card: IssueCard, utm: Utm | null): PreparedCard | null {
+  const href = tagUrl(card.url, utm);
+  // An item whose URL is not http(s) has nothing to link to: it is left out.
+  if (!href) return null;
+  const commentHtml = renderComment(card.comment, utm);
+  return {
+    id: card.id,
+    title: card.title.trim() || card.domain,
+    href,
+    domain: card.domain || new URL(href).hostname.replace(/^www\./, ""),
+    description: card.description?.trim() || null,
+    imageUrl: httpUrl(card.imageUrl)?.toString() ?? null,
+    facts: factsOf(card),
+    commentHtml,
+    commentText: htmlToText(commentHtml),
+  };
+}
+
+export function prepareIssue(input: RenderIssueInput, utm: Utm | null): PreparedIssue {
+  const introHtml = renderBlock(input.intro, utm);
+  return {
+    number: input.number,
+    title: input.title,
+    subject: input.subject || input.title,
+    introHtml,
+    introText: htmlToText(introHtml),
+    introSummary: htmlToText(introHtml, { urls: false }),
+    sections: input.sections.map((s) => {
+      const bodyHtml = renderBlock(s.body, utm);
+      return {
+        heading: s.heading,
+        bodyHtml,
+        bodyText: htmlToText(bodyHtml),
+        cards: s.itemIds
+          .map((id) => input.cards.get(id))
+          .filter((c): c is IssueCard => c !== undefined)
+          .map((c) => prepareCard(c, utm))
+          .filter((c): c is PreparedCard => c !== null),
+      };
+    }),
+  };
+}
+
+/** Text for a preview line or a description: the intro, else the first card titles. */
+export function summaryOf(p: PreparedIssue, max: number): string {
+  const intro = p.introSummary.replace(/\s+/g, " ").trim();
+  const fromCards = p.sections
+    .flatMap((s) => s.cards.map((c) => c.title))
+    .join(" · ")
+    .trim();
+  const s = intro || fromCards || p.title;
+  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** The first card's picture: the issue's image on the web and in feeds. */
+export const firstImageOf = (p: PreparedIssue): string | null =>
+  p.sections.flatMap((s) => s.cards).find((c) => c.imageUrl)?.imageUrl ?? null;

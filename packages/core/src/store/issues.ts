@@ -1,0 +1,294 @@
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
+import type { IssueCard } from "../issues/card.js";
+import type { DeliveryCounts, Issue, IssueSection, IssueStatus } from "../model/index.js";
+import type { Db } from "./client.js";
+import { keys, stripKeys } from "./keys.js";
+import { queryAll } from "./query.js";
+
+/**
+ * The cards of an issue frozen when it goes out (issues/snapshot.ts): later edits of its items
+ * or their sources never change a sent issue.
+ */
+export interface IssueSnapshot {
+  takenAt: string;
+  items: IssueCard[];
+}
+
+/** An issue as stored: the API shape (without live delivery counts) plus its snapshot. */
+export interface IssueRecord extends Omit<Issue, "delivery"> {
+  snapshot?: IssueSnapshot;
+  /** Final delivery counts, kept once an issue is sent (they no longer change). */
+  delivery?: DeliveryCounts;
+}
+
+export type DraftFields = Pick<IssueRecord, "title" | "subject" | "intro" | "sections">;
+
+const ZERO: DeliveryCounts = { total: 0, sent: 0, failed: 0, pending: 0 };
+
+/** The fields a listing needs: everything but the snapshot, which can be large. */
+const LIST_FIELDS = [
+  "id",
+  "number",
+  "title",
+  "subject",
+  "intro",
+  "status",
+  "sections",
+  "createdAt",
+  "updatedAt",
+  "sentAt",
+  "delivery",
+];
+const projection = () => ({
+  ProjectionExpression: LIST_FIELDS.map((_, i) => `#p${i}`).join(", "),
+  ExpressionAttributeNames: Object.fromEntries(LIST_FIELDS.map((f, i) => [`#p${i}`, f])),
+});
+
+const fromItem = (rec: Record<string, unknown>): IssueRecord => {
+  const out = stripKeys<IssueRecord & { sections?: IssueSection[] }>(rec);
+  out.sections ??= [];
+  out.sentAt ??= null;
+  return out;
+};
+
+export function issuesRepo(db: Db) {
+  async function mustGet(n: number): Promise<IssueRecord> {
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: keys.issue(n), ConsistentRead: true }),
+    );
+    if (!r.Item) throw new NotFoundError("issue", String(n));
+    return fromItem(r.Item);
+  }
+
+  /** After a failed conditional update: 404 when the issue is gone, else 409 naming its status. */
+  async function conflict(n: number, expected: string): Promise<never> {
+    const rec = await mustGet(n);
+    throw new ConflictError(`issue ${n} is ${rec.status}, not ${expected}`);
+  }
+
+  return {
+    /** The next issue number: one atomic ADD on the counter, so concurrent drafts never share one. */
+    async nextNumber(): Promise<number> {
+      const r = await db.doc.send(
+        new UpdateCommand({
+          TableName: db.table,
+          Key: keys.counter("issue"),
+          UpdateExpression: "ADD #v :one",
+          ExpressionAttributeNames: { "#v": "value" },
+          ExpressionAttributeValues: { ":one": 1 },
+          ReturnValues: "UPDATED_NEW",
+        }),
+      );
+      return Number(r.Attributes?.value);
+    },
+
+    async create(rec: IssueRecord): Promise<IssueRecord> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: { ...keys.issue(rec.number), ...keys.issueIndexes(rec.number, rec.status), ...rec },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) throw new ConflictError(`issue ${rec.number} already exists`);
+        throw e;
+      }
+      return rec;
+    },
+
+    async get(n: number): Promise<IssueRecord | undefined> {
+      const r = await db.doc.send(
+        new GetCommand({ TableName: db.table, Key: keys.issue(n), ConsistentRead: true }),
+      );
+      return r.Item ? fromItem(r.Item) : undefined;
+    },
+
+    mustGet,
+
+    /** Every issue, newest first, without snapshots (a Query on gsi1). */
+    async list(): Promise<IssueRecord[]> {
+      const part = keys.issuesAll;
+      const p = projection();
+      const items = await queryAll(db, {
+        IndexName: part.index,
+        KeyConditionExpression: "#pk = :p",
+        ExpressionAttributeNames: { ...p.ExpressionAttributeNames, "#pk": `${part.index}pk` },
+        ExpressionAttributeValues: { ":p": part.pk },
+        ProjectionExpression: p.ProjectionExpression,
+        ScanIndexForward: false,
+      });
+      return items.map(fromItem);
+    },
+
+    /** Issues of one status, newest first, without snapshots (a Query on gsi2). */
+    async listByStatus(status: IssueStatus): Promise<IssueRecord[]> {
+      const part = keys.issuesByStatus(status);
+      const p = projection();
+      const items = await queryAll(db, {
+        IndexName: part.index,
+        KeyConditionExpression: "#pk = :p",
+        ExpressionAttributeNames: { ...p.ExpressionAttributeNames, "#pk": `${part.index}pk` },
+        ExpressionAttributeValues: { ":p": part.pk },
+        ProjectionExpression: p.ProjectionExpression,
+        ScanIndexForward: false,
+      });
+      return items.map(fromItem);
+    },
+
+    /** Replaces the editable fields of a draft; 404 when unknown, 409 once it is no longer a draft. */
+    async replaceDraft(n: number, fields: DraftFields, updatedAt: string): Promise<IssueRecord> {
+      try {
+        const r = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.issue(n),
+            UpdateExpression:
+              "SET #title = :title, #subject = :subject, #intro = :intro, #sections = :sections, #u = :u",
+            ConditionExpression: "attribute_exists(pk) AND #status = :draft",
+            ExpressionAttributeNames: {
+              "#title": "title",
+              "#subject": "subject",
+              "#intro": "intro",
+              "#sections": "sections",
+              "#u": "updatedAt",
+              "#status": "status",
+            },
+            ExpressionAttributeValues: {
+              ":title": fields.title,
+              ":subject": fields.subject,
+              ":intro": fields.intro,
+              ":sections": fields.sections,
+              ":u": updatedAt,
+              ":draft": "draft",
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return fromItem(r.Attributes ?? {});
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return conflict(n, "draft");
+        throw e;
+      }
+    },
+
+    /**
+     * Moves an issue from one status to the next exactly once (a conditional update; the status
+     * index key moves with it). `extra` sets more fields in the same write (e.g. `sentAt`,
+     * `delivery`). 404 when unknown, 409 when the issue is not in `from`.
+     */
+    async transition(
+      n: number,
+      from: IssueStatus,
+      to: IssueStatus,
+      extra: Partial<Pick<IssueRecord, "sentAt" | "delivery" | "updatedAt">> = {},
+    ): Promise<IssueRecord> {
+      const idx = keys.issueIndexes(n, to);
+      const fields: Record<string, unknown> = {
+        status: to,
+        gsi2pk: idx.gsi2pk,
+        gsi2sk: idx.gsi2sk,
+        ...extra,
+      };
+      const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+      try {
+        const r = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.issue(n),
+            UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+            ConditionExpression: "attribute_exists(pk) AND #st = :from",
+            ExpressionAttributeNames: {
+              ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+              "#st": "status",
+            },
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+              ":from": from,
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return fromItem(r.Attributes ?? {});
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return conflict(n, from);
+        throw e;
+      }
+    },
+
+    /**
+     * Stores the snapshot of a non-draft issue once: the first snapshot wins, so a retried or
+     * restarted send renders exactly what the first attempt rendered. Returns the stored one.
+     */
+    async saveSnapshot(n: number, snapshot: IssueSnapshot): Promise<IssueSnapshot> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.issue(n),
+            UpdateExpression: "SET #snap = :snap",
+            ConditionExpression: "attribute_exists(pk) AND #st <> :draft AND attribute_not_exists(#snap)",
+            ExpressionAttributeNames: { "#snap": "snapshot", "#st": "status" },
+            ExpressionAttributeValues: { ":snap": snapshot, ":draft": "draft" },
+          }),
+        );
+        return snapshot;
+      } catch (e) {
+        if (!isConditionalCheckFailed(e)) throw e;
+        const rec = await mustGet(n);
+        if (rec.snapshot) return rec.snapshot;
+        throw new ConflictError(`issue ${n} is a draft: it is snapshotted when it starts sending`);
+      }
+    },
+
+    /**
+     * Delivery counts of an issue from its delivery records (one Query of its partition, status
+     * only). A `total` on the send job record (the recipients the sender meant to reach) wins
+     * over the number of claimed deliveries; `ambiguous` claims count as failed: nobody retries them.
+     */
+    async deliveryCounts(n: number): Promise<DeliveryCounts> {
+      const rows = await queryAll(db, {
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.issue(n).pk },
+        ProjectionExpression: "sk, #st, #total",
+        ExpressionAttributeNames: { "#st": "status", "#total": "total" },
+      });
+      const counts = { ...ZERO };
+      let planned = 0;
+      const deliveryPrefix = keys.deliveryPrefix(n).skPrefix;
+      for (const r of rows) {
+        if (r.sk === keys.sendJob(n).sk && typeof r.total === "number") planned = r.total;
+        if (typeof r.sk !== "string" || !r.sk.startsWith(deliveryPrefix)) continue;
+        counts.total++;
+        if (r.status === "sent") counts.sent++;
+        else if (r.status === "failed" || r.status === "ambiguous") counts.failed++;
+      }
+      counts.total = Math.max(counts.total, planned);
+      counts.pending = counts.total - counts.sent - counts.failed;
+      return counts;
+    },
+
+    /** Keeps the final counts of a sent issue on its record, so listings need no delivery Query. */
+    async saveDeliveryCounts(n: number, delivery: DeliveryCounts): Promise<void> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.issue(n),
+            UpdateExpression: "SET #d = :d",
+            ConditionExpression: "#st = :sent",
+            ExpressionAttributeNames: { "#d": "delivery", "#st": "status" },
+            ExpressionAttributeValues: { ":d": delivery, ":sent": "sent" },
+          }),
+        );
+      } catch (e) {
+        if (!isConditionalCheckFailed(e)) throw e;
+      }
+    },
+  };
+}
+
+export type IssuesRepo = ReturnType<typeof issuesRepo>;
+export const ZERO_DELIVERY = ZERO;
