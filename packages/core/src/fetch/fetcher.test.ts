@@ -294,6 +294,18 @@ describe("conditional GET and caching headers", () => {
     expect(second.body.length).toBe(0);
   });
 
+  it("keeps the connection after 304s and redirects", async () => {
+    const s = await serve((req, res) => {
+      if (req.url === "/old")
+        res.writeHead(301, { location: "/feed", "content-type": "text/html" }).end("moved");
+      else res.writeHead(304, { etag: '"v1"' }).end();
+    });
+    for (let i = 0; i < 4; i++)
+      expect((await fetcher(`${s.origin}/old`, { etag: '"v1"' })).notModified).toBe(true);
+    expect(s.requests).toHaveLength(8);
+    expect(s.connections).toBe(1);
+  });
+
   it("returns new validators when the content changed", async () => {
     const s = await serve((_req, res) => res.writeHead(200, { etag: '"v2"' }).end("new"));
     const res = await fetcher(`${s.origin}/`, { etag: '"v1"' });

@@ -54,17 +54,28 @@ function definedOnly<T extends object>(o: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Lets go of a response we do not read: a short body is drained so the socket can be reused. */
-function discard(res: IncomingMessage, noBody = false): void {
-  if (res.complete) return;
+/**
+ * Lets go of a response we do not read. A short body is drained, and the promise waits for it, so
+ * the socket is back in the pool before the next request (the next hop, or the caller's next fetch).
+ */
+function discard(res: IncomingMessage, noBody = false): Promise<void> {
   const len = Number(res.headers["content-length"]);
-  if (!noBody && !(Number.isFinite(len) && len <= DRAIN_LIMIT)) {
+  if (!res.complete && !noBody && !(Number.isFinite(len) && len <= DRAIN_LIMIT)) {
     res.destroy();
-    return;
+    return Promise.resolve();
   }
-  const timer = setTimeout(() => res.destroy(), 2_000).unref();
-  res.once("close", () => clearTimeout(timer));
-  res.resume();
+  return new Promise((resolve) => {
+    // Bounded: a server that announces a short body and stalls loses the connection instead.
+    const timer = setTimeout(() => res.destroy(), 2_000).unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    res.once("end", done);
+    res.once("close", done);
+    // Even a complete response must be read to its end before the agent takes the socket back.
+    res.resume();
+  });
 }
 
 /**
@@ -170,7 +181,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
       const resHeaders = flattenHeaders(res.headers);
 
       if (REDIRECTS.has(status) && resHeaders.location !== undefined) {
-        discard(res);
+        await discard(res);
         if (redirects >= limits.maxRedirects) {
           const msg = `Too many redirects: more than ${limits.maxRedirects}, starting at ${input}`;
           throw new FetchError("too_many_redirects", msg, { url: url.href });
@@ -197,7 +208,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
 
       const now = Date.now();
       if (status === 304) {
-        discard(res, true);
+        await discard(res, true);
         return {
           status,
           url: url.href,
@@ -214,7 +225,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
 
       const retryAfterMs = parseRetryAfter(resHeaders["retry-after"], now);
       if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
-        discard(res);
+        await discard(res);
         const wait = retryAfterMs ?? Number.POSITIVE_INFINITY;
         if (!retried && limits.maxRetryWaitMs > 0 && wait <= limits.maxRetryWaitMs && now + wait < deadline) {
           retried = true;
@@ -227,7 +238,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
       }
 
       if (status < 200 || status >= 300) {
-        discard(res);
+        await discard(res);
         const msg = `${statusLine(res)} from ${url.href}`;
         throw new FetchError("http_status", msg, { url: url.href, status });
       }
