@@ -1,0 +1,120 @@
+/**
+ * Bytes → text for fetched documents (DESIGN.md data flow 2). Order:
+ *
+ * 1. a byte order mark;
+ * 2. the HTTP `charset` (ignored when it contradicts the bytes: an ASCII-compatible label on
+ *    UTF-16/32 text, a UTF-16/32 label on ASCII-compatible text);
+ * 3. UTF-16/32 recognised by its NUL pattern (XML declarations in BOM-less UTF-16, JSON);
+ * 4. the XML declaration's `encoding` or an HTML `<meta charset>`;
+ * 5. detection (chardet) when the bytes are not UTF-8;
+ * 6. UTF-8.
+ *
+ * One guard overrides 2 and 4: bytes that are valid UTF-8 and contain non-ASCII text stay UTF-8
+ * even when a legacy charset is declared. Legacy-encoded text is practically never valid UTF-8,
+ * while "charset=ISO-8859-1" on UTF-8 bodies (a server default, a stale template) is common, and
+ * decoding those by the label turns every accented or Japanese character into mojibake
+ * (miniflux's rule, internal/reader/encoding). Undeclared Shift_JIS/EUC-JP is not valid UTF-8,
+ * so it reaches detection instead of being read as UTF-8.
+ */
+import { isUtf8 } from "node:buffer";
+import chardet from "chardet";
+import { decodeWith, isWideCharset, normaliseCharset } from "./labels.js";
+import {
+  charsetFromContentType,
+  htmlMetaCharset,
+  looksLikeXml,
+  sniffBom,
+  sniffNulPattern,
+  xmlDeclaredCharset,
+} from "./sniff.js";
+
+export { decodeWith, normaliseCharset } from "./labels.js";
+export { charsetFromContentType } from "./sniff.js";
+
+export type CharsetSource = "http" | "bom" | "declaration" | "meta" | "detected" | "default";
+
+export interface DecodedBody {
+  text: string;
+  /** The decoder used, canonical lower-case name (`utf-8`, `shift_jis`, `windows-1252`, …). */
+  charset: string;
+  source: CharsetSource;
+}
+
+export interface DecodeOptions {
+  /** The response's Content-Type header, if any. */
+  contentType?: string;
+  /** What the document is expected to be; decides which in-document declaration counts. */
+  kind?: "xml" | "html" | "json";
+}
+
+/** Detection looks at this much of a document: enough for chardet, cheap on large feeds. */
+const DETECT_SAMPLE = 64 * 1024;
+const ISO_2022_JP_ESCAPE = /\x1b\$[@B]/;
+
+export function decodeBody(bytes: Buffer | Uint8Array, opts: DecodeOptions = {}): DecodedBody {
+  const done = (charset: string, source: CharsetSource): DecodedBody => ({
+    text: decodeWith(bytes, charset),
+    charset,
+    source,
+  });
+
+  const bom = sniffBom(bytes);
+  if (bom) return done(bom.charset, "bom");
+
+  const wide = sniffNulPattern(bytes);
+  const utf8 = isUtf8(bytes);
+  const nonAscii = utf8 && hasNonAscii(bytes);
+  /** A declared label we can decode and that fits the bytes; null means "look further". */
+  const usable = (label: string | null): string | null => {
+    const charset = normaliseCharset(label);
+    if (!charset) return null;
+    if (wide) return isWideCharset(charset) ? wide : null;
+    if (isWideCharset(charset)) return null;
+    if (nonAscii && charset !== "utf-8") return null; // the valid-UTF-8 guard
+    return charset;
+  };
+
+  const fromHttp = usable(charsetFromContentType(opts.contentType));
+  if (fromHttp) return done(fromHttp, "http");
+
+  if (wide) {
+    const declared = opts.kind === "json" ? null : xmlDeclaredCharset(bytes, wide);
+    return done(wide, declared ? "declaration" : "detected");
+  }
+
+  if (opts.kind !== "json") {
+    const asXml = opts.kind === "xml" || (opts.kind === undefined && looksLikeXml(bytes));
+    const declared = usable(asXml ? xmlDeclaredCharset(bytes) : null);
+    if (declared) return done(declared, "declaration");
+    if (opts.kind !== "xml") {
+      const meta = usable(htmlMetaCharset(bytes));
+      if (meta) return done(meta, "meta");
+    }
+  }
+
+  if (nonAscii) return done("utf-8", "detected");
+  // 7-bit ISO-2022-JP passes as ASCII; its escape sequences give it away.
+  if (utf8 && ISO_2022_JP_ESCAPE.test(Buffer.from(bytes.subarray(0, DETECT_SAMPLE)).toString("latin1"))) {
+    return done("iso-2022-jp", "detected");
+  }
+  if (!utf8) {
+    const detected = detect(bytes);
+    if (detected) return done(detected, "detected");
+  }
+  return done("utf-8", "default");
+}
+
+/** chardet's best guess among the charsets we can decode, or null. */
+function detect(bytes: Uint8Array): string | null {
+  const sample = bytes.subarray(0, DETECT_SAMPLE);
+  for (const match of chardet.analyse(sample)) {
+    const charset = normaliseCharset(match.name);
+    if (charset && !isWideCharset(charset) && charset !== "utf-8") return charset;
+  }
+  return null;
+}
+
+function hasNonAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return true;
+  return false;
+}

@@ -1,0 +1,216 @@
+/**
+ * HTML from feeds: reduce to plain text, sanitise for storage, find the first picture, and tell
+ * whether an RSS string is HTML at all. Used by the adapter only.
+ */
+import { escapeText } from "entities";
+import { Parser } from "htmlparser2";
+import sanitize from "sanitize-html";
+
+/** Elements whose content is never readable text (object/applet content is fallback text: kept). */
+const HIDDEN = new Set([
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "iframe",
+  "frame",
+  "frameset",
+  "noframes",
+  "noembed",
+  "head",
+  "title",
+  "select",
+  "textarea",
+  "svg",
+  "math",
+]);
+
+const BLOCK = new Set([
+  "p",
+  "div",
+  "br",
+  "li",
+  "ul",
+  "ol",
+  "dl",
+  "dt",
+  "dd",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "blockquote",
+  "pre",
+  "tr",
+  "table",
+  "hr",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "figure",
+  "figcaption",
+  "aside",
+]);
+
+/**
+ * Plain text of an HTML fragment, entities decoded. `lines`: block elements become line breaks
+ * (for summaries); otherwise every run of whitespace is one space (for titles).
+ */
+export function htmlToText(html: string, opts: { lines?: boolean } = {}): string {
+  let out = "";
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (HIDDEN.has(name)) hidden++;
+        else if (opts.lines && BLOCK.has(name)) out += "\n";
+        else if (!opts.lines && BLOCK.has(name)) out += " ";
+      },
+      onclosetag(name, isImplied) {
+        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
+        else if (BLOCK.has(name) && !(isImplied && name === "br")) out += opts.lines ? "\n" : " ";
+      },
+      ontext(text) {
+        if (hidden === 0) out += text;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return opts.lines ? tidyLines(out) : collapse(out);
+}
+
+/** Every run of ASCII whitespace as one space, trimmed (NBSP and other spaces are content). */
+export const collapse = (s: string): string => s.replace(/[ \t\n\r\f\v]+/g, " ").replace(/^ | $/g, "");
+
+function tidyLines(s: string): string {
+  return s
+    .split("\n")
+    .map((l) => l.replace(/[ \t\r\f\v]+/g, " ").trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+const ALLOWED_TAGS = [
+  "a",
+  "abbr",
+  "b",
+  "blockquote",
+  "br",
+  "caption",
+  "cite",
+  "code",
+  "dd",
+  "del",
+  "dl",
+  "dt",
+  "em",
+  "figcaption",
+  "figure",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "hr",
+  "i",
+  "img",
+  "ins",
+  "kbd",
+  "li",
+  "mark",
+  "ol",
+  "p",
+  "pre",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "time",
+  "tr",
+  "u",
+  "ul",
+];
+
+/**
+ * Safe HTML for storage and display: basic formatting, links and pictures; no scripts, styles,
+ * frames, event handlers or non-http(s)/mailto URLs. Relative URLs resolve against `base`.
+ */
+export function sanitizeHtml(html: string, base: string | null): string {
+  const absolute = (url: string | undefined): string | undefined => {
+    if (!url || !base) return url;
+    try {
+      return new URL(url.trim(), base).href;
+    } catch {
+      return url;
+    }
+  };
+  return sanitize(html, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ["href", "title"],
+      img: ["src", "alt", "title", "width", "height"],
+      td: ["colspan", "rowspan"],
+      th: ["colspan", "rowspan"],
+      time: ["datetime"],
+    },
+    allowedSchemes: ["http", "https", "mailto"],
+    allowedSchemesByTag: { img: ["http", "https"] },
+    allowProtocolRelative: false,
+    disallowedTagsMode: "discard",
+    nonTextTags: [...HIDDEN],
+    transformTags: {
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, href: absolute(attribs.href) ?? "" } }),
+      img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, src: absolute(attribs.src) ?? "" } }),
+    },
+    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
+  }).trim();
+}
+
+/** Plain text as HTML (for text-typed summaries). */
+export const textToHtml = (text: string): string => escapeText(text).replace(/\n/g, "<br>");
+
+/**
+ * The `src` of the first real picture in an HTML fragment (1×1 tracking pixels skipped),
+ * as written (the caller resolves it).
+ */
+export function firstImageSrc(html: string): string | null {
+  let found: string | null = null;
+  const parser = new Parser({
+    onopentag(name, attrs) {
+      if (found || name !== "img") return;
+      const src = attrs.src?.trim();
+      if (!src || src.startsWith("data:")) return;
+      if (attrs.width === "1" || attrs.height === "1") return;
+      found = src;
+    },
+  });
+  parser.end(html);
+  return found;
+}
+
+/** HTML element names that make an RSS string "HTML" (plus any end tag or entity reference). */
+const HTML_ELEMENTS =
+  "a|abbr|b|big|blockquote|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|td|th|tr|tt|u|ul|script|style|iframe|object|embed|applet|blink|meta|link|frame";
+const LOOKS_LIKE_HTML = new RegExp(
+  `<\\/[a-z][a-z0-9]*\\s*>|<(?:${HTML_ELEMENTS})(?:\\s[^>]*)?\\/?>|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);`,
+  "i",
+);
+
+/** Whether a string from an untyped field (RSS title) is HTML rather than plain text. */
+export const looksLikeHtml = (s: string): boolean => LOOKS_LIKE_HTML.test(s);

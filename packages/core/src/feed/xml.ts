@@ -1,0 +1,280 @@
+/**
+ * A lenient, namespace-aware XML tree for feeds. htmlparser2 in xmlMode tokenises (it survives
+ * unclosed tags, truncated documents and stray `&`); on top of it this module:
+ *
+ * - decodes character references itself, so HTML named entities that XML does not define
+ *   (`&nbsp;`, `&eacute;`) work and unknown ones stay literal, while CDATA stays untouched;
+ * - resolves namespace prefixes and maps well-known namespaces to short keys (`dc`, `media`, …;
+ *   the feed's own vocabulary, RSS 0.90/1.0/"userland" and unqualified names, to ""), with
+ *   common prefixes understood even when a feed forgets to declare them;
+ * - lower-cases local names (feeds write `pubdate`, `TiTlE`, CDF's `ITEM`);
+ * - records the `xml:base` values in scope of every element, outermost first.
+ */
+import { DecodingMode, decodeHTML } from "entities";
+import { Parser } from "htmlparser2";
+
+export interface XElement {
+  /** Namespace key: "" for the feed vocabulary, "atom", "dc", "media", … or "{uri}". */
+  ns: string;
+  /** Local name, lower-cased. */
+  name: string;
+  /** The name as written (for re-serialising inline XHTML). */
+  rawName: string;
+  /** Attributes by lower-cased local name; namespaced ones as "xml:base", "rdf:about". */
+  attrs: Record<string, string>;
+  /** Attributes as written, for re-serialising. */
+  rawAttrs: [string, string][];
+  children: XNode[];
+  /** `xml:base` values in scope here, outermost first. */
+  bases: string[];
+}
+export type XNode = XElement | string;
+
+export const NS = {
+  atom10: "http://www.w3.org/2005/Atom",
+  atom03: "http://purl.org/atom/ns#",
+  rdf: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+  rss10: "http://purl.org/rss/1.0/",
+  rss090: "http://my.netscape.com/rdf/simple/0.9/",
+  xml: "http://www.w3.org/XML/1998/namespace",
+} as const;
+
+/** Namespace URI (lower-case, no trailing slash or #) → key. */
+const KNOWN: Record<string, string> = {};
+const known = (key: string, uris: string[]) => {
+  for (const u of uris) KNOWN[nsId(u)] = key;
+};
+known("", [
+  NS.rss10,
+  NS.rss090,
+  "http://backend.userland.com/rss2",
+  "http://backend.userland.com/rss",
+  "http://blogs.law.harvard.edu/tech/rss",
+  "http://purl.org/net/rss1.1#",
+]);
+known("atom", [NS.atom10, NS.atom03, "http://purl.org/atom/ns#draft-ietf-atompub-format-08"]);
+known("rdf", [NS.rdf]);
+known("dc", ["http://purl.org/dc/elements/1.1/", "http://purl.org/dc/elements/1.0/"]);
+known("dcterms", ["http://purl.org/dc/terms/"]);
+known("content", ["http://purl.org/rss/1.0/modules/content/"]);
+known("media", [
+  "http://search.yahoo.com/mrss/",
+  "http://search.yahoo.com/rss/",
+  "http://tools.search.yahoo.com/mrss/",
+]);
+known("itunes", ["http://www.itunes.com/dtds/podcast-1.0.dtd", "http://example.com/dtds/podcast-1.0.dtd"]);
+known("xhtml", ["http://www.w3.org/1999/xhtml"]);
+known("xml", [NS.xml]);
+
+/** Prefixes feeds use without declaring them. */
+const UNDECLARED: Record<string, string> = {
+  dc: "dc",
+  dcterms: "dcterms",
+  content: "content",
+  media: "media",
+  itunes: "itunes",
+  atom: "atom",
+  rdf: "rdf",
+  xhtml: "xhtml",
+  xml: "xml",
+};
+
+function nsId(uri: string): string {
+  return uri
+    .trim()
+    .toLowerCase()
+    .replace(/[/#]+$/, "");
+}
+
+/** The key of a namespace URI; the root element's own unknown namespace counts as "". */
+function keyOf(uri: string | undefined, rootUri: string | undefined): string {
+  if (!uri) return "";
+  const k = KNOWN[nsId(uri)];
+  if (k !== undefined) return k;
+  if (rootUri !== undefined && nsId(uri) === nsId(rootUri)) return "";
+  return `{${uri}}`;
+}
+
+/** Text with XML and HTML character references decoded; unknown references stay as written. */
+export const decodeRefs = (s: string): string => (s.includes("&") ? decodeHTML(s, DecodingMode.Strict) : s);
+
+/** Parses a document into its root element, or null when there is no element at all. */
+export function parseXml(text: string): XElement | null {
+  const doc: XElement = {
+    ns: "",
+    name: "#document",
+    rawName: "",
+    attrs: {},
+    rawAttrs: [],
+    children: [],
+    bases: [],
+  };
+  const stack: { el: XElement; scope: Record<string, string> }[] = [{ el: doc, scope: {} }];
+  let rootUri: string | undefined;
+  let cdata = false;
+
+  const parser = new Parser(
+    {
+      onopentag(rawName, rawAttribs) {
+        const parent = stack[stack.length - 1]!;
+        let scope = parent.scope;
+        const rawAttrs = Object.entries(rawAttribs).map(([k, v]) => [k, decodeRefs(v)] as [string, string]);
+        for (const [k, v] of rawAttrs) {
+          if (k === "xmlns" || k.startsWith("xmlns:")) {
+            if (scope === parent.scope) scope = { ...scope };
+            scope[k === "xmlns" ? "" : k.slice(6)] = v;
+          }
+        }
+        const [prefix, local] = splitName(rawName);
+        const uri = prefix === "" ? scope[""] : scope[prefix];
+        if (stack.length === 1) rootUri = uri ?? "";
+        const ns =
+          prefix !== "" && uri === undefined
+            ? (UNDECLARED[prefix.toLowerCase()] ?? prefix)
+            : keyOf(uri, rootUri);
+
+        const attrs: Record<string, string> = {};
+        for (const [k, v] of rawAttrs) {
+          if (k === "xmlns" || k.startsWith("xmlns:")) continue;
+          const [p, l] = splitName(k);
+          const key = p === "" ? l.toLowerCase() : `${attrPrefix(p, scope)}:${l.toLowerCase()}`;
+          if (!(key in attrs)) attrs[key] = v;
+        }
+        const base = attrs["xml:base"];
+        const el: XElement = {
+          ns,
+          name: local.toLowerCase(),
+          rawName,
+          attrs,
+          rawAttrs,
+          children: [],
+          bases: base ? [...parent.el.bases, base] : parent.el.bases,
+        };
+        parent.el.children.push(el);
+        stack.push({ el, scope });
+      },
+      onclosetag() {
+        if (stack.length > 1) stack.pop();
+      },
+      ontext(data) {
+        const parent = stack[stack.length - 1]!.el;
+        const text = cdata ? data : decodeRefs(data);
+        const last = parent.children[parent.children.length - 1];
+        if (typeof last === "string") parent.children[parent.children.length - 1] = last + text;
+        else parent.children.push(text);
+      },
+      oncdatastart() {
+        cdata = true;
+      },
+      oncdataend() {
+        cdata = false;
+      },
+    },
+    { xmlMode: true, decodeEntities: false },
+  );
+  parser.end(stripDoctype(text));
+  return (doc.children.find((c) => typeof c !== "string") as XElement | undefined) ?? null;
+}
+
+function splitName(name: string): [string, string] {
+  const i = name.indexOf(":");
+  return i < 0 ? ["", name] : [name.slice(0, i), name.slice(i + 1)];
+}
+
+function attrPrefix(prefix: string, scope: Record<string, string>): string {
+  if (prefix === "xml") return "xml";
+  const uri = scope[prefix];
+  if (uri === undefined) return UNDECLARED[prefix.toLowerCase()] ?? prefix.toLowerCase();
+  const k = KNOWN[nsId(uri)];
+  return k === undefined || k === "" ? prefix.toLowerCase() : k;
+}
+
+/**
+ * Drops a DOCTYPE (with any internal subset): the tokenizer would otherwise read the subset's
+ * `<!ENTITY … ">" >` declarations as markup. Entities declared there are not expanded.
+ */
+function stripDoctype(text: string): string {
+  // Skip the prolog's declaration, comments, processing instructions and whitespace.
+  const prolog = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*/.exec(text)?.[0].length ?? 0;
+  if (!/^<!DOCTYPE/i.test(text.slice(prolog, prolog + 9))) return text;
+  let i = prolog + 9;
+  let depth = 0;
+  let quote = "";
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = "";
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "[") depth++;
+    else if (c === "]") depth--;
+    else if (c === ">" && depth <= 0) break;
+  }
+  return text.slice(0, prolog) + text.slice(i + 1);
+}
+
+// ---- reading helpers ----
+
+export const isElement = (n: XNode): n is XElement => typeof n !== "string";
+
+/** Child elements, optionally filtered by namespace key(s) and local name. */
+export function children(el: XElement, name?: string, ns: string | string[] = ""): XElement[] {
+  const nss = Array.isArray(ns) ? ns : [ns];
+  return el.children.filter(
+    (c): c is XElement => isElement(c) && (name === undefined || (c.name === name && nss.includes(c.ns))),
+  );
+}
+
+export const child = (el: XElement, name: string, ns: string | string[] = ""): XElement | undefined =>
+  children(el, name, ns)[0];
+
+/** All text inside an element, markup dropped. */
+export function textContent(el: XElement): string {
+  let out = "";
+  for (const c of el.children) out += typeof c === "string" ? c : textContent(c);
+  return out;
+}
+
+/** True when the element has element children (inline markup). */
+export const hasElementChildren = (el: XElement): boolean => el.children.some(isElement);
+
+const escapeText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeAttr = (s: string) => escapeText(s).replace(/"/g, "&quot;");
+
+const VOID = new Set([
+  "br",
+  "hr",
+  "img",
+  "input",
+  "meta",
+  "link",
+  "area",
+  "base",
+  "col",
+  "embed",
+  "param",
+  "source",
+  "track",
+  "wbr",
+]);
+
+/** The element's content re-serialised as (X)HTML markup, prefixes dropped. */
+export function innerXml(el: XElement): string {
+  let out = "";
+  for (const c of el.children) {
+    if (typeof c === "string") {
+      out += escapeText(c);
+      continue;
+    }
+    const name = splitName(c.rawName)[1];
+    const attrs = c.rawAttrs
+      .filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:"))
+      .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+      .join("");
+    const inner = innerXml(c);
+    out +=
+      inner === "" && VOID.has(name.toLowerCase())
+        ? `<${name}${attrs} />`
+        : `<${name}${attrs}>${inner}</${name}>`;
+  }
+  return out;
+}
