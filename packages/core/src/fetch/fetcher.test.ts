@@ -84,6 +84,13 @@ describe("request", () => {
     expect(unknown.message).toContain("no-such-host.invalid");
   });
 
+  it("rejects a header value Node will not send with a FetchError", async () => {
+    const s = await serve((_req, res) => res.end("x"));
+    const err = await failure(fetcher(`${s.origin}/`, { etag: '"a"\r\nX-Injected: 1' }));
+    expect(err.code).toBe("network");
+    expect(s.requests).toHaveLength(0);
+  });
+
   it("can be cancelled by the caller", async () => {
     const s = await serve(() => {});
     const ctl = new AbortController();

@@ -106,17 +106,25 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
   ): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const tls = url.protocol === "https:";
-      const request = (tls ? https : http).request({
-        protocol: url.protocol,
-        hostname: socketHost(url),
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
-        method: req.method,
-        headers: req.headers,
-        agent: agents[url.protocol as "http:" | "https:"],
-        lookup: guardedLookup(url, policy),
-        signal: ctl.signal,
-      });
+      let request: http.ClientRequest;
+      try {
+        request = (tls ? https : http).request({
+          protocol: url.protocol,
+          hostname: socketHost(url),
+          port: url.port || undefined,
+          path: `${url.pathname}${url.search}`,
+          method: req.method,
+          headers: req.headers,
+          agent: agents[url.protocol as "http:" | "https:"],
+          lookup: guardedLookup(url, policy),
+          signal: ctl.signal,
+        });
+      } catch (err) {
+        // Node validates header values synchronously (e.g. a control character in a stored ETag).
+        const msg = `Could not send the request for ${url.href}: ${(err as Error).message}`;
+        reject(new FetchError("network", msg, { url: url.href, cause: err }));
+        return;
+      }
       request.on("socket", (socket: Socket) => {
         if (connected.has(socket)) return;
         if (!tls && !socket.connecting) return void connected.add(socket);
