@@ -1,0 +1,379 @@
+import net from "node:net";
+import type { Ctx } from "@wkn/core/context";
+import { closeServers, serve, type TestServer } from "@wkn/core/fetch/testing";
+import { markItemsUsed } from "@wkn/core/items/edit";
+import { storeItems, testItem } from "@wkn/core/items/testing";
+import type { Item } from "@wkn/core/model";
+import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testClient } from "../testing.js";
+
+let env: TestEnv;
+let site: TestServer;
+beforeAll(async () => {
+  env = await startTestEnv();
+  site = await serve((req, res) => {
+    if (req.url?.startsWith("/article")) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      return res.end(`<html><head><title>Fallback</title>
+        <meta property="og:title" content="An article worth reading">
+        <meta property="og:description" content="Why it matters">
+        <meta property="og:image" content="/cover.jpg"></head><body></body></html>`);
+    }
+    res.writeHead(404).end();
+  });
+});
+afterAll(async () => {
+  await closeServers();
+  await env.close();
+});
+
+type Page = { items: Item[]; nextCursor: string | null };
+const ids = (page: Page) => page.items.map((i) => i.id);
+
+async function seeded() {
+  const ctx = await env.ctx();
+  const t = testClient(ctx);
+  const items = await storeItems(ctx, [
+    testItem("https://blog.example/a", {
+      title: "Kaggle Grandmaster interview",
+      publishedAt: "2024-05-10T09:00:00.000Z",
+    }),
+    testItem("https://zenn.dev/b", {
+      title: "機械学習で株価予測",
+      description: "LightGBM の特徴量",
+      publishedAt: "2024-05-08T09:00:00.000Z",
+    }),
+    testItem("https://github.com/org/repo/releases/v1", {
+      kind: "release",
+      sourceIds: ["gh"],
+      title: "org/repo v1",
+      publishedAt: "2024-05-09T00:00:00.000Z",
+    }),
+    testItem("https://www.kaggle.com/competitions/x", {
+      kind: "competition",
+      sourceIds: ["kg"],
+      title: "Competition X",
+      publishedAt: null,
+      discoveredAt: "2024-05-07T00:00:00.000Z",
+    }),
+    testItem("https://blog.example/old", {
+      title: "Old selected post",
+      status: "selected",
+      publishedAt: "2024-04-01T00:00:00.000Z",
+    }),
+  ]);
+  return { ctx, t, items };
+}
+
+describe("GET /api/items", () => {
+  it("lists new items newest first by publishedAt, else discoveredAt", async () => {
+    const { t, items } = await seeded();
+    const res = await t.get("/api/items");
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as Page;
+    expect(ids(page)).toEqual([items[0]!.id, items[2]!.id, items[1]!.id, items[3]!.id]);
+    expect(page.nextCursor).toBeNull();
+    expect(page.items[0]).not.toHaveProperty("searchText");
+    expect(page.items[0]).not.toHaveProperty("gsi1pk");
+  });
+
+  it("filters by status, source, kind, date range and text, alone and combined", async () => {
+    const { t, items } = await seeded();
+    const q = async (query: string) => ids((await (await t.get(`/api/items?${query}`)).json()) as Page);
+    expect(await q("status=selected")).toEqual([items[4]!.id]);
+    expect(await q("status=rejected")).toEqual([]);
+    expect(await q("sourceId=gh")).toEqual([items[2]!.id]);
+    expect(await q("kind=competition")).toEqual([items[3]!.id]);
+    expect(await q("from=2024-05-08&to=2024-05-09")).toEqual([items[2]!.id, items[1]!.id]);
+    expect(await q("from=2024-05-09T08:00:00%2B09:00")).toEqual([items[0]!.id, items[2]!.id]);
+    expect(await q("to=2024-05-07")).toEqual([items[3]!.id]);
+    expect(await q("q=GRANDMASTER")).toEqual([items[0]!.id]);
+    expect(await q("q=blog.example&status=selected")).toEqual([items[4]!.id]);
+    expect(await q("sourceId=src-a&from=2024-05-09")).toEqual([items[0]!.id]);
+    expect(await q("kind=article&q=kaggle")).toEqual([items[0]!.id]);
+    expect(await q("kind=release&q=kaggle")).toEqual([]);
+    expect(await q("sourceId=gh&kind=release&from=2024-05-01&to=2024-05-31")).toEqual([items[2]!.id]);
+    expect(await q("sourceId=gh&kind=article")).toEqual([]);
+  });
+
+  it("finds Japanese text, and full-width or half-width forms of it", async () => {
+    const { t, items } = await seeded();
+    const q = async (text: string) =>
+      ids((await (await t.get(`/api/items?q=${encodeURIComponent(text)}`)).json()) as Page);
+    expect(await q("機械学習")).toEqual([items[1]!.id]);
+    expect(await q("特徴量 lightgbm")).toEqual([items[1]!.id]);
+    expect(await q("ＬＩＧＨＴＧＢＭ")).toEqual([items[1]!.id]);
+    expect(await q("深層学習")).toEqual([]);
+  });
+
+  it("pages with a cursor that only works for the same query", async () => {
+    const { t, items } = await seeded();
+    const first = (await (await t.get("/api/items?limit=3")).json()) as Page;
+    expect(first.items).toHaveLength(3);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await (
+      await t.get(`/api/items?limit=3&cursor=${encodeURIComponent(first.nextCursor!)}`)
+    ).json()) as Page;
+    expect([...ids(first), ...ids(second)]).toEqual([items[0]!.id, items[2]!.id, items[1]!.id, items[3]!.id]);
+    expect(second.nextCursor).toBeNull();
+
+    const cursor = encodeURIComponent(first.nextCursor!);
+    for (const other of [
+      "status=selected",
+      "kind=article",
+      "q=kaggle",
+      "sourceId=src-a",
+      "from=2024-01-01",
+    ]) {
+      const res = await t.get(`/api/items?limit=3&${other}&cursor=${cursor}`);
+      expect(res.status, other).toBe(400);
+      expect((await res.json()).error.details[0].field).toBe("cursor");
+    }
+    const [body, sig] = first.nextCursor!.split(".");
+    const forgedBody = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body!, "base64url").toString()), s: "x" }),
+    ).toString("base64url");
+    for (const bad of [`${forgedBody}.${sig}`, `${body}.${sig!.slice(0, -2)}xx`, "garbage"]) {
+      const res = await t.get(`/api/items?limit=3&cursor=${encodeURIComponent(bad)}`);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.details[0].field).toBe("cursor");
+    }
+  });
+
+  it("answers 400 naming the field for bad parameters, 401 without the token", async () => {
+    const { t } = await seeded();
+    for (const [query, field] of [
+      ["limit=101", "limit"],
+      ["limit=0", "limit"],
+      ["limit=ten", "limit"],
+      ["status=used-up", "status"],
+      ["kind=video", "kind"],
+      ["from=last-week", "from"],
+      ["from=2024-05-02&to=2024-05-01", "to"],
+      [`q=${"x".repeat(201)}`, "q"],
+    ]) {
+      const res = await t.get(`/api/items?${query}`);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).error.details[0].field, query).toBe(field);
+    }
+    expect((await t.get("/api/items?limit=100")).status).toBe(200);
+    expect((await t.get("/api/items", { authorization: "Bearer nope" })).status).toBe(401);
+  });
+});
+
+describe("GET and PATCH /api/items/:id", () => {
+  it("reads one item, 404 for an unknown id", async () => {
+    const { t, items } = await seeded();
+    expect(await (await t.get(`/api/items/${items[0]!.id}`)).json()).toMatchObject({
+      id: items[0]!.id,
+      status: "new",
+    });
+    expect((await t.get("/api/items/nope")).status).toBe(404);
+    expect((await t.patch("/api/items/nope", { status: "selected" })).status).toBe(404);
+  });
+
+  it("selects, rejects and restores an item, moving it between listings", async () => {
+    const { t, items } = await seeded();
+    const id = items[2]!.id; // a release of source gh
+    const res = await t.patch(`/api/items/${id}`, {
+      status: "selected",
+      comment: "Big **release**.\r\nUpgrade!",
+      section: "  News  ",
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      id,
+      status: "selected",
+      comment: "Big **release**.\nUpgrade!",
+      section: "News",
+      kind: "release",
+    });
+    const list = async (query: string) => ids((await (await t.get(`/api/items?${query}`)).json()) as Page);
+    expect(await list("status=selected&kind=release")).toEqual([id]);
+    expect(await list("status=selected&sourceId=gh")).toEqual([id]);
+    expect(await list("kind=release")).toEqual([]);
+    expect(await list("sourceId=gh")).toEqual([]);
+
+    expect((await (await t.patch(`/api/items/${id}`, { status: "rejected" })).json()).status).toBe(
+      "rejected",
+    );
+    expect(
+      await (await t.patch(`/api/items/${id}`, { status: "new", comment: null, section: null })).json(),
+    ).toMatchObject({
+      status: "new",
+      comment: null,
+      section: null,
+    });
+    expect(await list("sourceId=gh")).toEqual([id]);
+  });
+
+  it("overrides title, description and image, and search follows", async () => {
+    const { t, items } = await seeded();
+    const id = items[0]!.id;
+    const res = await t.patch(`/api/items/${id}`, {
+      title: "Interview with a Grandmaster",
+      description: "深層学習コンペの戦略",
+      imageUrl: "https://cdn.example.com/gm.png",
+    });
+    expect(await res.json()).toMatchObject({
+      title: "Interview with a Grandmaster",
+      description: "深層学習コンペの戦略",
+      imageUrl: "https://cdn.example.com/gm.png",
+    });
+    expect(ids((await (await t.get(`/api/items?q=${encodeURIComponent("コンペ")}`)).json()) as Page)).toEqual(
+      [id],
+    );
+    expect(
+      await (await t.patch(`/api/items/${id}`, { imageUrl: null, description: null })).json(),
+    ).toMatchObject({ imageUrl: null, description: null });
+    expect(ids((await (await t.get(`/api/items?q=${encodeURIComponent("コンペ")}`)).json()) as Page)).toEqual(
+      [],
+    );
+  });
+
+  it("answers 400 naming the field for bad input", async () => {
+    const { t, items } = await seeded();
+    const id = items[0]!.id;
+    const cases: [unknown, string][] = [
+      [{ status: "used" }, "status"],
+      [{ status: "archived" }, "status"],
+      [{ comment: "x".repeat(2001) }, "comment"],
+      [{ comment: "bell\u0007" }, "comment"],
+      [{ section: "s".repeat(101) }, "section"],
+      [{ title: "" }, "title"],
+      [{ title: "   " }, "title"],
+      [{ title: null }, "title"],
+      [{ imageUrl: "javascript:alert(1)" }, "imageUrl"],
+      [{ imageUrl: "/relative.png" }, "imageUrl"],
+      [{ description: 42 }, "description"],
+    ];
+    for (const [body, field] of cases) {
+      const res = await t.patch(`/api/items/${id}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((await res.json()).error.details[0].field, JSON.stringify(body)).toBe(field);
+    }
+    expect((await t.patch(`/api/items/${id}`, { url: "https://elsewhere.example/" })).status).toBe(400);
+    expect((await (await t.get(`/api/items/${id}`)).json()).title).toBe(items[0]!.title);
+  });
+
+  it("keeps a used item's status (409) but lets its comment be edited", async () => {
+    const { ctx, t, items } = await seeded();
+    const id = items[4]!.id;
+    expect(await markItemsUsed(ctx, [id, "unknown"])).toEqual([id]);
+    for (const status of ["new", "selected", "rejected"]) {
+      const res = await t.patch(`/api/items/${id}`, { status });
+      expect(res.status).toBe(409);
+      expect((await res.json()).error.code).toBe("conflict");
+    }
+    expect((await t.patch(`/api/items/${id}`, { status: "used" })).status).toBe(400);
+    const ok = await t.patch(`/api/items/${id}`, { comment: "fixed a typo" });
+    expect(await ok.json()).toMatchObject({ status: "used", comment: "fixed a typo" });
+    expect(ids((await (await t.get("/api/items?status=used")).json()) as Page)).toEqual([id]);
+  });
+});
+
+describe("POST /api/items", () => {
+  it("adds a link, unfurled before answering (201), and returns it again for the same canonical URL (200)", async () => {
+    const ctx = await env.ctx();
+    const t = testClient(ctx);
+    const url = `${site.origin}/article?id=7&utm_source=twitter`;
+    const res = await t.post("/api/items", { url, comment: "Must read", section: "Articles" });
+    expect(res.status).toBe(201);
+    const item = (await res.json()) as Item;
+    expect(item).toMatchObject({
+      url,
+      canonicalUrl: `${site.origin}/article?id=7`,
+      title: "An article worth reading",
+      description: "Why it matters",
+      imageUrl: `${site.origin}/cover.jpg`,
+      kind: "link",
+      status: "selected",
+      comment: "Must read",
+      section: "Articles",
+      sourceIds: [],
+      publishedAt: null,
+      domain: "127.0.0.1",
+    });
+    expect(item.unfurledAt).toEqual(expect.any(String));
+
+    const again = await t.post("/api/items", {
+      url: `${site.origin}/article?utm_medium=x&id=7#comments`,
+      comment: "other words",
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ id: item.id, comment: "Must read" });
+    expect(site.requests.filter((r) => r.url?.startsWith("/article"))).toHaveLength(1);
+    expect(ids((await (await t.get("/api/items?status=selected&kind=link")).json()) as Page)).toEqual([
+      item.id,
+    ]);
+  });
+
+  it("selects a known candidate and fills an empty comment, but keeps the editor's decisions", async () => {
+    const ctx = await env.ctx();
+    const t = testClient(ctx);
+    const [fresh, rejected] = await storeItems(ctx, [
+      testItem("https://known.example/1"),
+      testItem("https://known.example/2", { status: "rejected", comment: "not this week" }),
+    ]);
+    const a = await t.post("/api/items", {
+      url: "https://known.example/1",
+      comment: "Good one",
+      section: "News",
+    });
+    expect(a.status).toBe(200);
+    expect(await a.json()).toMatchObject({
+      id: fresh!.id,
+      status: "selected",
+      comment: "Good one",
+      section: "News",
+      kind: "article",
+    });
+    const b = await t.post("/api/items", { url: "https://known.example/2", comment: "changed my mind?" });
+    expect(b.status).toBe(200);
+    expect(await b.json()).toMatchObject({ id: rejected!.id, status: "rejected", comment: "not this week" });
+  });
+
+  it("stores a link whose page cannot be fetched, with the error noted", async () => {
+    const ctx = await env.ctx();
+    const t = testClient(ctx);
+    const closed = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, "127.0.0.1", () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const url = `http://127.0.0.1:${closed}/gone`;
+    const res = await t.post("/api/items", { url });
+    expect(res.status).toBe(201);
+    const item = (await res.json()) as Item;
+    expect(item).toMatchObject({ url, title: url, description: null, status: "selected" });
+    expect(item.unfurlError).toMatch(/network/);
+    const missing = await t.post("/api/items", { url: `${site.origin}/nothing-here` });
+    expect(missing.status).toBe(201);
+    expect((await missing.json()).unfurlError).toMatch(/404/);
+  });
+
+  it("refuses bad URLs and literal private addresses with 400 naming url", async () => {
+    const ctx: Ctx = await env.ctx({ env: { ALLOW_PRIVATE_NETWORK: "0" } });
+    const t = testClient(ctx);
+    for (const body of [
+      {},
+      { url: "" },
+      { url: "not a url" },
+      { url: "ftp://example.com/file" },
+      { url: "https://user:pw@example.com/" },
+      { url: "http://127.0.0.1:8080/admin" },
+      { url: "http://169.254.169.254/latest/meta-data/" },
+      { url: "http://[::1]/" },
+      { url: "http://10.0.0.7/" },
+      { url: "http://localhost:3000/" },
+    ]) {
+      const res = await t.post("/api/items", body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((await res.json()).error.details[0].field, JSON.stringify(body)).toBe("url");
+    }
+    const res = await t.post("/api/items", { url: "https://example.com/", section: "x".repeat(101) });
+    expect((await res.json()).error.details[0].field).toBe("section");
+  });
+});
