@@ -1,8 +1,18 @@
 /**
- * Polling: which sources are due, and one poll of one source (fetch → parse → store candidates
- * → schedule the next poll). Issue #3 fills this in.
+ * Polling: which sources are due, and one poll of one source (adapter → store candidates →
+ * schedule the next poll). A source's own failure (unreachable, not a feed, refused credentials)
+ * is recorded on the source (`lastError`, `consecutiveFailures`, a backed-off `nextPollAt`) and
+ * never thrown; only infrastructure failures (the table) are, so a queue consumer retries them.
+ * No source is ever disabled automatically: a failing one is retried at most a day apart.
  */
 import type { Ctx } from "../context.js";
+import { NotFoundError } from "../errors.js";
+import { isFetchError } from "../fetch/index.js";
+import { storeCandidates } from "../items/candidates.js";
+import type { SourceRecord } from "../store/sources.js";
+import { type AdapterResult, adapters } from "./adapters/index.js";
+import { mapLimit } from "./concurrency.js";
+import { nextPollAt } from "./schedule.js";
 
 export interface PollResult {
   sourceId: string;
@@ -11,6 +21,10 @@ export interface PollResult {
   error?: string;
 }
 
+/** Sources polled at once by `pollDue` (each poll also bounds its own writes). */
+export const POLL_CONCURRENCY = 8;
+const MAX_ERROR_LENGTH = 500;
+
 /** Ids of the sources to poll now: enabled and due (`all`: every enabled source). */
 export async function dueSourceIds(ctx: Ctx, opts: { all?: boolean } = {}): Promise<string[]> {
   const now = ctx.now().toISOString();
@@ -18,7 +32,112 @@ export async function dueSourceIds(ctx: Ctx, opts: { all?: boolean } = {}): Prom
   return sources.filter((s) => s.enabled).map((s) => s.id);
 }
 
-/** Polls one source now. Never throws for a source's own failure: that is recorded on the source. */
-export async function pollSource(_ctx: Ctx, sourceId: string): Promise<PollResult> {
-  return { sourceId, status: "error", newItems: 0, error: "polling is not implemented yet" };
+/** Polls the due sources (`all`: every enabled one) with bounded concurrency. */
+export async function pollDue(ctx: Ctx, opts: { all?: boolean } = {}): Promise<PollResult[]> {
+  const ids = await dueSourceIds(ctx, opts);
+  return mapLimit(ids, POLL_CONCURRENCY, (id) => pollSource(ctx, id));
+}
+
+/**
+ * Polls one source now. An unknown id (a deleted source's queued job) is a no-op with a log line,
+ * or a NotFoundError with `mustExist` (the API's 404).
+ */
+export async function pollSource(
+  ctx: Ctx,
+  sourceId: string,
+  opts: { mustExist?: boolean } = {},
+): Promise<PollResult> {
+  const source = await ctx.store.sources.get(sourceId);
+  if (!source) {
+    if (opts.mustExist) throw new NotFoundError("source", sourceId);
+    ctx.log.info("poll skipped: no such source", { sourceId });
+    return { sourceId, status: "error", newItems: 0, error: "source not found" };
+  }
+  return pollRecord(ctx, source);
+}
+
+function errorMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return (msg || "unknown error").slice(0, MAX_ERROR_LENGTH);
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[]) =>
+  !!a && a.length === b.length && a.every((v, i) => v === b[i]);
+
+async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
+  const now = ctx.now();
+  const base = { lastPolledAt: now.toISOString() };
+  let outcome: AdapterResult;
+  try {
+    const adapter = adapters[source.kind];
+    if (!adapter) throw new Error(`unknown source kind "${source.kind}"`);
+    outcome = await adapter.poll(ctx, source);
+  } catch (e) {
+    // Adapters only fetch and parse: whatever they throw is this source's failure.
+    const failures = (source.consecutiveFailures ?? 0) + 1;
+    const error = errorMessage(e);
+    const retryAfterMs = isFetchError(e, "rate_limited") ? e.retryAfterMs : undefined;
+    const stack = e instanceof Error && !isKnownFailure(e) ? { stack: e.stack } : {};
+    ctx.log.warn("poll failed", { sourceId: source.id, error, failures, ...stack });
+    await save(ctx, source.id, {
+      ...base,
+      consecutiveFailures: failures,
+      lastError: error,
+      nextPollAt: nextPollAt({ now, intervalMinutes: source.intervalMinutes, failures, retryAfterMs }),
+    });
+    return { sourceId: source.id, status: "error", newItems: 0, error };
+  }
+
+  const success = {
+    ...base,
+    lastSuccessAt: now.toISOString(),
+    consecutiveFailures: 0,
+    lastError: null,
+    etag: outcome.validators.etag ?? null,
+    lastModified: outcome.validators.lastModified ?? null,
+    nextPollAt: nextPollAt({
+      now,
+      intervalMinutes: source.intervalMinutes,
+      failures: 0,
+      maxAgeSeconds: outcome.maxAgeSeconds,
+    }),
+  };
+  if (outcome.notModified) {
+    await save(ctx, source.id, success);
+    return { sourceId: source.id, status: "not_modified", newItems: 0 };
+  }
+  const stored = await storeCandidates(ctx, source, outcome.entries);
+  await save(ctx, source.id, {
+    ...success,
+    lastSkipped: outcome.skipped + stored.skipped,
+    // The memory is rewritten only when it changed: an unchanged feed keeps the update small.
+    seen: sameList(source.seen, stored.seen) ? undefined : stored.seen,
+  });
+  if (stored.newItemIds.length > 0 || stored.linkedItemIds.length > 0) {
+    ctx.log.info("polled", {
+      sourceId: source.id,
+      newItems: stored.newItemIds.length,
+      linked: stored.linkedItemIds.length,
+    });
+  }
+  return { sourceId: source.id, status: "ok", newItems: stored.newItemIds.length };
+}
+
+/** Failures whose message says it all (no stack needed in the log). */
+function isKnownFailure(e: Error): boolean {
+  return ["FetchError", "FeedError", "SourceError"].includes(e.name);
+}
+
+/** Writes poll state; a source deleted while it was polled stays deleted (its items stay too). */
+async function save(ctx: Ctx, id: string, patch: Record<string, unknown>): Promise<void> {
+  try {
+    // null removes an attribute (validators the server no longer sends, a cleared error).
+    await ctx.store.sources.update(id, patch as Partial<SourceRecord>);
+  } catch (e) {
+    if (e instanceof NotFoundError) {
+      ctx.log.info("source deleted while it was polled", { sourceId: id });
+      return;
+    }
+    throw e;
+  }
 }
