@@ -42,8 +42,13 @@ export async function fetchPageMetadata(ctx: Ctx, url: string): Promise<PageMeta
   ) {
     throw new UnfurlError(`not an HTML page (${type}): ${res.url}`);
   }
-  const { text } = decodeBody(res.body, { contentType: res.contentType, kind: "html" });
-  return extractMetadata(text, res.url);
+  try {
+    const { text } = decodeBody(res.body, { contentType: res.contentType, kind: "html" });
+    return extractMetadata(text, res.url);
+  } catch (err) {
+    // A page we cannot read must not cost the editor the item: report it like a fetch failure.
+    throw new UnfurlError(`could not read the page ${res.url}: ${(err as Error).message}`);
+  }
 }
 
 /** What unfurling can tell about a failure, for the editor (`unfurlError`). */
