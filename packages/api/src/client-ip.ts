@@ -1,7 +1,9 @@
 /**
- * The client's address for rate limiting: the first hop of X-Forwarded-For (API Gateway and
- * most proxies put the client there), else what the runtime saw: the socket under
- * @hono/node-server, the request context under the Lambda adapter. "unknown" when none says.
+ * The client's address for rate limiting. Behind API Gateway the request context's sourceIp is
+ * the address API Gateway itself saw, which a client cannot forge (it can put anything in the
+ * first hop of X-Forwarded-For there), so it wins. Otherwise the first hop of X-Forwarded-For (a
+ * local run behind a reverse proxy), else the socket under @hono/node-server; "unknown" when
+ * nothing says.
  */
 import type { Context } from "hono";
 
@@ -11,13 +13,10 @@ interface RuntimeEnv {
 }
 
 export function clientIp(c: Context): string {
+  const env = (c.env ?? {}) as RuntimeEnv;
+  const gateway = env.requestContext?.http?.sourceIp ?? env.requestContext?.identity?.sourceIp;
+  if (gateway) return gateway;
   const first = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
   if (first) return first.slice(0, 64);
-  const env = (c.env ?? {}) as RuntimeEnv;
-  return (
-    env.incoming?.socket?.remoteAddress ??
-    env.requestContext?.http?.sourceIp ??
-    env.requestContext?.identity?.sourceIp ??
-    "unknown"
-  );
+  return env.incoming?.socket?.remoteAddress ?? "unknown";
 }
