@@ -1,0 +1,108 @@
+/** The issue store against dynalite: numbering, conditional status moves, snapshot once, delivery counts. */
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConflictError, NotFoundError } from "../errors.js";
+import { startTestEnv, type TestEnv } from "../testing/index.js";
+import type { IssueRecord } from "./issues.js";
+import { keys } from "./keys.js";
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+afterAll(() => env.close());
+
+const draft = (n: number): IssueRecord => ({
+  id: String(n),
+  number: n,
+  title: `News #${n}`,
+  subject: `News #${n}`,
+  intro: "",
+  status: "draft",
+  sections: [],
+  createdAt: "2024-05-01T00:00:00.000Z",
+  updatedAt: "2024-05-01T00:00:00.000Z",
+  sentAt: null,
+});
+
+const card = {
+  id: "i1",
+  title: "T",
+  url: "https://example.com/",
+  domain: "example.com",
+  description: null,
+  imageUrl: null,
+  comment: null,
+  kind: "article" as const,
+};
+
+describe("issues store", () => {
+  it("hands out distinct consecutive numbers to concurrent callers", async () => {
+    const ctx = await env.ctx();
+    const numbers = await Promise.all(Array.from({ length: 12 }, () => ctx.store.issues.nextNumber()));
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await ctx.store.issues.nextNumber()).toBe(13);
+  });
+
+  it("lists newest first, by status, without snapshots", async () => {
+    const ctx = await env.ctx();
+    for (const n of [1, 2, 10]) await ctx.store.issues.create(draft(n));
+    await expect(ctx.store.issues.create(draft(2))).rejects.toBeInstanceOf(ConflictError);
+    await ctx.store.issues.transition(2, "draft", "sending");
+    await ctx.store.issues.saveSnapshot(2, { takenAt: "2024-05-02T00:00:00.000Z", items: [card] });
+    await ctx.store.issues.transition(2, "sending", "sent", { sentAt: "2024-05-02T00:00:00.000Z" });
+    expect((await ctx.store.issues.list()).map((i) => i.number)).toEqual([10, 2, 1]);
+    expect((await ctx.store.issues.list()).every((i) => i.snapshot === undefined)).toBe(true);
+    expect((await ctx.store.issues.listByStatus("sent")).map((i) => [i.number, i.sentAt])).toEqual([
+      [2, "2024-05-02T00:00:00.000Z"],
+    ]);
+    expect((await ctx.store.issues.listByStatus("draft")).map((i) => i.number)).toEqual([10, 1]);
+    expect((await ctx.store.issues.get(2))?.snapshot?.items).toEqual([card]);
+  });
+
+  it("moves draft → sending exactly once, and refuses draft edits afterwards", async () => {
+    const ctx = await env.ctx();
+    await ctx.store.issues.create(draft(1));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map(() => ctx.store.issues.transition(1, "draft", "sending")),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    }
+    const fields = { title: "x", subject: "x", intro: "", sections: [] };
+    await expect(ctx.store.issues.replaceDraft(1, fields, "2024-05-03T00:00:00.000Z")).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(
+      ctx.store.issues.replaceDraft(99, fields, "2024-05-03T00:00:00.000Z"),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(ctx.store.issues.transition(99, "draft", "sending")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("keeps the first snapshot and refuses one for a draft", async () => {
+    const ctx = await env.ctx();
+    await ctx.store.issues.create(draft(1));
+    await expect(ctx.store.issues.saveSnapshot(1, { takenAt: "t0", items: [] })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await ctx.store.issues.transition(1, "draft", "sending");
+    const first = await ctx.store.issues.saveSnapshot(1, { takenAt: "t1", items: [card] });
+    const second = await ctx.store.issues.saveSnapshot(1, { takenAt: "t2", items: [] });
+    expect(second).toEqual(first);
+    expect((await ctx.store.issues.mustGet(1)).snapshot).toEqual({ takenAt: "t1", items: [card] });
+  });
+
+  it("counts deliveries by status, with the send job's planned total", async () => {
+    const ctx = await env.ctx();
+    await ctx.store.issues.create(draft(4));
+    const put = (Item: Record<string, unknown>) =>
+      ctx.store.db.doc.send(new PutCommand({ TableName: ctx.store.db.table, Item }));
+    const statuses = ["sent", "sent", "sent", "failed", "claimed", "ambiguous"];
+    for (const [i, status] of statuses.entries()) await put({ ...keys.delivery(4, `sub${i}`), status });
+    expect(await ctx.store.issues.deliveryCounts(4)).toEqual({ total: 6, sent: 3, failed: 2, pending: 1 });
+    await put({ ...keys.sendJob(4), total: 10 });
+    expect(await ctx.store.issues.deliveryCounts(4)).toEqual({ total: 10, sent: 3, failed: 2, pending: 5 });
+    expect(await ctx.store.issues.deliveryCounts(5)).toEqual({ total: 0, sent: 0, failed: 0, pending: 0 });
+  });
+});
