@@ -3,6 +3,7 @@
  * `Db` handle; `createStore` bundles them for the rest of the code.
  */
 import type { Db } from "./client.js";
+import { deliveriesRepo } from "./deliveries.js";
 import { issuesRepo } from "./issues.js";
 import { itemsRepo } from "./items.js";
 import { rateLimitsRepo } from "./rate-limits.js";
@@ -20,6 +21,7 @@ export function createStore(db: Db, opts: StoreOptions) {
     sources: sourcesRepo(db),
     items: itemsRepo(db, opts.cursorSecret),
     issues: issuesRepo(db),
+    deliveries: deliveriesRepo(db),
     subscribers: subscribersRepo(db, opts.cursorSecret),
     rateLimits: rateLimitsRepo(db),
   };

@@ -1,0 +1,293 @@
+/**
+ * The send pipeline of one run over its recipients (DESIGN.md step 8 and its performance budget):
+ *
+ *   recipients ─▶ re-check status (BatchGet, 100 at a time, one chunk ahead)
+ *              ─▶ claim (conditional put, a few at once) + compose the MIME message
+ *              ─▶ bounded queue (about half a second of sends)
+ *              ─▶ senders: wait for a pacer slot, SendRawEmail, settle
+ *              ─▶ settle buffer (BatchWrite, 25 records or 200 ms at a time)
+ *
+ * So the database round trips of the claims and settles run beside the SES calls instead of
+ * between them, and the issue is rendered once (`mail`), each copy only splicing in its
+ * recipient's unsubscribe link. A claim is always made before its SES call; a message that SES
+ * may have taken is never sent again: each claim ends as sent, failed, ambiguous, or (when SES
+ * certainly did not take it) released for a later run.
+ */
+import type { Ctx } from "../context.js";
+import type { RenderedIssue } from "../issues/render/index.js";
+import { mapLimit } from "../sources/concurrency.js";
+import type { DeliveryRecord } from "../store/deliveries.js";
+import { unsubscribeLink } from "../subscribers/links.js";
+import { Channel } from "./channel.js";
+import { composeMessage, fromAddress } from "./compose.js";
+import { type Pacer, sleep } from "./pacer.js";
+import { sendRaw } from "./ses.js";
+import { classifySesError, sesErrorText } from "./ses-errors.js";
+
+export interface Recipient {
+  id: string;
+  email: string;
+}
+
+export type StopReason = "deadline" | "lease_lost";
+
+export interface LoopInput {
+  ctx: Ctx;
+  issueNumber: number;
+  runner: string;
+  mail: RenderedIssue;
+  pacer: Pacer;
+  /** Asked before each claim: a reason to claim no more recipients, or null to go on. */
+  shouldStop: () => StopReason | null;
+}
+
+export interface LoopResult {
+  /** Claims made by this run, and what became of them. */
+  claimed: number;
+  sent: number;
+  failed: number;
+  ambiguous: number;
+  /** Claims given back because SES certainly did not take them (a later run sends them). */
+  released: number;
+  /** Recipients another run had claimed already. */
+  takenElsewhere: number;
+  /** Recipients no longer active when their turn came. */
+  skipped: number;
+  throttled: number;
+  stop: StopReason | null;
+  /** What stopped the run early for every recipient (SES refused the account, quota, database). */
+  fatal?: Error;
+}
+
+const STATUS_CHUNK = 100;
+const SETTLE_BATCH = 25;
+const SETTLE_EVERY_MS = 200;
+/** A throttled message is tried this many times before the run gives up (about three minutes). */
+const MAX_THROTTLE_RETRIES = 24;
+const MAX_UNREACHABLE_RETRIES = 5;
+/** This many SES answers in a row that leave a message's fate unknown stop the run. */
+const MAX_UNKNOWN_IN_A_ROW = 5;
+
+/** Parallelism from the rate: enough to keep it with SES answering in up to ~0.5 s. */
+export function pipelineSizes(rate: number) {
+  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.ceil(v)));
+  return {
+    senders: clamp(rate / 2, 2, 50),
+    queue: clamp(rate / 2, 2, 100),
+    claimers: clamp(rate / 25, 2, 16),
+  };
+}
+
+/** One stable Message-ID per issue and recipient: a duplicate, should one ever happen, is one message to the mail client. */
+export function deliveryMessageId(fromEmail: string, issueNumber: number, subscriberId: string): string {
+  const domain = fromEmail.split("@").pop() || "localhost";
+  return `<issue-${issueNumber}.${subscriberId}@${domain}>`;
+}
+
+interface Ready {
+  record: DeliveryRecord;
+  raw: Buffer;
+}
+
+export async function sendToAll(input: LoopInput, recipients: readonly Recipient[]): Promise<LoopResult> {
+  const { ctx, issueNumber, runner, mail, pacer } = input;
+  const store = ctx.store;
+  const sizes = pipelineSizes(pacer.maxRate);
+  const result: LoopResult = {
+    claimed: 0,
+    sent: 0,
+    failed: 0,
+    ambiguous: 0,
+    released: 0,
+    takenElsewhere: 0,
+    skipped: 0,
+    throttled: 0,
+    stop: null,
+  };
+  const queue = new Channel<Ready>(sizes.queue);
+  const settler = createSettler(ctx);
+  let unknownInARow = 0;
+
+  const fail = (e: unknown) => {
+    result.fatal ??= e instanceof Error ? e : new Error(String(e));
+  };
+  const stopReason = (): StopReason | "fatal" | null => (result.fatal ? "fatal" : input.shouldStop());
+
+  const release = async (r: DeliveryRecord) => {
+    try {
+      if (await store.deliveries.release(issueNumber, r.subscriberId, runner)) result.released++;
+    } catch (e) {
+      // Left claimed: the next run reports it as ambiguous rather than guess.
+      ctx.log.error("claim not released", { issue: issueNumber, subscriberId: r.subscriberId, error: e });
+    }
+  };
+
+  const compose = (r: Recipient, record: DeliveryRecord): Promise<Buffer> => {
+    const url = unsubscribeLink(ctx, r.id);
+    return composeMessage({
+      from: fromAddress(ctx.config),
+      to: r.email,
+      subject: mail.subject,
+      html: mail.html(url),
+      text: mail.text(url),
+      listUnsubscribeUrl: url,
+      messageId: deliveryMessageId(ctx.config.fromEmail, issueNumber, record.subscriberId),
+    });
+  };
+
+  const claimOne = async (r: Recipient) => {
+    if (stopReason()) return;
+    const record: DeliveryRecord = {
+      issueNumber,
+      subscriberId: r.id,
+      email: r.email,
+      status: "claimed",
+      claimedAt: ctx.now().toISOString(),
+      sentAt: null,
+      messageId: null,
+      error: null,
+      runner,
+    };
+    if (!(await store.deliveries.claim(record))) {
+      result.takenElsewhere++;
+      return;
+    }
+    result.claimed++;
+    let raw: Buffer;
+    try {
+      raw = await compose(r, record);
+    } catch (e) {
+      // Nothing went to SES; a message we cannot build for this address fails it, not the issue.
+      result.failed++;
+      settler.add({ ...record, status: "failed", error: `could not compose: ${(e as Error).message}` });
+      return;
+    }
+    if (!(await queue.put({ record, raw }))) await release(record);
+  };
+
+  const produce = async () => {
+    const chunks: Recipient[][] = [];
+    for (let i = 0; i < recipients.length; i += STATUS_CHUNK) chunks.push(recipients.slice(i, i + STATUS_CHUNK));
+    // Status of the next chunk is read while the current one is claimed.
+    const activeOf = (chunk: Recipient[]) =>
+      store.subscribers.getMany(chunk.map((r) => r.id)).then((subs) =>
+        chunk.flatMap((r) => {
+          const s = subs.get(r.id);
+          return s?.status === "active" ? [{ id: s.id, email: s.email }] : [];
+        }),
+      );
+    let next = chunks.length ? activeOf(chunks[0]!) : undefined;
+    for (let i = 0; i < chunks.length && next; i++) {
+      const active = await next;
+      next = i + 1 < chunks.length ? activeOf(chunks[i + 1]!) : undefined;
+      next?.catch(() => {}); // awaited on the next turn; not an unhandled rejection meanwhile
+      result.skipped += chunks[i]!.length - active.length;
+      if (stopReason()) break;
+      await mapLimit(active, sizes.claimers, claimOne);
+    }
+  };
+
+  const settle = (record: DeliveryRecord) => settler.add(record);
+
+  const deliver = async ({ record, raw }: Ready) => {
+    for (let attempt = 0; ; attempt++) {
+      if (result.fatal) return release(record);
+      await pacer.slot();
+      try {
+        const messageId = await sendRaw(ctx, raw, [record.email]);
+        pacer.onSuccess();
+        unknownInARow = 0;
+        result.sent++;
+        settle({ ...record, status: "sent", messageId, sentAt: ctx.now().toISOString() });
+        return;
+      } catch (e) {
+        const kind = classifySesError(e);
+        // Past the deadline a throttled message is not waited for: the continuation sends it.
+        if (kind === "throttled" && input.shouldStop() === "deadline") return release(record);
+        if (kind === "throttled" && attempt < MAX_THROTTLE_RETRIES) {
+          result.throttled++;
+          pacer.onThrottle();
+          await sleep(pacer.backoffMs(attempt));
+          continue;
+        }
+        if (kind === "unreachable" && attempt < MAX_UNREACHABLE_RETRIES) {
+          await sleep(pacer.backoffMs(attempt));
+          continue;
+        }
+        const error = sesErrorText(e);
+        if (kind === "rejected") {
+          result.failed++;
+          ctx.log.warn("ses refused a recipient", { issue: issueNumber, subscriberId: record.subscriberId, error });
+          settle({ ...record, status: "failed", error });
+          return;
+        }
+        if (kind === "unknown") {
+          result.ambiguous++;
+          ctx.log.error("ses call ended without an answer: delivery ambiguous, not retried", {
+            issue: issueNumber,
+            subscriberId: record.subscriberId,
+            email: record.email,
+            error,
+          });
+          settle({ ...record, status: "ambiguous", error });
+          if (++unknownInARow >= MAX_UNKNOWN_IN_A_ROW) fail(new Error(`SES keeps failing: ${error}`));
+          return;
+        }
+        // Refused for the account, quota used up, endpoint unreachable, or throttled for too
+        // long: SES did not take it. Give the claim back and stop: a later run resumes.
+        fail(new Error(`sending stopped (${kind}): ${error}`));
+        return release(record);
+      }
+    }
+  };
+
+  const consume = async () => {
+    for (let item = await queue.take(); item; item = await queue.take()) await deliver(item);
+  };
+
+  const producing = produce()
+    .catch(fail)
+    .finally(() => queue.close());
+  await Promise.all([producing, ...Array.from({ length: sizes.senders }, consume)]);
+  for (const left of queue.drain()) await release(left.record);
+  try {
+    await settler.close();
+  } catch (e) {
+    // Sent but not recorded as such: the records stay claimed and the next run reports them.
+    fail(e);
+  }
+  const reason = stopReason();
+  result.stop = reason === "fatal" ? null : reason;
+  return result;
+}
+
+/** Collects settled records and writes them in batches, off the senders' path. */
+function createSettler(ctx: Ctx) {
+  let buffer: DeliveryRecord[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  const flush = () => {
+    if (buffer.length === 0) return;
+    const batch = buffer;
+    buffer = [];
+    writing = writing.then(() =>
+      ctx.store.deliveries.settle(batch).catch((e) => {
+        failure ??= e;
+        ctx.log.error("delivery records not written", { count: batch.length, error: e });
+      }),
+    );
+  };
+  const timer = setInterval(flush, SETTLE_EVERY_MS);
+  return {
+    add(record: DeliveryRecord) {
+      buffer.push(record);
+      if (buffer.length >= SETTLE_BATCH) flush();
+    },
+    async close() {
+      clearInterval(timer);
+      flush();
+      await writing;
+      if (failure) throw failure;
+    },
+  };
+}

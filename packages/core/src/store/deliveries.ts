@@ -1,0 +1,216 @@
+/**
+ * The bookkeeping of sending an issue, in the issue's own partition (DESIGN.md "Data"):
+ *
+ * - one delivery record per recipient (`ISSUE#<n>` / `DELIVERY#<subscriberId>`), created by a
+ *   conditional put *before* SES is called (the claim), so no two runs can mail one person;
+ * - the send job record (`ISSUE#<n>` / `SENDJOB`): a lease (owner + time) that lets one runner
+ *   at a time work on the issue, and the number of recipients it means to reach (`total`).
+ *
+ * Settling a claim (sent / failed) is an unconditional put, batched 25 at a time: only the runner
+ * that claimed a record settles it, and what it writes is what happened to that message, even when
+ * a runner that took over meanwhile marked the claim ambiguous.
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "../errors.js";
+import type { Delivery, DeliveryCounts } from "../model/index.js";
+import { batchPutAll } from "./batch.js";
+import type { Db } from "./client.js";
+import { keys, stripKeys } from "./keys.js";
+import { queryAll } from "./query.js";
+
+/** A delivery as stored: the API shape plus the runner that claimed it. */
+export interface DeliveryRecord extends Delivery {
+  /** Id of the runner (one `runSend` call) that claimed it. */
+  runner: string;
+}
+
+/** Delivery counts with the claims nobody can settle any more (a runner died between claim and settle). */
+export interface SendCounts extends DeliveryCounts {
+  ambiguous: number;
+}
+
+export interface Lease {
+  owner: string | null;
+  /** Epoch ms; the lease is free once this has passed. */
+  leaseUntil: number;
+  /** Recipients the current run means to reach (claimed before it, plus the ones it will claim). */
+  total?: number;
+}
+
+export type LeaseResult = { acquired: true; leaseUntil: number } | { acquired: false; lease: Lease };
+
+const recordOf = (d: DeliveryRecord) => ({ ...keys.delivery(d.issueNumber, d.subscriberId), ...d });
+
+export function countDeliveries(records: readonly Pick<Delivery, "status">[], planned = 0): SendCounts {
+  const c: SendCounts = { total: 0, sent: 0, failed: 0, pending: 0, ambiguous: 0 };
+  for (const r of records) {
+    if (r.status === "sent") c.sent++;
+    else if (r.status === "failed") c.failed++;
+    else if (r.status === "ambiguous") c.ambiguous++;
+  }
+  c.total = Math.max(records.length, planned);
+  c.pending = c.total - c.sent - c.failed - c.ambiguous;
+  return c;
+}
+
+export function deliveriesRepo(db: Db) {
+  const jobKey = keys.sendJob;
+
+  /** Every delivery of an issue: one Query of its partition (strongly consistent). */
+  async function list(issueNumber: number): Promise<DeliveryRecord[]> {
+    const p = keys.deliveryPrefix(issueNumber);
+    const rows = await queryAll(db, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": p.pk, ":prefix": p.skPrefix },
+      ConsistentRead: true,
+    });
+    return rows.map((r) => stripKeys<DeliveryRecord>(r));
+  }
+
+  async function getLease(issueNumber: number): Promise<Lease | undefined> {
+    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: jobKey(issueNumber), ConsistentRead: true }));
+    if (!r.Item) return undefined;
+    return {
+      owner: typeof r.Item.owner === "string" ? r.Item.owner : null,
+      leaseUntil: Number(r.Item.leaseUntil ?? 0),
+      ...(typeof r.Item.total === "number" ? { total: r.Item.total } : {}),
+    };
+  }
+
+  return {
+    list,
+    getLease,
+
+    /** The claim: stores the record unless one exists for this recipient. False: someone has it. */
+    async claim(d: DeliveryRecord): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new PutCommand({ TableName: db.table, Item: recordOf(d), ConditionExpression: "attribute_not_exists(pk)" }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    /** Writes settled records (sent / failed / ambiguous with what is known), 25 per request. */
+    async settle(records: DeliveryRecord[]): Promise<void> {
+      await batchPutAll(db, records.map(recordOf));
+    },
+
+    /**
+     * Gives a claim back (deletes it) when SES certainly did not take the message, so a later run
+     * claims the recipient again. Only the claimer's own, still unsettled claim.
+     */
+    async release(issueNumber: number, subscriberId: string, runner: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new DeleteCommand({
+            TableName: db.table,
+            Key: keys.delivery(issueNumber, subscriberId),
+            ConditionExpression: "#r = :r AND #st = :claimed",
+            ExpressionAttributeNames: { "#r": "runner", "#st": "status" },
+            ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed" },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    /**
+     * Marks a claim of a runner that is gone as ambiguous: SES may or may not have taken its
+     * message, so nobody sends it again. Conditional on the claim still being that runner's and
+     * unsettled, so a late settle by that runner is never overwritten.
+     */
+    async markAmbiguous(d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "runner">, error: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.delivery(d.issueNumber, d.subscriberId),
+            UpdateExpression: "SET #st = :amb, #err = :err",
+            ConditionExpression: "#r = :r AND #st = :claimed",
+            ExpressionAttributeNames: { "#st": "status", "#err": "error", "#r": "runner" },
+            ExpressionAttributeValues: { ":amb": "ambiguous", ":err": error, ":r": d.runner, ":claimed": "claimed" },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    /** Counts of an issue's deliveries; recipients not claimed yet (the job's `total`) are pending. */
+    async counts(issueNumber: number): Promise<SendCounts> {
+      const [records, lease] = await Promise.all([list(issueNumber), getLease(issueNumber)]);
+      return countDeliveries(records, lease?.total ?? 0);
+    },
+
+    /** Takes the lease if it is free, expired (`leaseUntil < nowMs`) or already ours. */
+    async acquireLease(issueNumber: number, owner: string, nowMs: number, leaseMs: number): Promise<LeaseResult> {
+      const leaseUntil = nowMs + leaseMs;
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: jobKey(issueNumber),
+            UpdateExpression: "SET #o = :o, #u = :u, #a = :now",
+            ConditionExpression: "attribute_not_exists(#o) OR #u < :now OR #o = :o",
+            ExpressionAttributeNames: { "#o": "owner", "#u": "leaseUntil", "#a": "acquiredAt" },
+            ExpressionAttributeValues: { ":o": owner, ":u": leaseUntil, ":now": nowMs },
+          }),
+        );
+        return { acquired: true, leaseUntil };
+      } catch (e) {
+        if (!isConditionalCheckFailed(e)) throw e;
+        const lease = await getLease(issueNumber);
+        return { acquired: false, lease: lease ?? { owner: null, leaseUntil: 0 } };
+      }
+    },
+
+    /** Extends our lease (and records the planned total); false when it is no longer ours. */
+    async renewLease(issueNumber: number, owner: string, leaseUntil: number, total?: number): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: jobKey(issueNumber),
+            UpdateExpression: total === undefined ? "SET #u = :u" : "SET #u = :u, #t = :t",
+            ConditionExpression: "#o = :o",
+            ExpressionAttributeNames: { "#u": "leaseUntil", "#o": "owner", ...(total === undefined ? {} : { "#t": "total" }) },
+            ExpressionAttributeValues: { ":u": leaseUntil, ":o": owner, ...(total === undefined ? {} : { ":t": total }) },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    /** Frees our lease at once (the next runner need not wait for it to expire). */
+    async releaseLease(issueNumber: number, owner: string): Promise<void> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: jobKey(issueNumber),
+            UpdateExpression: "SET #u = :zero REMOVE #o",
+            ConditionExpression: "#o = :o",
+            ExpressionAttributeNames: { "#u": "leaseUntil", "#o": "owner" },
+            ExpressionAttributeValues: { ":zero": 0, ":o": owner },
+          }),
+        );
+      } catch (e) {
+        if (!isConditionalCheckFailed(e)) throw e;
+      }
+    },
+  };
+}
+
+export type DeliveriesRepo = ReturnType<typeof deliveriesRepo>;
