@@ -12,6 +12,7 @@
  * `<body>` once the head has given us everything.
  */
 import { Parser } from "htmlparser2";
+import { htmlToText } from "../feed/html.js";
 import { collapseWhitespace, truncateGraphemes } from "./text.js";
 
 export const MAX_TITLE_GRAPHEMES = 300;
@@ -143,31 +144,12 @@ function safeUrl(value: string, base: string, strict: boolean): string | null {
   return u.href;
 }
 
-const DROP_CONTENT = new Set(["script", "style", "template", "noscript"]);
-
 /**
  * Text of a meta value: entities are already decoded by the page parser, but values carry markup
- * now and then (`<b>`, or an attack's `<script>`), so they are read as an HTML fragment and only
- * their text is kept, whitespace collapsed.
+ * now and then (`<b>`, or an attack's `<script>`), so they go through the feed's HTML-to-text
+ * reduction (script/style content dropped), then every kind of whitespace is collapsed.
  */
 export function toPlainText(value: string): string {
   if (!value.includes("<") && !value.includes("&")) return collapseWhitespace(value);
-  const parts: string[] = [];
-  let dropping = 0;
-  const p = new Parser(
-    {
-      onopentag(name) {
-        if (DROP_CONTENT.has(name)) dropping++;
-      },
-      onclosetag(name) {
-        if (DROP_CONTENT.has(name)) dropping = Math.max(0, dropping - 1);
-      },
-      ontext(text) {
-        if (dropping === 0) parts.push(text);
-      },
-    },
-    { decodeEntities: true },
-  );
-  p.end(value);
-  return collapseWhitespace(parts.join(""));
+  return collapseWhitespace(htmlToText(value));
 }
