@@ -108,7 +108,7 @@ export function normaliseCharset(label: string | null | undefined): string | nul
   if (!l) return null;
   const known = ALIASES[l] ?? ALIASES[l.replace(/_/g, "-")];
   if (known) return known;
-  for (const candidate of [l, l.replace(/_/g, "-"), l.replace(/[-_]/g, "")]) {
+  for (const candidate of [l.replace(/_/g, "-"), l, l.replace(/[-_]/g, "")]) {
     if (iconv.encodingExists(candidate)) return candidate;
   }
   return null;

@@ -178,7 +178,10 @@ export function sanitizeHtml(html: string, base: string | null): string {
       a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, href: absolute(attribs.href) ?? "" } }),
       img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, src: absolute(attribs.src) ?? "" } }),
     },
-    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
+    // Pictures without a source, and 1×1 tracking pixels.
+    exclusiveFilter: (frame) =>
+      frame.tag === "img" &&
+      (!frame.attribs.src || frame.attribs.width === "1" || frame.attribs.height === "1"),
   }).trim();
 }
 

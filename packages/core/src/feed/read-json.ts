@@ -23,7 +23,8 @@ export function isJsonFeed(doc: unknown): doc is Json {
 }
 
 export function readJsonFeed(doc: unknown): RawFeed {
-  if (!isJsonFeed(doc)) throw new FeedError("not a feed: JSON without a JSON Feed version");
+  if (!isJsonFeed(doc))
+    throw new FeedError("not a feed: JSON, but not a JSON Feed (no jsonfeed.org version)");
   return {
     format: "json",
     title: textOf(doc.title),

@@ -55,7 +55,6 @@ function readRssItem(item: XElement): RawEntry {
   const guidText = guid ? textContent(guid).trim() : "";
   const guidIsLink = guid !== undefined && guid.attrs.ispermalink?.trim().toLowerCase() !== "false";
   const about = item.attrs["rdf:about"]?.trim();
-  const description = child(item, "description") ?? child(item, "description", "dc");
   const encoded = child(item, "encoded", "content") ?? child(item, "body", "xhtml");
   return {
     id: guidText || about || textOf(child(item, "id", "atom")) || null,
@@ -69,7 +68,15 @@ function readRssItem(item: XElement): RawEntry {
       ...atomLinks(item, "atom").filter(isAlternate),
       ...(guidIsLink && guidText ? [{ href: guidText, bases: guid.bases }] : []),
     ],
-    summary: description ? rawText(description, "html") : null,
+    summary:
+      firstText(
+        item,
+        [
+          ["description", OWN],
+          ["description", "dc"],
+        ],
+        "html",
+      ) ?? mediaDescription(item),
     content: encoded ? rawText(encoded, "html") : null,
     bases: item.bases,
     authors: texts(item, [
@@ -127,7 +134,7 @@ function readAtomEntry(entry: XElement): RawEntry {
     id: textOf(child(entry, "id", ATOM)) || null,
     title: atomText(child(entry, "title", ATOM)) ?? firstText(entry, [["title", "media"]]),
     links: links.filter(isAlternate),
-    summary: atomText(child(entry, "summary", ATOM)),
+    summary: atomText(child(entry, "summary", ATOM)) ?? mediaDescription(entry),
     content: atomText(child(entry, "content", ATOM)),
     bases: entry.bases,
     authors: [
@@ -226,6 +233,18 @@ function mediaImages(el: XElement): RawUrl[] {
   return out;
 }
 
+/** media:description (YouTube and podcast feeds), directly or in media:group; plain unless type="html". */
+function mediaDescription(el: XElement): RawText | null {
+  for (const g of [el, ...children(el, "group", "media")]) {
+    for (const d of children(g, "description", "media")) {
+      const value = textContent(d);
+      if (value.trim())
+        return { value, type: d.attrs.type?.trim().toLowerCase() === "html" ? "html" : "text" };
+    }
+  }
+  return null;
+}
+
 const isImageType = (type: string | null | undefined): boolean => !!type && /^image\//i.test(type.trim());
 
 const textOf = (el: XElement | undefined): string => (el ? textContent(el).trim() : "");
@@ -235,11 +254,15 @@ function rawText(el: XElement, type: RawText["type"]): RawText {
   return hasElementChildren(el) ? { value: innerXml(el), type: "html" } : { value: textContent(el), type };
 }
 
-/** The first non-empty of several (name, ns) fields, as an untyped text. */
-function firstText(el: XElement, fields: [string, string | string[]][]): RawText | null {
+/** The first non-empty of several (name, ns) fields (untyped: a guess). */
+function firstText(
+  el: XElement,
+  fields: [string, string | string[]][],
+  type: RawText["type"] = "guess",
+): RawText | null {
   for (const [name, ns] of fields) {
     for (const c of children(el, name, ns)) {
-      const t = rawText(c, "guess");
+      const t = rawText(c, type);
       if (t.value.trim()) return t;
     }
   }
