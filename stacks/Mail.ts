@@ -1,0 +1,62 @@
+/**
+ * Sending and feedback (DESIGN.md "Data flow" 8–9): a send queue whose worker sends one issue per
+ * message with bounded concurrency, so its pacing holds the SES rate; an SNS topic for SES bounce
+ * and complaint notices, handled by the feedback function.
+ */
+import { Duration } from "aws-cdk-lib";
+import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Queue, Function as SstFunction, type StackContext, Topic, use } from "sst/constructs";
+import { queueWithDlq } from "./queues.js";
+import { Secrets } from "./Secrets.js";
+import { Storage } from "./Storage.js";
+import { deploySettings, sesSendStatements, withPublicBaseUrl } from "./settings.js";
+
+export function Mail({ stack }: StackContext) {
+  const { table } = use(Storage);
+  const { SIGNING_SECRET } = use(Secrets);
+  const settings = deploySettings();
+  const env = { TABLE_NAME: table.tableName, ...settings.env };
+
+  // A send may run the full 15 minutes; a message whose run died is retried after 20. runSend
+  // resumes: every recipient already claimed is skipped.
+  const send = queueWithDlq(stack, "SendQueue", Duration.minutes(20));
+  const sendWorker = new SstFunction(stack, "SendWorker", {
+    handler: "functions/send-worker.handler",
+    timeout: "15 minutes",
+    environment: env,
+    bind: [SIGNING_SECRET],
+  });
+  table.cdk.table.grantReadWriteData(sendWorker);
+  sendWorker.attachPermissions(sesSendStatements(stack, settings.fromAddress));
+  withPublicBaseUrl(sendWorker, stack, settings);
+  send.queue.addConsumer(stack, {
+    function: sendWorker,
+    // One issue per invocation and at most two at once (SQS's minimum): sends never pile up on SES.
+    cdk: { eventSource: { batchSize: 1, maxConcurrency: 2, reportBatchItemFailures: true } },
+  });
+
+  // SES publishes bounce and complaint notices here once the sender's identity (or a configuration
+  // set) is pointed at the topic; a notice the function fails on waits in its dead-letter queue.
+  const feedbackDlq = new Queue(stack, "SesFeedbackDLQ", {
+    cdk: { queue: { retentionPeriod: Duration.days(14) } },
+  });
+  const sesFeedback = new SstFunction(stack, "SesFeedback", {
+    handler: "functions/ses-feedback.handler",
+    timeout: "30 seconds",
+    environment: env,
+    deadLetterQueue: feedbackDlq.cdk.queue,
+  });
+  table.cdk.table.grantReadWriteData(sesFeedback);
+  const feedbackTopic = new Topic(stack, "SesFeedbackTopic", { subscribers: { feedback: sesFeedback } });
+  feedbackTopic.cdk.topic.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [new ServicePrincipal("ses.amazonaws.com")],
+      actions: ["sns:Publish"],
+      resources: [feedbackTopic.topicArn],
+      conditions: { StringEquals: { "aws:SourceAccount": stack.account } },
+    }),
+  );
+
+  stack.addOutputs({ SesFeedbackTopicArn: feedbackTopic.topicArn, FromAddress: settings.fromAddress });
+  return { sendQueue: send.queue, feedbackTopic };
+}

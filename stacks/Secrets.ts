@@ -1,0 +1,12 @@
+/**
+ * Secrets, set per stage with `npx sst secrets set <NAME> <value>` (or app-wide with `--fallback`).
+ * Named after the variables `loadConfig` reads; functions bound to one read it from SSM at cold
+ * start (packages/core/src/aws/).
+ */
+import { Config, type StackContext } from "sst/constructs";
+
+export const SECRET_NAMES = ["EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"] as const;
+
+export function Secrets({ stack }: StackContext) {
+  return Config.Secret.create(stack, ...SECRET_NAMES);
+}

@@ -1,0 +1,48 @@
+/**
+ * The one DynamoDB table, built from the same definition the local runtime creates
+ * (packages/core/src/store/table.ts): pk/sk, three generic GSIs projecting everything, TTL on
+ * `expiresAt`, on-demand billing, point-in-time recovery. Retained when the stack is removed.
+ */
+import { TTL_ATTRIBUTE, tableDefinition } from "@wkn/core/store/table";
+import { type StackContext, Table, type TableProps } from "sst/constructs";
+
+const FIELD_TYPES = { S: "string", N: "number", B: "binary" } as const;
+
+/** SST Table props equivalent to the core's CreateTable input. */
+export function tablePropsFromDefinition(): TableProps {
+  const def = tableDefinition("unused");
+  const keyOf = (schema: typeof def.KeySchema, type: "HASH" | "RANGE") =>
+    schema?.find((k) => k.KeyType === type)?.AttributeName;
+  const primary = { partitionKey: keyOf(def.KeySchema, "HASH")!, sortKey: keyOf(def.KeySchema, "RANGE") };
+  if (def.BillingMode !== "PAY_PER_REQUEST") throw new Error("the table is meant to be billed on demand");
+  return {
+    fields: Object.fromEntries(
+      (def.AttributeDefinitions ?? []).map((a) => [a.AttributeName!, FIELD_TYPES[a.AttributeType!]]),
+    ),
+    primaryIndex: primary,
+    globalIndexes: Object.fromEntries(
+      (def.GlobalSecondaryIndexes ?? []).map((g) => {
+        if (g.Projection?.ProjectionType !== "ALL")
+          throw new Error(`index ${g.IndexName}: only ALL projections`);
+        return [
+          g.IndexName!,
+          {
+            partitionKey: keyOf(g.KeySchema, "HASH")!,
+            sortKey: keyOf(g.KeySchema, "RANGE"),
+            projection: "all" as const,
+          },
+        ];
+      }),
+    ),
+    timeToLiveAttribute: TTL_ATTRIBUTE,
+  };
+}
+
+export function Storage({ stack }: StackContext) {
+  // SST's Table already bills on demand with point-in-time recovery; said here so it stays so.
+  const table = new Table(stack, "Table", {
+    ...tablePropsFromDefinition(),
+    cdk: { table: { pointInTimeRecovery: true } },
+  });
+  return { table };
+}

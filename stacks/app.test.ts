@@ -1,0 +1,309 @@
+/**
+ * The whole app as `sst deploy` would build it (sst.config.ts's stacks and function defaults),
+ * asserted on its CloudFormation: schedule, routes, queues, event sources, runtime, environment,
+ * and that each function's IAM policy reaches only what it uses.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { loadConfig } from "@wkn/core/config";
+import { beforeAll, describe, expect, it } from "vitest";
+import config from "../sst.config.js";
+import { Api } from "./Api.js";
+import { Ingest } from "./Ingest.js";
+import { Mail } from "./Mail.js";
+import { Secrets } from "./Secrets.js";
+import { Storage } from "./Storage.js";
+import { buildApp, Cloud, type Resource, TEST_ACCOUNT, TEST_REGION } from "./testing.js";
+
+const FROM = "Weekly ML News <news@mail.example.org>";
+const SSM = `arn:aws:ssm:${TEST_REGION}:${TEST_ACCOUNT}:parameter`;
+const SES = `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:identity`;
+const secretPaths = (...ids: string[]) =>
+  ids.flatMap((id) => [
+    `${SSM}/sst/weekly-ml-news/test/Secret/${id}/value`,
+    `${SSM}/sst/weekly-ml-news/.fallback/Secret/${id}/value`,
+  ]);
+const PUBLIC_BASE_URL_PARAM = `${SSM}/sst/weekly-ml-news/test/Parameter/PUBLIC_BASE_URL/value`;
+const TABLE = ["table:Table", "table:Table/index/*"];
+
+const FUNCTIONS = ["api", "poll-schedule", "poll-worker", "send-worker", "ses-feedback", "unfurl-worker"];
+
+let cloud: Cloud;
+let outdir: string;
+const fn = (name: string): Resource => {
+  const r = cloud.functions().get(name);
+  if (!r) throw new Error(`no function ${name}`);
+  return r;
+};
+const env = (name: string): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries<unknown>(fn(name).Properties.Environment.Variables).map(([k, v]) => [
+      k,
+      cloud.render(fn(name).stack, v),
+    ]),
+  );
+
+beforeAll(async () => {
+  const built = await buildApp((app) => config.stacks(app), { FROM_EMAIL: FROM });
+  cloud = Cloud.fromApp(built, { Storage, Secrets, Ingest, Mail, Api });
+  outdir = built.outdir;
+});
+
+describe("functions", () => {
+  it("are the six entry points of functions/, on the newest Node runtime, arm64", () => {
+    expect([...cloud.functions().keys()].sort()).toEqual(FUNCTIONS);
+    for (const r of cloud.functions().values()) {
+      expect(r.Properties.Runtime).toBe("nodejs24.x");
+      expect(r.Properties.Architectures).toEqual(["arm64"]);
+    }
+  });
+
+  it("are minified ESM bundles that import the AWS SDK from the runtime and do not bundle sst/node", async () => {
+    for (const name of FUNCTIONS) {
+      const key: string = fn(name).Properties.Code.S3Key;
+      const code = await readFile(
+        path.join(outdir, `asset.${key.replace(/\.zip$/, "")}`, "functions", `${name}.mjs`),
+        "utf8",
+      );
+      expect(code).toMatch(/from"@aws-sdk\/client-[a-z]+"/); // external import, minified
+      expect(code).not.toContain("DynamoDB_20120810"); // the DynamoDB client's own code
+      expect(code).not.toContain("sst/node");
+      expect(code).not.toContain("__FETCH_FROM_SECRET__"); // sst/node's config client
+    }
+  });
+
+  it("each get the table's name, and only the settings and queue URLs loadConfig reads", () => {
+    for (const name of FUNCTIONS) {
+      const vars = env(name);
+      expect(vars.TABLE_NAME).toBe("table:Table.Ref".replace(".Ref", ""));
+      for (const key of Object.keys(vars).filter((k) => !/^(SST_|AWS_)/.test(k))) {
+        // each name changes loadConfig's result: it is one loadConfig reads
+        const sample = key.endsWith("_URL")
+          ? "https://example.org"
+          : key === "FROM_EMAIL"
+            ? "a@example.org"
+            : "x";
+        expect(loadConfig({ [key]: sample }), key).not.toEqual(loadConfig({}));
+      }
+    }
+  });
+
+  it("receive exactly these variables", () => {
+    const sst = ["AWS_NODEJS_CONNECTION_REUSE_ENABLED", "SST_APP", "SST_SSM_PREFIX", "SST_STAGE"];
+    const settings = ["FROM_EMAIL", "NEWSLETTER_NAME", "TABLE_NAME"];
+    const secret = (...ids: string[]) => ids.map((id) => `SST_Secret_value_${id}`);
+    const viaSsm = "SST_Parameter_value_PUBLIC_BASE_URL";
+    const expected: Record<string, string[]> = {
+      api: [
+        ...settings,
+        "PUBLIC_BASE_URL",
+        "SEND_QUEUE_URL",
+        "UNFURL_QUEUE_URL",
+        ...secret("EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"),
+      ],
+      "poll-schedule": [...settings, "POLL_QUEUE_URL"],
+      "poll-worker": [...settings, "UNFURL_QUEUE_URL", viaSsm, ...secret("GITHUB_TOKEN", "KAGGLE_API_TOKEN")],
+      "unfurl-worker": [...settings, viaSsm],
+      "send-worker": [...settings, viaSsm, ...secret("SIGNING_SECRET")],
+      "ses-feedback": settings,
+    };
+    for (const name of FUNCTIONS) {
+      expect(Object.keys(env(name)).sort(), name).toEqual([...sst, ...expected[name]!].sort());
+    }
+    expect(env("api").SEND_QUEUE_URL).toBe("queue:SendQueue");
+    expect(env("api").UNFURL_QUEUE_URL).toBe("queue:UnfurlQueue");
+    expect(env("api").PUBLIC_BASE_URL).toMatch(/^AWS::ApiGatewayV2::Api:Api[0-9A-F]{8}\.ApiEndpoint$/);
+    expect(env("poll-schedule").POLL_QUEUE_URL).toBe("queue:PollQueue");
+    expect(env("poll-worker").UNFURL_QUEUE_URL).toBe("queue:UnfurlQueue");
+    expect(env("send-worker").FROM_EMAIL).toBe(FROM);
+    expect(env("send-worker").SST_SSM_PREFIX).toBe("/sst/weekly-ml-news/test/");
+  });
+});
+
+describe("Ingest", () => {
+  it("runs poll-schedule every hour", () => {
+    const rules = cloud.ofType("AWS::Events::Rule");
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.ScheduleExpression).toBe("cron(0 * * * ? *)");
+    expect(
+      rules[0]!.Properties.Targets.map((t: unknown) => cloud.render("Ingest", (t as { Arn: unknown }).Arn)),
+    ).toEqual(["function:poll-schedule"]);
+  });
+});
+
+describe("queues", () => {
+  const mappings = () =>
+    cloud.ofType("AWS::Lambda::EventSourceMapping").map((m) => ({
+      queue: cloud.render(m.stack, m.Properties.EventSourceArn),
+      fn: cloud.render(m.stack, m.Properties.FunctionName).replace(/\.Ref$/, ""),
+      props: m.Properties,
+    }));
+
+  it("each job queue has a dead-letter queue (redrive after 3 receives)", () => {
+    const queues = cloud.ofType("AWS::SQS::Queue");
+    const dlqs = new Set(
+      queues
+        .filter((q) => q.Properties.RedrivePolicy)
+        .map((q) => cloud.render(q.stack, q.Properties.RedrivePolicy.deadLetterTargetArn)),
+    );
+    const jobQueues = queues
+      .filter((q) => q.Properties.RedrivePolicy)
+      .map((q) => cloud.nameOf(q.stack, q.id));
+    expect(jobQueues.sort()).toEqual(["queue:PollQueue", "queue:SendQueue", "queue:UnfurlQueue"]);
+    expect([...dlqs].sort()).toEqual(["queue:PollQueueDLQ", "queue:SendQueueDLQ", "queue:UnfurlQueueDLQ"]);
+    for (const q of queues.filter((x) => x.Properties.RedrivePolicy)) {
+      expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
+    }
+    // every other queue is a dead-letter queue: the three above and the feedback function's
+    const rest = queues.filter((q) => !q.Properties.RedrivePolicy).map((q) => cloud.nameOf(q.stack, q.id));
+    expect(rest.sort()).toEqual([...dlqs, "queue:SesFeedbackDLQ"].sort());
+    expect(cloud.render("Mail", fn("ses-feedback").Properties.DeadLetterConfig.TargetArn)).toBe(
+      "queue:SesFeedbackDLQ",
+    );
+  });
+
+  it("are consumed by their workers, which report partial batch failures", () => {
+    const m = mappings();
+    expect(m.map(({ queue, fn }) => `${queue} -> ${fn}`).sort()).toEqual([
+      "queue:PollQueue -> function:poll-worker",
+      "queue:SendQueue -> function:send-worker",
+      "queue:UnfurlQueue -> function:unfurl-worker",
+    ]);
+    for (const { props } of m) expect(props.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+  });
+
+  it("send one issue per invocation, at most two at once", () => {
+    const send = mappings().find((x) => x.queue === "queue:SendQueue")!;
+    expect(send.props.BatchSize).toBe(1);
+    expect(send.props.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+  });
+
+  it("hide a message for longer than its consumer may run", () => {
+    for (const { queue, fn: f } of mappings()) {
+      const q = cloud.ofType("AWS::SQS::Queue").find((x) => cloud.nameOf(x.stack, x.id) === queue)!;
+      const timeout = fn(f.replace("function:", "")).Properties.Timeout as number;
+      expect(q.Properties.VisibilityTimeout, queue).toBeGreaterThan(timeout);
+    }
+  });
+});
+
+describe("Mail", () => {
+  it("subscribes ses-feedback to the SES notices topic, which SES of this account may publish to", () => {
+    const subs = cloud.ofType("AWS::SNS::Subscription");
+    expect(
+      subs.map(
+        (s) =>
+          `${cloud.render(s.stack, s.Properties.TopicArn)} -> ${cloud.render(s.stack, s.Properties.Endpoint)}`,
+      ),
+    ).toEqual([expect.stringMatching(/^topic:SesFeedbackTopic\w+ -> function:ses-feedback$/)]);
+    const [policy] = cloud.ofType("AWS::SNS::TopicPolicy");
+    expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Action: "sns:Publish",
+        Principal: { Service: "ses.amazonaws.com" },
+        Condition: { StringEquals: { "aws:SourceAccount": TEST_ACCOUNT } },
+      }),
+    );
+  });
+});
+
+describe("Api", () => {
+  it("routes everything to the api function (HTTP API, payload 2.0)", () => {
+    const routes = cloud.ofType("AWS::ApiGatewayV2::Route");
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(["ANY /", "ANY /{proxy+}"]);
+    for (const r of routes) {
+      const integrationId = r.Properties.Target["Fn::Join"][1][1].Ref;
+      const integration = cloud.get(r.stack, integrationId).Properties;
+      expect(cloud.render(r.stack, integration.IntegrationUri)).toBe("function:api");
+      expect(integration.PayloadFormatVersion).toBe("2.0");
+    }
+    const [api] = cloud.ofType("AWS::ApiGatewayV2::Api");
+    expect(api!.Properties.ProtocolType).toBe("HTTP");
+    expect(api!.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it("publishes its URL for the other stacks' functions when PUBLIC_BASE_URL is not set", () => {
+    const param = cloud
+      .ofType("AWS::SSM::Parameter")
+      .find((p) => p.Properties.Name === "/sst/weekly-ml-news/test/Parameter/PUBLIC_BASE_URL/value");
+    expect(cloud.render("Api", param!.Properties.Value)).toMatch(/\.ApiEndpoint$/);
+  });
+});
+
+describe("least privilege", () => {
+  const SQS_CONSUME = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"];
+  const expected: Record<
+    string,
+    { tableWrite: boolean; sends: string[]; consumes?: string; dlq?: string; ses?: true; ssm: string[] }
+  > = {
+    api: {
+      tableWrite: true,
+      sends: ["queue:SendQueue", "queue:UnfurlQueue"],
+      ses: true,
+      ssm: secretPaths("EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"),
+    },
+    "poll-schedule": { tableWrite: false, sends: ["queue:PollQueue"], ssm: [] },
+    "poll-worker": {
+      tableWrite: true,
+      sends: ["queue:UnfurlQueue"],
+      consumes: "queue:PollQueue",
+      ssm: [...secretPaths("GITHUB_TOKEN", "KAGGLE_API_TOKEN"), PUBLIC_BASE_URL_PARAM],
+    },
+    "unfurl-worker": {
+      tableWrite: true,
+      sends: [],
+      consumes: "queue:UnfurlQueue",
+      ssm: [PUBLIC_BASE_URL_PARAM],
+    },
+    "send-worker": {
+      tableWrite: true,
+      sends: [],
+      consumes: "queue:SendQueue",
+      ses: true,
+      ssm: [...secretPaths("SIGNING_SECRET"), PUBLIC_BASE_URL_PARAM],
+    },
+    "ses-feedback": { tableWrite: true, sends: [], dlq: "queue:SesFeedbackDLQ", ssm: [] },
+  };
+
+  it.each(FUNCTIONS)("%s reaches only its own table, queues, secrets and sender", (name) => {
+    const f = fn(name);
+    const want = expected[name]!;
+    const statements = cloud.statements(f);
+
+    // DynamoDB: the table and its indexes, read-only for the scheduler
+    const dynamo = statements.filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
+    for (const s of dynamo) {
+      expect(s.resources.filter((r) => r !== "table:Table").every((r) => r === "table:Table/index/*")).toBe(
+        true,
+      );
+    }
+    expect(cloud.reach(f, "dynamodb:Query")).toEqual(TABLE);
+    expect(cloud.reach(f, "dynamodb:PutItem")).toEqual(want.tableWrite ? TABLE : []);
+    expect(dynamo.flatMap((s) => s.actions)).not.toContain("dynamodb:*");
+
+    // (Lambda itself sends a failed async event to the function's dead-letter queue, as the role)
+    expect(cloud.reach(f, "sqs:SendMessage")).toEqual([...want.sends, ...(want.dlq ? [want.dlq] : [])]);
+    for (const a of SQS_CONSUME) expect(cloud.reach(f, a), a).toEqual(want.consumes ? [want.consumes] : []);
+    // both sending and consuming come with these two
+    const anyQueue = [...want.sends, ...(want.consumes ? [want.consumes] : [])].sort();
+    for (const a of ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"])
+      expect(cloud.reach(f, a), a).toEqual(anyQueue);
+    expect(cloud.reach(f, "ssm:GetParameters")).toEqual([...want.ssm].sort());
+    if (want.ses) {
+      expect(cloud.reach(f, "ses:SendRawEmail")).toEqual([
+        `${SES}/mail.example.org`,
+        `${SES}/news@mail.example.org`,
+      ]);
+      expect(cloud.reach(f, "ses:GetSendQuota")).toEqual(["*"]);
+    }
+
+    // nothing else: every action is one of the above, no wildcard action, "*" only for GetSendQuota
+    const known =
+      /^(dynamodb:(BatchGetItem|BatchWriteItem|ConditionCheckItem|DeleteItem|DescribeTable|GetItem|GetRecords|GetShardIterator|PutItem|Query|Scan|UpdateItem)|sqs:(SendMessage|ReceiveMessage|ChangeMessageVisibility|GetQueueUrl|DeleteMessage|GetQueueAttributes)|ssm:GetParameters|ses:(SendRawEmail|GetSendQuota))$/;
+    for (const s of statements) {
+      for (const a of s.actions) expect(a, `${name}: ${a}`).toMatch(known);
+      if (s.resources.includes("*")) expect(s.actions).toEqual(["ses:GetSendQuota"]);
+      if (!want.ses) expect(s.actions.some((a) => a.startsWith("ses:"))).toBe(false);
+    }
+  });
+});
