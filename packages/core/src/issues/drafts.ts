@@ -115,13 +115,19 @@ export async function updateDraft(ctx: Ctx, n: number, input: DraftInput): Promi
   return toIssue(rec, { ...ZERO_DELIVERY });
 }
 
-/** Delivery counts: zeros for a draft, the kept final counts of a sent issue, else counted now. */
+/**
+ * The contract's four counts. Claims nobody can settle any more (`ambiguous`, reported by the
+ * sender) count as failed: they did not verifiably go out and nobody retries them.
+ */
+function contractCounts(c: DeliveryCounts & { ambiguous?: number }): DeliveryCounts {
+  return { total: c.total, sent: c.sent, failed: c.failed + (c.ambiguous ?? 0), pending: c.pending };
+}
+
+/** Zeros for a draft, the final counts kept on a sent issue, else counted from its deliveries now. */
 async function deliveryOf(ctx: Ctx, rec: IssueRecord): Promise<DeliveryCounts> {
   if (rec.status === "draft") return { ...ZERO_DELIVERY };
-  if (rec.status === "sent" && rec.delivery) return rec.delivery;
-  const counts = await ctx.store.issues.deliveryCounts(rec.number);
-  if (rec.status === "sent") await ctx.store.issues.saveDeliveryCounts(rec.number, counts);
-  return counts;
+  if (rec.status === "sent" && rec.delivery) return contractCounts(rec.delivery);
+  return contractCounts(await ctx.store.deliveries.counts(rec.number));
 }
 
 export function toIssue(rec: IssueRecord, delivery: DeliveryCounts): Issue {

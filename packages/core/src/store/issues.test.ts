@@ -1,10 +1,8 @@
 /** The issue store against dynalite: numbering, conditional status moves, snapshot once, delivery counts. */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import type { IssueRecord } from "./issues.js";
-import { keys } from "./keys.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -91,18 +89,5 @@ describe("issues store", () => {
     const second = await ctx.store.issues.saveSnapshot(1, { takenAt: "t2", items: [] });
     expect(second).toEqual(first);
     expect((await ctx.store.issues.mustGet(1)).snapshot).toEqual({ takenAt: "t1", items: [card] });
-  });
-
-  it("counts deliveries by status, with the send job's planned total", async () => {
-    const ctx = await env.ctx();
-    await ctx.store.issues.create(draft(4));
-    const put = (Item: Record<string, unknown>) =>
-      ctx.store.db.doc.send(new PutCommand({ TableName: ctx.store.db.table, Item }));
-    const statuses = ["sent", "sent", "sent", "failed", "claimed", "ambiguous"];
-    for (const [i, status] of statuses.entries()) await put({ ...keys.delivery(4, `sub${i}`), status });
-    expect(await ctx.store.issues.deliveryCounts(4)).toEqual({ total: 6, sent: 3, failed: 2, pending: 1 });
-    await put({ ...keys.sendJob(4), total: 10 });
-    expect(await ctx.store.issues.deliveryCounts(4)).toEqual({ total: 10, sent: 3, failed: 2, pending: 5 });
-    expect(await ctx.store.issues.deliveryCounts(5)).toEqual({ total: 0, sent: 0, failed: 0, pending: 0 });
   });
 });

@@ -242,51 +242,6 @@ export function issuesRepo(db: Db) {
         throw new ConflictError(`issue ${n} is a draft: it is snapshotted when it starts sending`);
       }
     },
-
-    /**
-     * Delivery counts of an issue from its delivery records (one Query of its partition, status
-     * only). A `total` on the send job record (the recipients the sender meant to reach) wins
-     * over the number of claimed deliveries; `ambiguous` claims count as failed: nobody retries them.
-     */
-    async deliveryCounts(n: number): Promise<DeliveryCounts> {
-      const rows = await queryAll(db, {
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.issue(n).pk },
-        ProjectionExpression: "sk, #st, #total",
-        ExpressionAttributeNames: { "#st": "status", "#total": "total" },
-      });
-      const counts = { ...ZERO };
-      let planned = 0;
-      const deliveryPrefix = keys.deliveryPrefix(n).skPrefix;
-      for (const r of rows) {
-        if (r.sk === keys.sendJob(n).sk && typeof r.total === "number") planned = r.total;
-        if (typeof r.sk !== "string" || !r.sk.startsWith(deliveryPrefix)) continue;
-        counts.total++;
-        if (r.status === "sent") counts.sent++;
-        else if (r.status === "failed" || r.status === "ambiguous") counts.failed++;
-      }
-      counts.total = Math.max(counts.total, planned);
-      counts.pending = counts.total - counts.sent - counts.failed;
-      return counts;
-    },
-
-    /** Keeps the final counts of a sent issue on its record, so listings need no delivery Query. */
-    async saveDeliveryCounts(n: number, delivery: DeliveryCounts): Promise<void> {
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: keys.issue(n),
-            UpdateExpression: "SET #d = :d",
-            ConditionExpression: "#st = :sent",
-            ExpressionAttributeNames: { "#d": "delivery", "#st": "status" },
-            ExpressionAttributeValues: { ":d": delivery, ":sent": "sent" },
-          }),
-        );
-      } catch (e) {
-        if (!isConditionalCheckFailed(e)) throw e;
-      }
-    },
   };
 }
 
