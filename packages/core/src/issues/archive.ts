@@ -8,7 +8,7 @@ import { NotFoundError } from "../errors.js";
 import { renderInputOf, webVersionOf } from "./content.js";
 import { parseIssueId } from "./drafts.js";
 import { type ArchiveEntry, archivePage, type FeedEntry, notFoundPage, rssFeed } from "./render/archive.js";
-import { campaignOf, prepareIssue, renderOptions, webUrlOf } from "./render/index.js";
+import { prepareIssue, renderOptions, utmFor, webUrlOf } from "./render/index.js";
 
 /** How many of the newest issues the feed carries. */
 export const FEED_ISSUES = 20;
@@ -38,12 +38,10 @@ export async function archiveFeed(ctx: Ctx): Promise<string> {
   const withContent: FeedEntry[] = await Promise.all(
     entries.map(async (entry) => {
       const rec = await ctx.store.issues.mustGet(entry.number);
-      const utm = {
-        source: opts.utmSource,
-        medium: "rss",
-        campaign: campaignOf(opts.utmCampaign, rec.number),
+      return {
+        ...entry,
+        content: prepareIssue(await renderInputOf(ctx, rec), utmFor(opts, "rss", rec.number)),
       };
-      return { ...entry, content: prepareIssue(await renderInputOf(ctx, rec), utm) };
     }),
   );
   return rssFeed(withContent, site(ctx));

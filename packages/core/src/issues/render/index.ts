@@ -58,7 +58,8 @@ export function renderOptions(
 export const webUrlOf = (publicBaseUrl: string, issueNumber: number): string =>
   `${publicBaseUrl.replace(/\/+$/, "")}/issues/${issueNumber}`;
 
-const utmFor = (o: RenderOptions, medium: string, n: number): Utm => ({
+/** The UTM values of issue `n` for a medium ("email", "web", "rss"). */
+export const utmFor = (o: RenderOptions, medium: string, n: number): Utm => ({
   source: o.utmSource,
   medium,
   campaign: campaignOf(o.utmCampaign, n),
@@ -96,5 +97,5 @@ export function renderWebVersion(input: RenderIssueInput, o: RenderOptions): str
   });
 }
 
-/** The content of an issue for a feed entry: its summary line and its cards as links. */
+/** The render-ready content, for layouts outside this module (the feed's entries). */
 export { firstImageOf, type PreparedIssue, prepareIssue, summaryOf } from "./prepare.js";
