@@ -16,7 +16,7 @@
  * (miniflux's rule, internal/reader/encoding). Undeclared Shift_JIS/EUC-JP is not valid UTF-8,
  * so it reaches detection instead of being read as UTF-8.
  */
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import chardet from "chardet";
 import { decodeWith, isWideCharset, normaliseCharset } from "./labels.js";
 import {
@@ -63,7 +63,7 @@ export function decodeBody(bytes: Buffer | Uint8Array, opts: DecodeOptions = {})
 
   const wide = sniffNulPattern(bytes);
   const utf8 = isUtf8(bytes);
-  const nonAscii = utf8 && hasNonAscii(bytes);
+  const nonAscii = utf8 && !isAscii(bytes);
   /** A declared label we can decode and that fits the bytes; null means "look further". */
   const usable = (label: string | null): string | null => {
     const charset = normaliseCharset(label);
@@ -112,9 +112,4 @@ function detect(bytes: Uint8Array): string | null {
     if (charset && !isWideCharset(charset) && charset !== "utf-8") return charset;
   }
   return null;
-}
-
-function hasNonAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return true;
-  return false;
 }

@@ -7,7 +7,8 @@
 import iconv from "iconv-lite";
 
 /** Canonical names, as reported in `DecodedBody.charset`. */
-const ALIASES: Record<string, string> = {};
+// Null-prototype: a label such as "constructor" or "__proto__" must not find Object.prototype.
+const ALIASES: Record<string, string> = Object.create(null);
 const group = (canonical: string, labels: string[]) => {
   for (const l of [canonical, ...labels]) ALIASES[l] = canonical;
 };

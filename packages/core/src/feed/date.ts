@@ -7,7 +7,12 @@
  * Results are ISO-8601 UTC strings (`Date.prototype.toISOString`).
  */
 
-const MONTHS: Record<string, number> = {
+/** Lookup tables without a prototype: "constructor" in a date is not a month or a zone. */
+function dict<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null), entries);
+}
+
+const MONTHS: Record<string, number> = dict({
   jan: 1,
   feb: 2,
   mar: 3,
@@ -20,10 +25,10 @@ const MONTHS: Record<string, number> = {
   oct: 10,
   nov: 11,
   dec: 12,
-};
+});
 
 /** RFC 822 zones, the US ones without daylight suffix, and common abbreviations (minutes east). */
-const ZONES: Record<string, number> = {
+const ZONES: Record<string, number> = dict({
   ut: 0,
   utc: 0,
   gmt: 0,
@@ -74,7 +79,7 @@ const ZONES: Record<string, number> = {
   aedt: 660,
   nzst: 720,
   nzdt: 780,
-};
+});
 
 /** Builds the instant, checking every field's range; offset in minutes east of UTC. */
 function instant(
@@ -273,7 +278,7 @@ export function parseIso8601(s: string): string | null {
 
 // ---- localised forms ----
 
-const GREEK_MONTHS: Record<string, string> = {
+const GREEK_MONTHS: Record<string, string> = dict({
   Ιαν: "Jan",
   Φεβ: "Feb",
   Μάώ: "Mar",
@@ -293,7 +298,7 @@ const GREEK_MONTHS: Record<string, string> = {
   Νοέ: "Nov",
   Νοε: "Nov",
   Δεκ: "Dec",
-};
+});
 const GREEK_DAYS = new Set(["Κυρ", "Δευ", "Τρι", "Τετ", "Πεμ", "Παρ", "Σαβ"]);
 
 /** `Κυρ, 11 Ιούλ 2004 12:00:00 EST`. */
@@ -304,7 +309,7 @@ export function parseGreek(s: string): string | null {
   return month ? parseRfc822(`${m[2]} ${month} ${m[4]} ${m[5]} ${m[6]}`) : null;
 }
 
-const HUNGARIAN_MONTHS: Record<string, number> = {
+const HUNGARIAN_MONTHS: Record<string, number> = dict({
   január: 1,
   február: 2,
   március: 3,
@@ -318,7 +323,7 @@ const HUNGARIAN_MONTHS: Record<string, number> = {
   október: 10,
   november: 11,
   december: 12,
-};
+});
 
 /** `2004-július-13T9:15-05:00`. */
 export function parseHungarian(s: string): string | null {

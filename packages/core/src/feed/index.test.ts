@@ -128,6 +128,20 @@ describe("parseFeed rejects what is not a feed with a FeedError", () => {
     expect(run).toThrow(message);
   });
 
+  it("treats names like __proto__ and constructor as plain names", () => {
+    const body =
+      '<?xml version="1.0" encoding="constructor"?><rss xmlns:a="constructor" xmlns:__proto__="x"><channel __proto__="1">' +
+      "<a:title>no</a:title><__proto__:title>no</__proto__:title><constructor:x/><title>t\u00e9</title>" +
+      "<item><pubDate>Thu, 01 Jan 2004 10:00 constructor</pubDate><pubDate>01 __proto__ 2004</pubDate></item></channel></rss>";
+    const feed = parseFeed({
+      body: Buffer.from(body, "utf8"),
+      contentType: "text/xml; charset=__proto__",
+      url: URL_,
+    });
+    expect(feed.title).toBe("t\u00e9");
+    expect(feed.entries[0]?.publishedAt).toBeNull();
+  });
+
   it("never throws anything but FeedError on random bytes", () => {
     let seed = 42;
     const rand = () => {

@@ -39,8 +39,13 @@ export const NS = {
   xml: "http://www.w3.org/XML/1998/namespace",
 } as const;
 
+/** Lookup tables and scopes without a prototype: names in documents must not hit Object.prototype. */
+function dict<T>(entries: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null), entries);
+}
+
 /** Namespace URI (lower-case, no trailing slash or #) → key. */
-const KNOWN: Record<string, string> = {};
+const KNOWN: Record<string, string> = Object.create(null);
 const known = (key: string, uris: string[]) => {
   for (const u of uris) KNOWN[nsId(u)] = key;
 };
@@ -67,7 +72,7 @@ known("xhtml", ["http://www.w3.org/1999/xhtml"]);
 known("xml", [NS.xml]);
 
 /** Prefixes feeds use without declaring them. */
-const UNDECLARED: Record<string, string> = {
+const UNDECLARED: Record<string, string> = dict({
   dc: "dc",
   dcterms: "dcterms",
   content: "content",
@@ -77,7 +82,7 @@ const UNDECLARED: Record<string, string> = {
   rdf: "rdf",
   xhtml: "xhtml",
   xml: "xml",
-};
+});
 
 function nsId(uri: string): string {
   return uri
@@ -87,12 +92,15 @@ function nsId(uri: string): string {
 }
 
 /** The key of a namespace URI; the root element's own unknown namespace counts as "". */
-function keyOf(uri: string | undefined, rootUri: string | undefined): string {
+function keyOf(uri: string | undefined, rootUri: string | undefined, cache: Map<string, string>): string {
   if (!uri) return "";
-  const k = KNOWN[nsId(uri)];
-  if (k !== undefined) return k;
-  if (rootUri !== undefined && nsId(uri) === nsId(rootUri)) return "";
-  return `{${uri}}`;
+  let key = cache.get(uri);
+  if (key === undefined) {
+    const id = nsId(uri);
+    key = KNOWN[id] ?? (rootUri !== undefined && id === nsId(rootUri) ? "" : `{${uri}}`);
+    cache.set(uri, key);
+  }
+  return key;
 }
 
 /** Text with XML and HTML character references decoded; unknown references stay as written. */
@@ -109,9 +117,10 @@ export function parseXml(text: string): XElement | null {
     children: [],
     bases: [],
   };
-  const stack: { el: XElement; scope: Record<string, string> }[] = [{ el: doc, scope: {} }];
+  const stack: { el: XElement; scope: Record<string, string> }[] = [{ el: doc, scope: dict() }];
   let rootUri: string | undefined;
   let cdata = false;
+  const keys = new Map<string, string>();
 
   const parser = new Parser(
     {
@@ -121,7 +130,7 @@ export function parseXml(text: string): XElement | null {
         const rawAttrs = Object.entries(rawAttribs).map(([k, v]) => [k, decodeRefs(v)] as [string, string]);
         for (const [k, v] of rawAttrs) {
           if (k === "xmlns" || k.startsWith("xmlns:")) {
-            if (scope === parent.scope) scope = { ...scope };
+            if (scope === parent.scope) scope = dict(scope);
             scope[k === "xmlns" ? "" : k.slice(6)] = v;
           }
         }
@@ -131,9 +140,9 @@ export function parseXml(text: string): XElement | null {
         const ns =
           prefix !== "" && uri === undefined
             ? (UNDECLARED[prefix.toLowerCase()] ?? prefix)
-            : keyOf(uri, rootUri);
+            : keyOf(uri, rootUri, keys);
 
-        const attrs: Record<string, string> = {};
+        const attrs: Record<string, string> = dict();
         for (const [k, v] of rawAttrs) {
           if (k === "xmlns" || k.startsWith("xmlns:")) continue;
           const [p, l] = splitName(k);
