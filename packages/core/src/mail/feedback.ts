@@ -21,7 +21,12 @@ interface Recipient {
 interface SesNotice {
   notificationType?: unknown;
   eventType?: unknown;
-  bounce?: { bounceType?: unknown; bounceSubType?: unknown; bouncedRecipients?: unknown; feedbackId?: unknown };
+  bounce?: {
+    bounceType?: unknown;
+    bounceSubType?: unknown;
+    bouncedRecipients?: unknown;
+    feedbackId?: unknown;
+  };
   complaint?: {
     complainedRecipients?: unknown;
     complaintFeedbackType?: unknown;
@@ -31,7 +36,8 @@ interface SesNotice {
   mail?: { messageId?: unknown };
 }
 
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
 
 /** The addresses of a recipients list; `Name <addr>` forms are reduced to the address. */
 function addressesOf(list: unknown): string[] {
@@ -87,7 +93,11 @@ export async function handleSesNotification(ctx: Ctx, message: string): Promise<
       ctx.log.info("ses complaint of type not-spam: address kept", { addresses, messageId });
       return { suppressed: 0 };
     }
-    const suppressed = await suppressAll(ctx, addresses, `complaint${feedbackType ? `: ${feedbackType}` : ""}`);
+    const suppressed = await suppressAll(
+      ctx,
+      addresses,
+      `complaint${feedbackType ? `: ${feedbackType}` : ""}`,
+    );
     ctx.log.info("ses complaint", { feedbackType, addresses, suppressed, messageId });
     return { suppressed };
   }

@@ -86,6 +86,7 @@ export class Pacer {
 }
 
 function positive(rate: number): number {
-  if (!Number.isFinite(rate) || rate <= 0) throw new Error(`send rate must be a positive number, got ${rate}`);
+  if (!Number.isFinite(rate) || rate <= 0)
+    throw new Error(`send rate must be a positive number, got ${rate}`);
   return rate;
 }

@@ -3,8 +3,8 @@
  *
  *   recipients ─▶ re-check status (BatchGet, 100 at a time, one chunk ahead)
  *              ─▶ claim (conditional put, a few at once) + compose the MIME message
- *              ─▶ bounded queue (about half a second of sends)
- *              ─▶ senders: wait for a pacer slot, SendRawEmail, settle
+ *              ─▶ bounded queue (about a quarter of a second of sends)
+ *              ─▶ senders: a pacer slot, then a message, SendRawEmail, settle
  *              ─▶ settle buffer (BatchWrite, 25 records or 200 ms at a time)
  *
  * So the database round trips of the claims and settles run beside the SES calls instead of
@@ -73,7 +73,7 @@ export function pipelineSizes(rate: number) {
   const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.ceil(v)));
   return {
     senders: clamp(rate / 2, 2, 50),
-    queue: clamp(rate / 2, 2, 100),
+    queue: clamp(rate / 4, 2, 50),
     claimers: clamp(rate / 25, 2, 16),
   };
 }
@@ -167,7 +167,8 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
 
   const produce = async () => {
     const chunks: Recipient[][] = [];
-    for (let i = 0; i < recipients.length; i += STATUS_CHUNK) chunks.push(recipients.slice(i, i + STATUS_CHUNK));
+    for (let i = 0; i < recipients.length; i += STATUS_CHUNK)
+      chunks.push(recipients.slice(i, i + STATUS_CHUNK));
     // Status of the next chunk is read while the current one is claimed.
     const activeOf = (chunk: Recipient[]) =>
       store.subscribers.getMany(chunk.map((r) => r.id)).then((subs) =>
@@ -189,10 +190,11 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
 
   const settle = (record: DeliveryRecord) => settler.add(record);
 
+  /** Sends one claimed message; its first pacer slot was taken before it left the queue. */
   const deliver = async ({ record, raw }: Ready) => {
     for (let attempt = 0; ; attempt++) {
       if (result.fatal) return release(record);
-      await pacer.slot();
+      if (attempt > 0) await pacer.slot();
       try {
         const messageId = await sendRaw(ctx, raw, [record.email]);
         pacer.onSuccess();
@@ -217,7 +219,11 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
         const error = sesErrorText(e);
         if (kind === "rejected") {
           result.failed++;
-          ctx.log.warn("ses refused a recipient", { issue: issueNumber, subscriberId: record.subscriberId, error });
+          ctx.log.warn("ses refused a recipient", {
+            issue: issueNumber,
+            subscriberId: record.subscriberId,
+            error,
+          });
           settle({ ...record, status: "failed", error });
           return;
         }
@@ -241,8 +247,15 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     }
   };
 
+  // A sender waits for its slot *before* it takes a message: claimed messages wait in the short
+  // queue, not in senders, so a crash leaves as few claims without an answer as possible.
   const consume = async () => {
-    for (let item = await queue.take(); item; item = await queue.take()) await deliver(item);
+    for (;;) {
+      await pacer.slot();
+      const item = await queue.take();
+      if (!item) return;
+      await deliver(item);
+    }
   };
 
   const producing = produce()

@@ -70,7 +70,9 @@ export async function startSend(ctx: Ctx, issueNumber: number): Promise<Issue> {
     await snapshotIssue(ctx, issueNumber);
   } catch (e) {
     // Nothing was enqueued or frozen: give the draft back so the editor can fix it.
-    await ctx.store.issues.transition(issueNumber, "sending", "draft", { updatedAt: ctx.now().toISOString() });
+    await ctx.store.issues.transition(issueNumber, "sending", "draft", {
+      updatedAt: ctx.now().toISOString(),
+    });
     throw e;
   }
   // Should this fail, the issue stays "sending" and resumeSends picks it up (local start-up).
@@ -123,7 +125,14 @@ async function takeLease(ctx: Ctx, n: number, runner: string, leaseMs: number, d
 }
 
 /** Renews the lease every third of its duration while the run goes on. */
-function keepLease(ctx: Ctx, n: number, runner: string, leaseMs: number, leaseUntil: number, total: () => number) {
+function keepLease(
+  ctx: Ctx,
+  n: number,
+  runner: string,
+  leaseMs: number,
+  leaseUntil: number,
+  total: () => number,
+) {
   let validUntil = leaseUntil;
   let lost = false;
   let renewing = false;
@@ -157,7 +166,11 @@ const newRunnerId = () => randomBytes(8).toString("hex");
  * Sends an issue in "sending" to every active subscriber not yet claimed. Safe to call again,
  * concurrently, or after a crash: see the module comment.
  */
-export async function runSend(ctx: Ctx, issueNumber: number, opts: RunSendOptions = {}): Promise<RunSendResult> {
+export async function runSend(
+  ctx: Ctx,
+  issueNumber: number,
+  opts: RunSendOptions = {},
+): Promise<RunSendResult> {
   const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   const runner = newRunnerId();
   const log = (msg: string, fields: Record<string, unknown> = {}) =>
@@ -196,11 +209,22 @@ export async function runSend(ctx: Ctx, issueNumber: number, opts: RunSendOption
 
     const quota = await sendQuota(ctx);
     if (quota.remaining24h !== null && quota.remaining24h < todo.length) {
-      ctx.log.warn("SES 24-hour quota is below the recipients left", { issue: issueNumber, ...quota, left: todo.length });
+      ctx.log.warn("SES 24-hour quota is below the recipients left", {
+        issue: issueNumber,
+        ...quota,
+        left: todo.length,
+      });
     }
     const pacer = new Pacer({ maxRate: quota.maxSendRate });
-    quotaTimer = setInterval(() => void sendQuota(ctx).then((q) => pacer.setMaxRate(q.maxSendRate)), QUOTA_REFRESH_MS);
-    log("send run starting", { recipients: todo.length, alreadyClaimed: existing.length, rate: quota.maxSendRate });
+    quotaTimer = setInterval(
+      () => void sendQuota(ctx).then((q) => pacer.setMaxRate(q.maxSendRate)),
+      QUOTA_REFRESH_MS,
+    );
+    log("send run starting", {
+      recipients: todo.length,
+      alreadyClaimed: existing.length,
+      rate: quota.maxSendRate,
+    });
 
     const loop = await sendToAll(
       {
@@ -210,7 +234,11 @@ export async function runSend(ctx: Ctx, issueNumber: number, opts: RunSendOption
         mail,
         pacer,
         shouldStop: () =>
-          !lease.held() ? "lease_lost" : opts.deadline !== undefined && ctx.now().getTime() >= opts.deadline ? "deadline" : null,
+          !lease.held()
+            ? "lease_lost"
+            : opts.deadline !== undefined && ctx.now().getTime() >= opts.deadline
+              ? "deadline"
+              : null,
       },
       todo,
     );
@@ -268,7 +296,11 @@ async function finish(ctx: Ctx, issueNumber: number, runner: string): Promise<Ru
   await markItemsUsed(ctx, issueNumber);
   const nowIso = ctx.now().toISOString();
   try {
-    await ctx.store.issues.transition(issueNumber, "sending", "sent", { sentAt: nowIso, updatedAt: nowIso, delivery });
+    await ctx.store.issues.transition(issueNumber, "sending", "sent", {
+      sentAt: nowIso,
+      updatedAt: nowIso,
+      delivery,
+    });
   } catch (e) {
     if (!(e instanceof ConflictError)) throw e; // sent meanwhile by a runner that overlapped us
   }
@@ -276,6 +308,7 @@ async function finish(ctx: Ctx, issueNumber: number, runner: string): Promise<Ru
     .filter((d) => d.status === "ambiguous")
     .map((d) => ({ subscriberId: d.subscriberId, email: d.email, error: d.error }));
   ctx.log.info("issue sent", { issue: issueNumber, ...delivery });
-  if (ambiguous.length) ctx.log.warn("issue sent with ambiguous deliveries", { issue: issueNumber, ambiguous });
+  if (ambiguous.length)
+    ctx.log.warn("issue sent with ambiguous deliveries", { issue: issueNumber, ambiguous });
   return { status: "sent", delivery, ambiguous };
 }

@@ -22,9 +22,14 @@ export interface TestCopyResult {
   failed: { to: string; error: string }[];
 }
 
-export async function sendTestCopy(ctx: Ctx, issueNumber: number, to: readonly unknown[]): Promise<TestCopyResult> {
+export async function sendTestCopy(
+  ctx: Ctx,
+  issueNumber: number,
+  to: readonly unknown[],
+): Promise<TestCopyResult> {
   if (to.length === 0) throw new ValidationError("to", "name at least one address");
-  if (to.length > MAX_TEST_RECIPIENTS) throw new ValidationError("to", `at most ${MAX_TEST_RECIPIENTS} addresses`);
+  if (to.length > MAX_TEST_RECIPIENTS)
+    throw new ValidationError("to", `at most ${MAX_TEST_RECIPIENTS} addresses`);
   const addresses: string[] = [];
   for (const [i, raw] of to.entries()) {
     const check = checkAddress(raw);
@@ -68,6 +73,10 @@ export async function sendTestCopy(ctx: Ctx, issueNumber: number, to: readonly u
       }
     }
   }
-  ctx.log.info("test copy sent", { issue: issueNumber, sent: result.sent.length, failed: result.failed.length });
+  ctx.log.info("test copy sent", {
+    issue: issueNumber,
+    sent: result.sent.length,
+    failed: result.failed.length,
+  });
   return result;
 }

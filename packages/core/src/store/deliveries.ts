@@ -68,7 +68,9 @@ export function deliveriesRepo(db: Db) {
   }
 
   async function getLease(issueNumber: number): Promise<Lease | undefined> {
-    const r = await db.doc.send(new GetCommand({ TableName: db.table, Key: jobKey(issueNumber), ConsistentRead: true }));
+    const r = await db.doc.send(
+      new GetCommand({ TableName: db.table, Key: jobKey(issueNumber), ConsistentRead: true }),
+    );
     if (!r.Item) return undefined;
     return {
       owner: typeof r.Item.owner === "string" ? r.Item.owner : null,
@@ -85,7 +87,11 @@ export function deliveriesRepo(db: Db) {
     async claim(d: DeliveryRecord): Promise<boolean> {
       try {
         await db.doc.send(
-          new PutCommand({ TableName: db.table, Item: recordOf(d), ConditionExpression: "attribute_not_exists(pk)" }),
+          new PutCommand({
+            TableName: db.table,
+            Item: recordOf(d),
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
         );
         return true;
       } catch (e) {
@@ -126,7 +132,10 @@ export function deliveriesRepo(db: Db) {
      * message, so nobody sends it again. Conditional on the claim still being that runner's and
      * unsettled, so a late settle by that runner is never overwritten.
      */
-    async markAmbiguous(d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "runner">, error: string): Promise<boolean> {
+    async markAmbiguous(
+      d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "runner">,
+      error: string,
+    ): Promise<boolean> {
       try {
         await db.doc.send(
           new UpdateCommand({
@@ -135,7 +144,12 @@ export function deliveriesRepo(db: Db) {
             UpdateExpression: "SET #st = :amb, #err = :err",
             ConditionExpression: "#r = :r AND #st = :claimed",
             ExpressionAttributeNames: { "#st": "status", "#err": "error", "#r": "runner" },
-            ExpressionAttributeValues: { ":amb": "ambiguous", ":err": error, ":r": d.runner, ":claimed": "claimed" },
+            ExpressionAttributeValues: {
+              ":amb": "ambiguous",
+              ":err": error,
+              ":r": d.runner,
+              ":claimed": "claimed",
+            },
           }),
         );
         return true;
@@ -152,7 +166,12 @@ export function deliveriesRepo(db: Db) {
     },
 
     /** Takes the lease if it is free, expired (`leaseUntil < nowMs`) or already ours. */
-    async acquireLease(issueNumber: number, owner: string, nowMs: number, leaseMs: number): Promise<LeaseResult> {
+    async acquireLease(
+      issueNumber: number,
+      owner: string,
+      nowMs: number,
+      leaseMs: number,
+    ): Promise<LeaseResult> {
       const leaseUntil = nowMs + leaseMs;
       try {
         await db.doc.send(
@@ -174,7 +193,12 @@ export function deliveriesRepo(db: Db) {
     },
 
     /** Extends our lease (and records the planned total); false when it is no longer ours. */
-    async renewLease(issueNumber: number, owner: string, leaseUntil: number, total?: number): Promise<boolean> {
+    async renewLease(
+      issueNumber: number,
+      owner: string,
+      leaseUntil: number,
+      total?: number,
+    ): Promise<boolean> {
       try {
         await db.doc.send(
           new UpdateCommand({
@@ -182,8 +206,16 @@ export function deliveriesRepo(db: Db) {
             Key: jobKey(issueNumber),
             UpdateExpression: total === undefined ? "SET #u = :u" : "SET #u = :u, #t = :t",
             ConditionExpression: "#o = :o",
-            ExpressionAttributeNames: { "#u": "leaseUntil", "#o": "owner", ...(total === undefined ? {} : { "#t": "total" }) },
-            ExpressionAttributeValues: { ":u": leaseUntil, ":o": owner, ...(total === undefined ? {} : { ":t": total }) },
+            ExpressionAttributeNames: {
+              "#u": "leaseUntil",
+              "#o": "owner",
+              ...(total === undefined ? {} : { "#t": "total" }),
+            },
+            ExpressionAttributeValues: {
+              ":u": leaseUntil,
+              ":o": owner,
+              ...(total === undefined ? {} : { ":t": total }),
+            },
           }),
         );
         return true;

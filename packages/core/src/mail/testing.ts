@@ -1,0 +1,90 @@
+/**
+ * Test helpers for sending: a context on a fresh table wired to a local SES endpoint, an issue
+ * ready to send, active subscribers in bulk, and what the endpoint received per address.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type LocalSes, type SesFault, startLocalSes } from "@wkn/local/ses";
+import type { Ctx } from "../context.js";
+import { createDraft, updateDraft } from "../issues/drafts.js";
+import { storeItems, testItem } from "../items/testing.js";
+import type { JobKind, JobPayloads, Jobs } from "../jobs/index.js";
+import type { Subscriber } from "../model/index.js";
+import { newSubscriber } from "../subscribers/manage.js";
+import type { TestEnv } from "../testing/index.js";
+
+export const MAIL_ENV = {
+  FROM_EMAIL: "newsletter@news.example.org",
+  PUBLIC_BASE_URL: "https://news.example.org",
+  NEWSLETTER_NAME: "Weekly Kaggle News",
+};
+
+export interface SesHandle {
+  ses: LocalSes;
+  close(): Promise<void>;
+}
+
+/** A local SES endpoint on a temporary outbox. */
+export async function startSes(maxSendRate: number, fault?: SesFault): Promise<SesHandle> {
+  const outboxDir = await mkdtemp(join(tmpdir(), "wkn-outbox-"));
+  const ses = await startLocalSes({ outboxDir, maxSendRate, fault });
+  return {
+    ses,
+    async close() {
+      await ses.close();
+      await rm(outboxDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Jobs that are only recorded (the test runs them itself). */
+export function recordingJobs() {
+  const enqueued: { kind: JobKind; payload: unknown }[] = [];
+  const jobs: Jobs = {
+    async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K]) {
+      enqueued.push({ kind, payload });
+    },
+  };
+  return { jobs, enqueued };
+}
+
+export async function mailCtx(
+  env: TestEnv,
+  ses: LocalSes,
+  opts: { jobs?: Jobs; env?: Record<string, string> } = {},
+): Promise<Ctx> {
+  return env.ctx({ env: { ...MAIL_ENV, SES_ENDPOINT: ses.endpoint, ...opts.env }, jobs: opts.jobs });
+}
+
+/** A draft with two items in one section: something to send. Returns its number. */
+export async function readyDraft(ctx: Ctx, tag = "a"): Promise<number> {
+  const items = await storeItems(ctx, [
+    testItem(`https://blog.example/${tag}/one`, {
+      title: `Post one ${tag}`,
+      comment: "Worth a read",
+      status: "selected",
+    }),
+    testItem(`https://blog.example/${tag}/two`, { title: `Post two ${tag}`, status: "selected" }),
+  ]);
+  const issue = await createDraft(ctx, { intro: "Hello readers" });
+  await updateDraft(ctx, issue.number, { sections: [{ heading: "News", itemIds: items.map((i) => i.id) }] });
+  return issue.number;
+}
+
+/** `count` active subscribers `<prefix><i>@example.com`, stored in batches. */
+export async function addActive(ctx: Ctx, count: number, prefix = "reader"): Promise<Subscriber[]> {
+  const now = ctx.now().toISOString();
+  const subs = Array.from({ length: count }, (_, i) =>
+    newSubscriber(`${prefix}${i}@example.com`, "active", "import", now),
+  );
+  await ctx.store.subscribers.putMany(subs);
+  return subs;
+}
+
+/** How many accepted messages each destination received. */
+export function perDestination(ses: LocalSes): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of ses.messages()) for (const d of m.destinations) counts.set(d, (counts.get(d) ?? 0) + 1);
+  return counts;
+}
