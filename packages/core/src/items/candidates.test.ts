@@ -89,12 +89,13 @@ describe("storeCandidates", () => {
     expect(again.newItemIds).toEqual([]);
     expect(await ctx.store.items.get(urlHash(ghost.url))).toBeUndefined();
 
+    // The memory follows the feed: its current entries plus a margin of older ones, at most SEEN_LIMIT.
     const many = Array.from({ length: SEEN_LIMIT + 20 }, (_, i) => `k${i}`);
-    const bounded = await storeCandidates(ctx, { id: "s", seen: many }, [
-      candidate("https://example.com/new"),
-    ]);
-    expect(bounded.seen).toHaveLength(SEEN_LIMIT);
-    expect(bounded.seen[0]).toBe(seenKey(urlHash("https://example.com/new")));
+    const small = await storeCandidates(ctx, { id: "s", seen: many }, [candidate("https://example.com/new")]);
+    expect(small.seen).toEqual([seenKey(urlHash("https://example.com/new")), ...many.slice(0, SEEN_MARGIN)]);
+    const big = Array.from({ length: SEEN_LIMIT + 5 }, (_, i) => candidate(`https://example.com/b${i}`));
+    const capped = await storeCandidates(ctx, { id: "s2", seen: many }, big);
+    expect(capped.seen).toHaveLength(SEEN_LIMIT);
   });
 
   it("stores duplicate entries of one poll once and counts unusable links", async () => {

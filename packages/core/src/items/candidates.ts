@@ -157,9 +157,10 @@ export async function storeCandidates(
     }
   }
 
-  const seen = [...new Set([...prepared.map((p) => seenKey(p.id)), ...(source.seen ?? [])])].slice(
+  const current = prepared.map((p) => seenKey(p.id));
+  const seen = [...new Set([...current, ...(source.seen ?? [])])].slice(
     0,
-    SEEN_LIMIT,
+    Math.min(SEEN_LIMIT, current.length + SEEN_MARGIN),
   );
   return { newItemIds, linkedItemIds, skipped, seen };
 }

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Ctx } from "../context.js";
 import { ValidationError } from "../errors.js";
 import type { Source, SourceKind } from "../model/index.js";
-import { toSource, type SourceRecord } from "../store/sources.js";
+import { type SourceRecord, toSource } from "../store/sources.js";
 import { canonicalUrl, shortHash } from "../url/canonical.js";
 
 export const DEFAULT_INTERVAL_MINUTES = 60;
@@ -43,13 +43,18 @@ export function checkFeedUrl(url: string, field = "url"): string {
   } catch {
     throw new ValidationError(field, "must be an absolute URL");
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new ValidationError(field, "must be an http or https URL");
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new ValidationError(field, "must be an http or https URL");
   if (u.username || u.password) throw new ValidationError(field, "must not carry credentials");
   return u.toString();
 }
 
 export function checkRepo(repo: string): string {
-  const r = repo.trim().replace(/^https?:\/\/github\.com\//i, "").replace(/\.git$/, "").replace(/\/+$/, "");
+  const r = repo
+    .trim()
+    .replace(/^https?:\/\/github\.com\//i, "")
+    .replace(/\.git$/, "")
+    .replace(/\/+$/, "");
   if (!REPO.test(r)) throw new ValidationError("repo", 'must be "owner/name"');
   return r;
 }
@@ -57,20 +62,28 @@ export function checkRepo(repo: string): string {
 function checkInterval(v: number | undefined): number {
   if (v === undefined) return DEFAULT_INTERVAL_MINUTES;
   if (!Number.isInteger(v) || v < MIN_INTERVAL_MINUTES || v > MAX_INTERVAL_MINUTES) {
-    throw new ValidationError("intervalMinutes", `must be an integer from ${MIN_INTERVAL_MINUTES} to ${MAX_INTERVAL_MINUTES}`);
+    throw new ValidationError(
+      "intervalMinutes",
+      `must be an integer from ${MIN_INTERVAL_MINUTES} to ${MAX_INTERVAL_MINUTES}`,
+    );
   }
   return v;
 }
 
 /** What makes two sources the same: the canonical feed URL, the repository, the Kaggle query. */
-export function naturalKey(kind: SourceKind, s: { url?: string; repo?: string; search?: string; category?: string }): string {
+export function naturalKey(
+  kind: SourceKind,
+  s: { url?: string; repo?: string; search?: string; category?: string },
+): string {
   switch (kind) {
     case "feed":
       return shortHash(`feed:${canonicalUrl(s.url ?? "")}`);
     case "github":
       return shortHash(`github:${(s.repo ?? "").toLowerCase()}`);
     case "kaggle":
-      return shortHash(`kaggle:${(s.search ?? "").trim().toLowerCase()}|${(s.category ?? "").trim().toLowerCase()}`);
+      return shortHash(
+        `kaggle:${(s.search ?? "").trim().toLowerCase()}|${(s.category ?? "").trim().toLowerCase()}`,
+      );
   }
 }
 
@@ -98,16 +111,27 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
       form = { ...input, repo: checkRepo(input.repo) };
       break;
     case "kaggle":
-      form = { ...input, search: input.search?.trim() || undefined, category: input.category?.trim() || undefined };
+      form = {
+        ...input,
+        search: input.search?.trim() || undefined,
+        category: input.category?.trim() || undefined,
+      };
       break;
     default:
       throw new ValidationError("kind", 'must be "feed", "github" or "kaggle"');
   }
   const nk = naturalKey(form.kind, form);
-  if (input.id !== undefined && !ID.test(input.id)) throw new ValidationError("id", "must be lower-case letters, digits, '.', '_' or '-'");
+  if (input.id !== undefined && !ID.test(input.id))
+    throw new ValidationError("id", "must be lower-case letters, digits, '.', '_' or '-'");
   const name = input.name?.trim() || defaultName(form);
   if (name.length > 200) throw new ValidationError("name", "must be at most 200 characters");
-  const prefix = (form.kind === "github" ? (form.repo.split("/")[1] ?? "") : form.kind === "feed" ? new URL(form.url).hostname : "kaggle")
+  const prefix = (
+    form.kind === "github"
+      ? (form.repo.split("/")[1] ?? "")
+      : form.kind === "feed"
+        ? new URL(form.url).hostname
+        : "kaggle"
+  )
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
@@ -157,12 +181,20 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
   if (patch.enabled !== undefined) changes.enabled = patch.enabled;
   if (patch.intervalMinutes !== undefined) changes.intervalMinutes = checkInterval(patch.intervalMinutes);
   if (patch.url !== undefined) {
-    if (current.kind !== "feed") throw new ValidationError("url", `cannot be set on a ${current.kind} source`);
+    if (current.kind !== "feed")
+      throw new ValidationError("url", `cannot be set on a ${current.kind} source`);
     const url = checkFeedUrl(patch.url);
     const nk = naturalKey("feed", { url });
     await ctx.store.sources.rekey(id, current.naturalKey, nk);
     // A new address starts fresh: no validators from the old one, due now.
-    Object.assign(changes, { url, naturalKey: nk, etag: null, lastModified: null, seen: null, nextPollAt: ctx.now().toISOString() });
+    Object.assign(changes, {
+      url,
+      naturalKey: nk,
+      etag: null,
+      lastModified: null,
+      seen: null,
+      nextPollAt: ctx.now().toISOString(),
+    });
   }
   if (patch.enabled === true && !current.enabled) changes.nextPollAt = ctx.now().toISOString();
   if (Object.keys(changes).length === 0) return toSource(current);

@@ -22,20 +22,27 @@ export interface PollResult {
 }
 
 /** Sources polled at once by `pollDue` (each poll also bounds its own writes). */
-export const POLL_CONCURRENCY = 8;
+export const POLL_CONCURRENCY = 16;
 const MAX_ERROR_LENGTH = 500;
+
+async function dueSources(ctx: Ctx, opts: { all?: boolean }): Promise<SourceRecord[]> {
+  const now = ctx.now().toISOString();
+  const sources = opts.all ? await ctx.store.sources.list() : await ctx.store.sources.listDue(now);
+  return sources.filter((s) => s.enabled);
+}
 
 /** Ids of the sources to poll now: enabled and due (`all`: every enabled source). */
 export async function dueSourceIds(ctx: Ctx, opts: { all?: boolean } = {}): Promise<string[]> {
-  const now = ctx.now().toISOString();
-  const sources = opts.all ? await ctx.store.sources.list() : await ctx.store.sources.listDue(now);
-  return sources.filter((s) => s.enabled).map((s) => s.id);
+  return (await dueSources(ctx, opts)).map((s) => s.id);
 }
 
-/** Polls the due sources (`all`: every enabled one) with bounded concurrency. */
+/**
+ * Polls the due sources (`all`: every enabled one) with bounded concurrency, from the records the
+ * due-index Query returned (no second read per source).
+ */
 export async function pollDue(ctx: Ctx, opts: { all?: boolean } = {}): Promise<PollResult[]> {
-  const ids = await dueSourceIds(ctx, opts);
-  return mapLimit(ids, POLL_CONCURRENCY, (id) => pollSource(ctx, id));
+  const sources = await dueSources(ctx, opts);
+  return mapLimit(sources, POLL_CONCURRENCY, (source) => pollRecord(ctx, source));
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { listSources } from "./manage.js";
-import { DEFAULT_SOURCES_FILE, loadSourcesFile, seedSources } from "./seed.js";
+import { defaultSourcesFile, loadSourcesFile, seedSources } from "./seed.js";
 
 let env: TestEnv;
 const dir = mkdtempSync(join(tmpdir(), "wkn-seed-"));
@@ -123,7 +123,7 @@ feeds:
   });
 
   it("bundles a file whose every entry is a valid source", async () => {
-    const { records, skipped } = await loadSourcesFile(DEFAULT_SOURCES_FILE, new Date());
+    const { records, skipped } = await loadSourcesFile(defaultSourcesFile(), new Date());
     expect(skipped).toEqual([]);
     expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
   });

@@ -12,7 +12,8 @@ import { ConflictError } from "../errors.js";
 import type { SourceRecord } from "../store/sources.js";
 import { buildSource, type NewSource } from "./manage.js";
 
-export const DEFAULT_SOURCES_FILE = fileURLToPath(new URL("../../sources.yaml", import.meta.url));
+/** The bundled list, `packages/core/sources.yaml` (resolved on use: bundlers may not keep import.meta.url). */
+export const defaultSourcesFile = (): string => fileURLToPath(new URL("../../sources.yaml", import.meta.url));
 
 const KAGGLE_COMPETITIONS_API = /CompetitionApiService\/ListCompetitions/;
 const OTHER_API = /ApiService\//;
@@ -27,7 +28,7 @@ function entriesOf(doc: unknown, file: string): { where: string; entry: unknown 
     for (const [group, list] of Object.entries(doc as Raw)) {
       if (list === null) continue;
       if (!Array.isArray(list)) throw new Error(`${file}: "${group}" must be a list of sources`);
-      list.forEach((entry, i) => out.push({ where: `${group}[${i}]`, entry }));
+      for (const [i, entry] of list.entries()) out.push({ where: `${group}[${i}]`, entry });
     }
     return out;
   }
@@ -140,7 +141,7 @@ export async function seedSources(
   file: string | undefined,
 ): Promise<{ seeded: number; existing: number }> {
   if (file?.trim().toLowerCase() === "none") return { seeded: 0, existing: 0 };
-  const path = file ?? DEFAULT_SOURCES_FILE;
+  const path = file ?? defaultSourcesFile();
   const { records, skipped } = await loadSourcesFile(path, ctx.now());
   for (const s of skipped) ctx.log.info("sources file entry skipped", s);
   let seeded = 0;
