@@ -1,5 +1,5 @@
 import { GSI_NAMES, TTL_ATTRIBUTE, tableDefinition } from "@wkn/core/store/table";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Storage } from "./Storage.js";
 import { buildApp } from "./testing.js";
 
@@ -7,6 +7,7 @@ describe("Storage stack", () => {
   // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
   let table: any;
   let resource: { DeletionPolicy?: string };
+  let dispose: () => Promise<void>;
 
   beforeAll(async () => {
     const built = await buildApp((app) => {
@@ -16,7 +17,9 @@ describe("Storage stack", () => {
     expect(Object.keys(tables)).toHaveLength(1);
     resource = Object.values(tables)[0] as typeof resource;
     table = (resource as { Properties: unknown }).Properties;
+    dispose = built.dispose;
   });
+  afterAll(() => dispose?.());
 
   it("has the core's keys: pk (hash) and sk (range), strings", () => {
     expect(table.KeySchema).toEqual([

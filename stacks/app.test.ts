@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "@wkn/core/config";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../sst.config.js";
 import { Api } from "./Api.js";
 import { Ingest } from "./Ingest.js";
@@ -30,6 +30,7 @@ const FUNCTIONS = ["api", "poll-schedule", "poll-worker", "send-worker", "ses-fe
 
 let cloud: Cloud;
 let outdir: string;
+let dispose: () => Promise<void>;
 const fn = (name: string): Resource => {
   const r = cloud.functions().get(name);
   if (!r) throw new Error(`no function ${name}`);
@@ -47,7 +48,9 @@ beforeAll(async () => {
   const built = await buildApp((app) => config.stacks(app), { FROM_EMAIL: FROM });
   cloud = Cloud.fromApp(built, { Storage, Secrets, Ingest, Mail, Api });
   outdir = built.outdir;
+  dispose = built.dispose;
 });
+afterAll(() => dispose?.());
 
 describe("functions", () => {
   it("are the six entry points of functions/, on the newest Node runtime, arm64", () => {

@@ -1,8 +1,9 @@
+import { rm } from "node:fs/promises";
 import { Template } from "aws-cdk-lib/assertions";
 import { App, getStack, Function as SstFunction, type StackContext } from "sst/constructs";
-import { initProject } from "sst/project.js";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addressOf, deploySettings, EXAMPLE_FROM_EMAIL, withPublicBaseUrl } from "./settings.js";
+import { initTestProject } from "./testing.js";
 
 describe("deploySettings", () => {
   it("forwards the settings that are set, names the newsletter, parses the sender", () => {
@@ -40,8 +41,10 @@ describe("deploySettings", () => {
 describe("withPublicBaseUrl", () => {
   // Functions are bundled only by app.finish(): these stacks are synthesized without it.
   const templates: Record<"configured" | "unset", Template> = {} as never;
+  let dir = "";
+  afterAll(() => rm(dir, { recursive: true, force: true }));
   beforeAll(async () => {
-    await initProject({ stage: "test" });
+    dir = await initTestProject();
     const app = new App({
       mode: "deploy",
       name: "weekly-ml-news",

@@ -2,7 +2,7 @@
  * Infra-test helpers: build SST stacks offline (DESIGN.md "Tooling facts") and read the templates
  * with references resolved to names, so assertions say "queue PollQueue" rather than a logical id.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,9 +20,23 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 type StackFn = (...args: any[]) => unknown;
 
 /**
+ * Loads sst.config.ts for stage "test" and points SST's working folders (function bundles, the
+ * generated types) at a new temporary folder: test files run in parallel and would otherwise
+ * share .sst/. Returns that folder.
+ */
+export async function initTestProject(): Promise<string> {
+  await initProject({ stage: TEST_STAGE, root: ROOT });
+  const dir = await mkdtemp(path.join(tmpdir(), "wkn-sst-"));
+  const project = useProject();
+  project.paths.out = dir;
+  project.paths.artifacts = path.join(dir, "artifacts");
+  return dir;
+}
+
+/**
  * Builds an app (vitest sets NODE_ENV=test, so `finish()` needs no AWS account): `define` adds the
  * stacks; `settings` become the deploy environment (every other forwarded setting is cleared).
- * Bundling takes a second or more per function: build once per test file.
+ * Bundling takes a second or more per function: build once per test file, `dispose()` after.
  */
 export async function buildApp(
   define: (app: App) => void | Promise<void>,
@@ -30,28 +44,25 @@ export async function buildApp(
 ) {
   for (const name of FORWARDED) delete process.env[name];
   Object.assign(process.env, settings);
-  await initProject({ stage: TEST_STAGE, root: ROOT });
-  // Test files run in parallel: each bundles into its own folders instead of .sst/.
-  const dir = await mkdtemp(path.join(tmpdir(), "wkn-sst-"));
-  const project = useProject();
-  project.paths.out = dir;
-  project.paths.artifacts = path.join(dir, "artifacts");
+  const dir = await initTestProject();
+  const outdir = path.join(dir, "cdk.out");
   const app = new App(
     {
       mode: "deploy",
-      name: project.config.name,
+      name: useProject().config.name,
       stage: TEST_STAGE,
       region: TEST_REGION,
       account: TEST_ACCOUNT,
     },
-    { outdir: path.join(dir, "cdk.out") },
+    { outdir },
   );
   await define(app);
   await app.finish();
   return {
     app,
-    outdir: path.join(dir, "cdk.out"),
+    outdir,
     template: (stack: StackFn) => Template.fromStack(getStack(stack)),
+    dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }
 
