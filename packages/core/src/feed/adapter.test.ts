@@ -172,6 +172,14 @@ describe("links", () => {
     expect(feed.entries.map((e) => e.url)).toEqual([null, null, "https://ok.example/"]);
   });
 
+  it("reads an Atom-style href on an RSS <link>, and prefers HTML alternates", () => {
+    expect(first(rss('<item><link href="https://h.example/1"/></item>')).url).toBe("https://h.example/1");
+    const body = atom(
+      '<entry><link rel="alternate" type="application/json" href="https://a.example/1.json"/><link rel="alternate" type="text/html" href="https://a.example/1"/></entry>',
+    );
+    expect(first(body).url).toBe("https://a.example/1");
+  });
+
   it("keeps query strings with raw ampersands", () => {
     expect(first(rss("<item><link>http://link/get?a=1&b=2</link></item>")).url).toBe(
       "http://link/get?a=1&b=2",

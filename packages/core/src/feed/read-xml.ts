@@ -45,7 +45,7 @@ function readRss(root: XElement, format: FeedFormat): RawFeed {
       ["title", OWN],
       ["title", "dc"],
     ]),
-    links: [...rssLinks(scope), ...atomLinks(scope, "atom").filter(isAlternate)],
+    links: [...rssLinks(scope), ...alternates(atomLinks(scope, "atom"))],
     entries: items.map(readRssItem),
   };
 }
@@ -65,7 +65,7 @@ function readRssItem(item: XElement): RawEntry {
     ]),
     links: [
       ...rssLinks(item),
-      ...atomLinks(item, "atom").filter(isAlternate),
+      ...alternates(atomLinks(item, "atom")),
       ...(guidIsLink && guidText ? [{ href: guidText, bases: guid.bases }] : []),
     ],
     summary:
@@ -107,11 +107,11 @@ function readRssItem(item: XElement): RawEntry {
   };
 }
 
-/** `<link>` text, or CDF's `HREF` attribute. */
+/** `<link>` text (or an Atom-style `href` on an unqualified link), or CDF's `HREF` attribute. */
 function rssLinks(el: XElement): RawUrl[] {
   const out: RawUrl[] = children(el, "link")
-    .filter((l) => !l.attrs.href || textContent(l).trim())
-    .map((l) => ({ href: textContent(l).trim(), bases: l.bases }))
+    .filter((l) => !l.attrs.rel || l.attrs.rel === "alternate")
+    .map((l) => ({ href: textContent(l).trim() || (l.attrs.href ?? "").trim(), bases: l.bases }))
     .filter((l) => l.href);
   if (el.attrs.href) out.push({ href: el.attrs.href, bases: el.bases });
   return out;
@@ -123,7 +123,7 @@ function readAtom(root: XElement): RawFeed {
   return {
     format: "atom",
     title: atomText(child(root, "title", ATOM)),
-    links: atomLinks(root, ATOM).filter(isAlternate),
+    links: alternates(atomLinks(root, ATOM)),
     entries: children(root, "entry", ATOM).map(readAtomEntry),
   };
 }
@@ -133,7 +133,7 @@ function readAtomEntry(entry: XElement): RawEntry {
   return {
     id: textOf(child(entry, "id", ATOM)) || null,
     title: atomText(child(entry, "title", ATOM)) ?? firstText(entry, [["title", "media"]]),
-    links: links.filter(isAlternate),
+    links: alternates(links),
     summary: atomText(child(entry, "summary", ATOM)) ?? mediaDescription(entry),
     content: atomText(child(entry, "content", ATOM)),
     bases: entry.bases,
@@ -177,11 +177,17 @@ function atomLinks(el: XElement, ns: string | string[]): RawLink[] {
     }));
 }
 
-/** rel="alternate" (or no rel), HTML pages before other types. */
-function isAlternate(l: RawLink): boolean {
-  return (
-    l.rel === null || l.rel === "alternate" || l.rel === "http://www.iana.org/assignments/relation/alternate"
+/** rel="alternate" links (or without rel), HTML pages before other types. */
+function alternates(links: RawLink[]): RawLink[] {
+  const alternate = links.filter(
+    (l) =>
+      l.rel === null ||
+      l.rel === "alternate" ||
+      l.rel === "http://www.iana.org/assignments/relation/alternate",
   );
+  const html = (l: RawLink) =>
+    l.type === null || l.type === "text/html" || l.type === "application/xhtml+xml";
+  return [...alternate.filter(html), ...alternate.filter((l) => !html(l))];
 }
 
 /**
