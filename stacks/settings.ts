@@ -48,7 +48,7 @@ export function deploySettings(source: Record<string, string | undefined> = proc
   if (!env.FROM_EMAIL) {
     // NODE_ENV=test: the infra tests and the offline synth. A real deploy must name its sender.
     if (source.NODE_ENV !== "test")
-      throw new Error("set FROM_EMAIL (an address or domain verified in SES) to deploy");
+      throw new Error("set FROM_EMAIL to deploy: the sender, whose address or domain SES has verified");
     env.FROM_EMAIL = EXAMPLE_FROM_EMAIL;
   }
   const fromAddress = addressOf(env.FROM_EMAIL);
