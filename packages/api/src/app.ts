@@ -15,6 +15,7 @@ import { issuesRoutes } from "./routes/issues.js";
 import { itemsRoutes } from "./routes/items.js";
 import { pollRoutes } from "./routes/poll.js";
 import { publicRoutes } from "./routes/public.js";
+import { sendRoutes } from "./routes/send.js";
 import { sourcesRoutes } from "./routes/sources.js";
 import { subscribersRoutes } from "./routes/subscribers.js";
 import { json } from "./schemas/common.js";
@@ -57,6 +58,7 @@ export function createApp(ctx: Ctx) {
   app.route("/api", pollRoutes(ctx));
   app.route("/api", itemsRoutes(ctx));
   app.route("/api", issuesRoutes(ctx));
+  app.route("/api", sendRoutes(ctx));
   app.route("/api", subscribersRoutes(ctx));
 
   // Public: subscription flows and the archive of sent issues.

@@ -1,0 +1,27 @@
+import { z } from "@hono/zod-openapi";
+import { MAX_TEST_RECIPIENTS } from "@wkn/core/mail/test-copy";
+import { checkAddress } from "@wkn/core/subscribers/address";
+
+/** One address, checked as the subscribers module checks them (the 400 names `to.<index>`). */
+const address = z
+  .string()
+  .max(320)
+  .superRefine((value, c) => {
+    const check = checkAddress(value);
+    if (!check.ok) c.addIssue({ code: "custom", message: check.reason });
+  })
+  .openapi({ example: "editor@example.org" });
+
+export const TestCopyRequestSchema = z
+  .object({ to: z.array(address).min(1).max(MAX_TEST_RECIPIENTS) })
+  .strict()
+  .openapi("TestCopyRequest");
+
+export const TestCopyResultSchema = z
+  .object({
+    sent: z.array(z.object({ to: z.string(), messageId: z.string() })),
+    failed: z.array(z.object({ to: z.string(), error: z.string() })).openapi({
+      description: "Addresses SES refused; the others were sent",
+    }),
+  })
+  .openapi("TestCopyResult");
