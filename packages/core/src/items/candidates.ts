@@ -11,6 +11,7 @@ import type { Candidate } from "../sources/adapters/types.js";
 import { mapLimit } from "../sources/concurrency.js";
 import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
 import { collapseWhitespace, truncateGraphemes } from "./text.js";
+import { enqueueUnfurl } from "./unfurl.js";
 
 /**
  * The seen memory holds the ids of the entries of the last poll plus up to `SEEN_MARGIN` older
@@ -112,10 +113,6 @@ export function candidateToItem(p: Prepared, sourceId: string, now: Date): Item 
   };
 }
 
-/** Whether a new item should be unfurled for what its source did not give. */
-export const needsUnfurl = (item: Pick<Item, "imageUrl" | "description">): boolean =>
-  !item.imageUrl || !item.description;
-
 /**
  * Stores the candidates of one poll of `source`. Throws only for store failures (the caller lets
  * the poll be retried; conditional writes make a retry harmless).
@@ -152,9 +149,8 @@ export async function storeCandidates(
         linkedItemIds.push(p.id);
       }
     });
-    for (const item of created) {
-      if (needsUnfurl(item)) await ctx.jobs.enqueue("unfurl", { itemId: item.id });
-    }
+    // What the source did not give (a picture, a description) comes from the page.
+    await enqueueUnfurl(ctx, created);
   }
 
   const current = prepared.map((p) => seenKey(p.id));

@@ -115,7 +115,13 @@ describe("pollDue: every failure is recorded on its own source, the others are s
     );
     srv.route(
       p("no-link"),
-      serve(rss("Linkless", [{ title: "has one", link: "https://nolink.example/1" }, { title: "has none" }])),
+      serve(
+        rss("Linkless", [
+          { title: "has one", link: "https://nolink.example/1" },
+          { title: "has none" },
+          { title: "", link: "https://nolink.example/untitled", description: "A micro-post with no title" },
+        ]),
+      ),
     );
 
     const names = [
@@ -176,7 +182,10 @@ describe("pollDue: every failure is recorded on its own source, the others are s
     expect((await ctx.store.items.get(urlHash("https://ja.example/1")))?.title).toBe("機械学習の記事");
     expect(byId["no-entries"]).toMatchObject({ status: "ok", newItems: 0 });
     expect(byId["dup-guids"]).toMatchObject({ status: "ok", newItems: 2 });
-    expect(byId["no-link"]).toMatchObject({ status: "ok", newItems: 1 });
+    expect(byId["no-link"]).toMatchObject({ status: "ok", newItems: 2 });
+    expect((await ctx.store.items.get(urlHash("https://nolink.example/untitled")))?.title).toBe(
+      "A micro-post with no title",
+    );
     expect((await getSource(ctx, "no-link")).lastSkipped).toBe(1);
     expect((await getSource(ctx, "truncated")).lastSkipped).toBe(1);
     const good = await getSource(ctx, "good");

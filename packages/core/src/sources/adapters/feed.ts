@@ -4,12 +4,15 @@
  * are skipped and counted, and the count is shown on the source.
  */
 import { parseFeed } from "../../feed/index.js";
+import { truncateGraphemes } from "../../items/text.js";
 import type { Candidate, SourceAdapter } from "./types.js";
 import { SourceError } from "./types.js";
 
 /** What a feed reader accepts: the feed types first, then what servers often label feeds with. */
 export const FEED_ACCEPT =
   "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
+
+const UNTITLED_MAX = 120;
 
 export const feedAdapter: SourceAdapter = {
   async poll(ctx, source) {
@@ -31,7 +34,8 @@ export const feedAdapter: SourceAdapter = {
       }
       entries.push({
         url: e.url,
-        title: e.title || e.summaryText || e.url,
+        // An untitled entry (a micro-post) is named by the start of its text.
+        title: e.title || (e.summaryText ? truncateGraphemes(e.summaryText, UNTITLED_MAX) : "") || e.url,
         description: e.summaryText || null,
         imageUrl: e.imageUrl,
         siteName: feed.title || null,
