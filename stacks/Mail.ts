@@ -23,10 +23,12 @@ export function Mail({ stack }: StackContext) {
   const sendWorker = new SstFunction(stack, "SendWorker", {
     handler: "functions/send-worker.handler",
     timeout: "15 minutes",
-    environment: env,
+    // its own queue: near the timeout runSend enqueues the rest of the send as a new job
+    environment: { ...env, SEND_QUEUE_URL: send.queue.queueUrl },
     bind: [SIGNING_SECRET],
   });
   table.cdk.table.grantReadWriteData(sendWorker);
+  send.queue.cdk.queue.grantSendMessages(sendWorker);
   sendWorker.attachPermissions(sesSendStatements(stack, settings.fromAddress));
   withPublicBaseUrl(sendWorker, stack, settings);
   send.queue.addConsumer(stack, {

@@ -107,7 +107,7 @@ describe("functions", () => {
       "poll-schedule": [...settings, "POLL_QUEUE_URL"],
       "poll-worker": [...settings, "UNFURL_QUEUE_URL", viaSsm, ...secret("GITHUB_TOKEN", "KAGGLE_API_TOKEN")],
       "unfurl-worker": [...settings, viaSsm],
-      "send-worker": [...settings, viaSsm, ...secret("SIGNING_SECRET")],
+      "send-worker": [...settings, "SEND_QUEUE_URL", viaSsm, ...secret("SIGNING_SECRET")],
       "ses-feedback": settings,
     };
     for (const name of FUNCTIONS) {
@@ -119,6 +119,7 @@ describe("functions", () => {
     expect(env("poll-schedule").POLL_QUEUE_URL).toBe("queue:PollQueue");
     expect(env("poll-worker").UNFURL_QUEUE_URL).toBe("queue:UnfurlQueue");
     expect(env("send-worker").FROM_EMAIL).toBe(FROM);
+    expect(env("send-worker").SEND_QUEUE_URL).toBe("queue:SendQueue"); // continuation jobs
     expect(env("send-worker").SST_SSM_PREFIX).toBe("/sst/weekly-ml-news/test/");
   });
 });
@@ -260,7 +261,7 @@ describe("least privilege", () => {
     },
     "send-worker": {
       tableWrite: true,
-      sends: [],
+      sends: ["queue:SendQueue"],
       consumes: "queue:SendQueue",
       ses: true,
       ssm: [...secretPaths("SIGNING_SECRET"), PUBLIC_BASE_URL_PARAM],
@@ -288,7 +289,7 @@ describe("least privilege", () => {
     expect(cloud.reach(f, "sqs:SendMessage")).toEqual([...want.sends, ...(want.dlq ? [want.dlq] : [])]);
     for (const a of SQS_CONSUME) expect(cloud.reach(f, a), a).toEqual(want.consumes ? [want.consumes] : []);
     // both sending and consuming come with these two
-    const anyQueue = [...want.sends, ...(want.consumes ? [want.consumes] : [])].sort();
+    const anyQueue = [...new Set([...want.sends, ...(want.consumes ? [want.consumes] : [])])].sort();
     for (const a of ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"])
       expect(cloud.reach(f, a), a).toEqual(anyQueue);
     expect(cloud.reach(f, "ssm:GetParameters")).toEqual([...want.ssm].sort());

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from "@wkn/core/errors";
 import { silentLogger } from "@wkn/core/log";
-import type { SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { jobParser } from "./jobs.js";
 import { sqsConsumer } from "./sqs-consumer.js";
@@ -22,6 +22,7 @@ const record = (messageId: string, body: string): SQSRecord => ({
   awsRegion: "us-east-1",
 });
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+const lambda = { getRemainingTimeInMillis: () => 900_000 } as Context;
 
 describe("sqsConsumer", () => {
   it("runs every record and reports none when all succeed", async () => {
@@ -29,7 +30,10 @@ describe("sqsConsumer", () => {
     const handler = sqsConsumer(silentLogger, jobParser("poll"), async ({ sourceId }) => {
       seen.push(sourceId);
     });
-    const res = await handler(batch(record("m1", '{"sourceId":"a"}'), record("m2", '{"sourceId":"b"}')));
+    const res = await handler(
+      batch(record("m1", '{"sourceId":"a"}'), record("m2", '{"sourceId":"b"}')),
+      lambda,
+    );
     expect(res).toEqual({ batchItemFailures: [] });
     expect(seen.sort()).toEqual(["a", "b"]);
   });
@@ -44,6 +48,7 @@ describe("sqsConsumer", () => {
         record("m2", '{"itemId":"bad"}'),
         record("m3", '{"itemId":"ok2"}'),
       ),
+      lambda,
     );
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
   });
@@ -60,9 +65,19 @@ describe("sqsConsumer", () => {
         record("m3", '{"issueNumber":0}'),
         record("m4", '{"issueNumber":7}'),
       ),
+      lambda,
     );
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(["m1", "m2", "m3"]);
     expect(ran).toEqual([7]);
+  });
+
+  it("hands each job the Lambda context (the send worker's deadline comes from it)", async () => {
+    const remaining: number[] = [];
+    const handler = sqsConsumer(silentLogger, jobParser("send"), async (_job, _record, ctx) => {
+      remaining.push(ctx.getRemainingTimeInMillis());
+    });
+    await handler(batch(record("m1", '{"issueNumber":1}')), lambda);
+    expect(remaining).toEqual([900_000]);
   });
 
   it("deletes a record whose job a retry cannot fix (not found, conflict)", async () => {
@@ -70,7 +85,10 @@ describe("sqsConsumer", () => {
       if (issueNumber === 1) throw new NotFoundError("issue", "1");
       if (issueNumber === 2) throw new ConflictError("issue 2 was already sent");
     });
-    const res = await handler(batch(record("m1", '{"issueNumber":1}'), record("m2", '{"issueNumber":2}')));
+    const res = await handler(
+      batch(record("m1", '{"issueNumber":1}'), record("m2", '{"issueNumber":2}')),
+      lambda,
+    );
     expect(res.batchItemFailures).toEqual([]);
   });
 });

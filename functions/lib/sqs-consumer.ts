@@ -7,7 +7,7 @@
  */
 import { DomainError } from "@wkn/core/errors";
 import type { Logger } from "@wkn/core/log";
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 
 const isPermanent = (e: unknown): e is DomainError =>
   e instanceof DomainError && e.status < 500 && e.status !== 429;
@@ -15,10 +15,10 @@ const isPermanent = (e: unknown): e is DomainError =>
 export function sqsConsumer<T>(
   log: Logger,
   parse: (body: string) => T,
-  run: (job: T, record: SQSRecord) => Promise<unknown>,
-): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async (event) => {
-    const outcomes = await Promise.allSettled(event.Records.map(async (r) => run(parse(r.body), r)));
+  run: (job: T, record: SQSRecord, lambda: Context) => Promise<unknown>,
+): (event: SQSEvent, lambda: Context) => Promise<SQSBatchResponse> {
+  return async (event, lambda) => {
+    const outcomes = await Promise.allSettled(event.Records.map(async (r) => run(parse(r.body), r, lambda)));
     const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
     outcomes.forEach((o, i) => {
       if (o.status === "fulfilled") return;
