@@ -2,9 +2,13 @@
  * Charset labels → the decoder we use. WHATWG-ish: the aliases browsers agree on map to the
  * superset browsers decode with (ISO-8859-1/US-ASCII → windows-1252, Shift_JIS → windows-31j,
  * GB2312 → GBK, EUC-KR → windows-949), because that is what mislabelled real feeds need.
- * Anything else is tried as an iconv-lite codec name (it knows the DOS and Mac code pages).
+ * Anything else is tried as a label of the runtime's TextDecoder (ICU, the WHATWG Encoding
+ * Standard's full set), plus UTF-32, which that standard leaves out.
+ *
+ * Why TextDecoder rather than iconv-lite: the same decoders browsers use, and no code tables in
+ * our Lambda bundles (iconv-lite's tables were ~490 KB of each 1 MiB bundle budget). The cost is
+ * the DOS code pages (cp437, cp861, …), which no feed here has been seen to use.
  */
-import iconv from "iconv-lite";
 
 /** Canonical names, as reported in `DecodedBody.charset`. */
 // Null-prototype: a label such as "constructor" or "__proto__" must not find Object.prototype.
@@ -42,7 +46,7 @@ group("windows-1254", [
   "cp1254",
   "x-cp1254",
 ]);
-group("windows-874", ["iso-8859-11", "iso8859-11", "iso885911", "tis-620", "dos-874"]);
+group("windows-874", ["iso-8859-11", "iso8859-11", "iso885911", "tis-620", "dos-874", "cp874"]);
 group("shift_jis", [
   "sjis",
   "x-sjis",
@@ -87,13 +91,17 @@ group("utf-32le", ["utf-32", "utf32", "utf32le", "ucs-4", "ucs4"]);
 group("utf-32be", ["utf32be"]);
 group("koi8-r", ["koi8", "koi", "cskoi8r", "koi8_r"]);
 group("koi8-u", ["koi8-ru"]);
-group("cp861", ["cp_is"]);
-group("maccenteuro", ["maccentraleurope", "maclatin2", "x-mac-ce", "x-mac-centraleurroman"]);
 group("macintosh", ["macroman", "mac", "x-mac-roman", "csmacintosh"]);
-group("maccyrillic", ["x-mac-cyrillic", "mac-cyrillic", "x-mac-ukrainian"]);
+group("x-mac-cyrillic", ["maccyrillic", "mac-cyrillic", "x-mac-ukrainian"]);
 
-/** Decoders iconv-lite lacks but the runtime's TextDecoder (ICU) has. */
-const TEXT_DECODER_ONLY = new Set(["iso-2022-jp"]);
+function textDecoderKnows(label: string): boolean {
+  try {
+    new TextDecoder(label);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The canonical decoder name for a charset label, or null when we cannot decode it
@@ -110,7 +118,7 @@ export function normaliseCharset(label: string | null | undefined): string | nul
   const known = ALIASES[l] ?? ALIASES[l.replace(/_/g, "-")];
   if (known) return known;
   for (const candidate of [l.replace(/_/g, "-"), l, l.replace(/[-_]/g, "")]) {
-    if (iconv.encodingExists(candidate)) return candidate;
+    if (textDecoderKnows(candidate)) return new TextDecoder(candidate).encoding;
   }
   return null;
 }
@@ -120,8 +128,42 @@ export const isWideCharset = (charset: string): boolean => /^utf-(16|32)/.test(c
 
 /** Decodes with a canonical name from `normaliseCharset`, dropping a leading BOM. */
 export function decodeWith(bytes: Uint8Array, charset: string): string {
-  const text = TEXT_DECODER_ONLY.has(charset)
-    ? new TextDecoder(charset).decode(bytes)
-    : iconv.decode(bytes, charset, { stripBOM: true });
+  const text = charset.startsWith("utf-32")
+    ? decodeUtf32(bytes, charset === "utf-32be")
+    : charset === "windows-1252"
+      ? decodeWindows1252(bytes)
+      : new TextDecoder(charset).decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+// Node 20's TextDecoder takes a Latin-1 fast path for windows-1252 and turns 0x80–0x9F into C1
+// controls instead of €, smart quotes and dashes; the commonest legacy charset gets its table here.
+const CP1252_HIGH =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
+  "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const chunk = bytes.subarray(i, i + 8192);
+    out += String.fromCharCode(...Array.from(chunk, (b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH.charCodeAt(b - 0x80) : b)));
+  }
+  return out;
+}
+
+/** UTF-32 by hand: four bytes a code point; invalid ones become U+FFFD, a trailing fragment is dropped. */
+function decodeUtf32(bytes: Uint8Array, bigEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: string[] = [];
+  let chunk: number[] = [];
+  for (let i = 0; i + 4 <= bytes.length; i += 4) {
+    const cp = view.getUint32(i, !bigEndian);
+    chunk.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join("");
 }
