@@ -71,7 +71,7 @@ describe("POST /api/issues/:id/send", () => {
 
   it("refuses an empty issue (400 naming sections), an unknown one (404), and needs the token", async () => {
     const { ctx, api } = await setup();
-    const empty = (await api.post("/api/issues", {}).then((r) => r.json())) as { number: number };
+    const empty = (await (await api.post("/api/issues", {})).json()) as { number: number };
     const res = await api.post(`/api/issues/${empty.number}/send`);
     expect(res.status).toBe(400);
     expect((await res.json()).error.details[0].field).toBe("sections");

@@ -39,6 +39,8 @@ export interface LoopInput {
   pacer: Pacer;
   /** Asked before each claim: a reason to claim no more recipients, or null to go on. */
   shouldStop: () => StopReason | null;
+  /** Defaults to SES_CALL_TIMEOUT_MS. */
+  sesTimeoutMs?: number;
 }
 
 export interface LoopResult {
@@ -67,6 +69,23 @@ const MAX_THROTTLE_RETRIES = 24;
 const MAX_UNREACHABLE_RETRIES = 5;
 /** This many SES answers in a row that leave a message's fate unknown stop the run. */
 const MAX_UNKNOWN_IN_A_ROW = 5;
+/** A SendRawEmail call without an answer by then is given up on (its delivery is ambiguous). */
+export const SES_CALL_TIMEOUT_MS = 30_000;
+
+/** The call's answer, or a TimeoutError: a hung connection must not hold the run (and its lease) forever. */
+export function answerWithin<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error(`SES did not answer within ${ms / 1000} s`), { name: "TimeoutError" }),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Parallelism from the rate: enough to keep it with SES answering in up to ~0.5 s. */
 export function pipelineSizes(rate: number) {
@@ -93,6 +112,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   const { ctx, issueNumber, runner, mail, pacer } = input;
   const store = ctx.store;
   const sizes = pipelineSizes(pacer.maxRate);
+  const sesTimeoutMs = input.sesTimeoutMs ?? SES_CALL_TIMEOUT_MS;
   const result: LoopResult = {
     claimed: 0,
     sent: 0,
@@ -196,7 +216,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
       if (result.fatal) return release(record);
       if (attempt > 0) await pacer.slot();
       try {
-        const messageId = await sendRaw(ctx, raw, [record.email]);
+        const messageId = await answerWithin(sendRaw(ctx, raw, [record.email]), sesTimeoutMs);
         pacer.onSuccess();
         unknownInARow = 0;
         result.sent++;

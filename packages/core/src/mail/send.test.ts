@@ -2,6 +2,8 @@
  * Sending an issue against dynalite and the local SES endpoint with the real SDK: each active
  * subscriber gets exactly one message whatever SES answers, runners overlap or stop.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, ValidationError } from "../errors.js";
@@ -11,6 +13,7 @@ import { startTestEnv, TEST_SECRET, type TestEnv } from "../testing/index.js";
 import { resumeSends, runSend, startSend } from "./send.js";
 import {
   addActive,
+  MAIL_ENV,
   mailCtx,
   perDestination,
   readyDraft,
@@ -227,6 +230,49 @@ describe("runSend", () => {
     expect(shown).toMatchObject({ total: 5, sent: 4, pending: 0 });
     expect(shown.failed + (shown.ambiguous ?? 0)).toBe(1);
     expect(await ctx.store.deliveries.counts(n)).toMatchObject({ ambiguous: 1, failed: 0 });
+  });
+
+  it("gives up on an SES call that never answers: ambiguous, reported, not tried again", async () => {
+    // A loopback SES that answers GetSendQuota and leaves every SendRawEmail hanging.
+    const calls: string[] = [];
+    const hanging = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => {
+        body += String(d);
+      });
+      req.on("end", () => {
+        const action = new URLSearchParams(body).get("Action") ?? "";
+        calls.push(action);
+        if (action === "GetSendQuota") {
+          res
+            .writeHead(200, { "content-type": "text/xml" })
+            .end(
+              `<GetSendQuotaResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><GetSendQuotaResult><Max24HourSend>1000</Max24HourSend><MaxSendRate>50</MaxSendRate><SentLast24Hours>0</SentLast24Hours></GetSendQuotaResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetSendQuotaResponse>`,
+            );
+        }
+      });
+    });
+    await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
+    try {
+      const endpoint = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+      const ctx = await env.ctx({ env: { ...MAIL_ENV, SES_ENDPOINT: endpoint } });
+      await addActive(ctx, 3);
+      const n = await readyDraft(ctx);
+      await startSend(ctx, n);
+      const result = await runSend(ctx, n, { sesTimeoutMs: 300 });
+      expect(result).toMatchObject({
+        status: "sent",
+        delivery: { total: 3, sent: 0, ambiguous: 3, pending: 0 },
+      });
+      if (result.status === "sent")
+        expect(result.ambiguous.map((a) => a.error)).toEqual(
+          Array(3).fill(expect.stringMatching(/TimeoutError/)),
+        );
+      expect(calls.filter((a) => a === "SendRawEmail")).toHaveLength(3);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((r) => hanging.close(r));
+    }
   });
 
   it("completes an issue with no active subscriber, and does nothing for an issue that is not sending", async () => {

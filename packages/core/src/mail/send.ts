@@ -23,7 +23,7 @@ import type { Issue } from "../model/index.js";
 import { countDeliveries, type DeliveryRecord, type SendCounts } from "../store/deliveries.js";
 import type { IssueRecord } from "../store/issues.js";
 import { Pacer, sleep } from "./pacer.js";
-import { type Recipient, sendToAll } from "./send-loop.js";
+import { answerWithin, type Recipient, SES_CALL_TIMEOUT_MS, sendToAll } from "./send-loop.js";
 
 /** How long a runner's lease lasts without renewal; it is renewed every third of it. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -35,6 +35,8 @@ export interface RunSendOptions {
   deadline?: number;
   /** Lease duration (tests shorten it). */
   leaseMs?: number;
+  /** How long one SES call may take before its delivery is given up as ambiguous (tests shorten it). */
+  sesTimeoutMs?: number;
 }
 
 export interface AmbiguousDelivery {
@@ -90,9 +92,12 @@ export async function resumeSends(ctx: Ctx): Promise<number[]> {
 }
 
 /** The account's send rate (GetSendQuota), or SES_MAX_SEND_RATE when SES will not say. */
-async function sendQuota(ctx: Ctx): Promise<{ maxSendRate: number; remaining24h: number | null }> {
+async function sendQuota(
+  ctx: Ctx,
+  timeoutMs: number,
+): Promise<{ maxSendRate: number; remaining24h: number | null }> {
   try {
-    const q = await ctx.ses.send(new GetSendQuotaCommand({}));
+    const q = await answerWithin(ctx.ses.send(new GetSendQuotaCommand({})), timeoutMs);
     const maxSendRate = q.MaxSendRate && q.MaxSendRate > 0 ? q.MaxSendRate : ctx.config.sesMaxSendRate;
     const remaining24h =
       typeof q.Max24HourSend === "number" && q.Max24HourSend >= 0
@@ -207,7 +212,8 @@ export async function runSend(
     planned = existing.length + todo.length;
     await ctx.store.deliveries.renewLease(issueNumber, runner, ctx.now().getTime() + leaseMs, planned);
 
-    const quota = await sendQuota(ctx);
+    const sesTimeoutMs = opts.sesTimeoutMs ?? SES_CALL_TIMEOUT_MS;
+    const quota = await sendQuota(ctx, sesTimeoutMs);
     if (quota.remaining24h !== null && quota.remaining24h < todo.length) {
       ctx.log.warn("SES 24-hour quota is below the recipients left", {
         issue: issueNumber,
@@ -217,7 +223,7 @@ export async function runSend(
     }
     const pacer = new Pacer({ maxRate: quota.maxSendRate });
     quotaTimer = setInterval(
-      () => void sendQuota(ctx).then((q) => pacer.setMaxRate(q.maxSendRate)),
+      () => void sendQuota(ctx, sesTimeoutMs).then((q) => pacer.setMaxRate(q.maxSendRate)),
       QUOTA_REFRESH_MS,
     );
     log("send run starting", {
@@ -233,6 +239,7 @@ export async function runSend(
         runner,
         mail,
         pacer,
+        sesTimeoutMs,
         shouldStop: () =>
           !lease.held()
             ? "lease_lost"
