@@ -56,6 +56,7 @@ export interface LoopResult {
   /** Recipients no longer active when their turn came. */
   skipped: number;
   throttled: number;
+  /** Why recipients were left unclaimed (null: every recipient was handled). */
   stop: StopReason | null;
   /** What stopped the run early for every recipient (SES refused the account, quota, database). */
   fatal?: Error;
@@ -132,6 +133,12 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     result.fatal ??= e instanceof Error ? e : new Error(String(e));
   };
   const stopReason = (): StopReason | "fatal" | null => (result.fatal ? "fatal" : input.shouldStop());
+  /** Whether to claim no more; remembers why, when recipients are left unclaimed for it. */
+  const stopping = (): boolean => {
+    const reason = stopReason();
+    if (reason && reason !== "fatal") result.stop ??= reason;
+    return reason !== null;
+  };
 
   const release = async (r: DeliveryRecord) => {
     try {
@@ -156,7 +163,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   };
 
   const claimOne = async (r: Recipient) => {
-    if (stopReason()) return;
+    if (stopping()) return;
     const record: DeliveryRecord = {
       issueNumber,
       subscriberId: r.id,
@@ -203,7 +210,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
       next = i + 1 < chunks.length ? activeOf(chunks[i + 1]!) : undefined;
       next?.catch(() => {}); // awaited on the next turn; not an unhandled rejection meanwhile
       result.skipped += chunks[i]!.length - active.length;
-      if (stopReason()) break;
+      if (stopping()) break;
       await mapLimit(active, sizes.claimers, claimOne);
     }
   };
@@ -289,8 +296,6 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     // Sent but not recorded as such: the records stay claimed and the next run reports them.
     fail(e);
   }
-  const reason = stopReason();
-  result.stop = reason === "fatal" ? null : reason;
   return result;
 }
 
