@@ -6,6 +6,7 @@
 import type { SSTConfig } from "sst";
 import type { FunctionProps } from "sst/constructs";
 import { Api } from "./stacks/Api.js";
+import { BUNDLE_PLUGINS } from "./stacks/bundle.js";
 import { Ingest } from "./stacks/Ingest.js";
 import { Mail } from "./stacks/Mail.js";
 import { Secrets } from "./stacks/Secrets.js";
@@ -21,7 +22,7 @@ export const FUNCTION_DEFAULTS: FunctionProps = {
     format: "esm",
     minify: true,
     sourcemap: false,
-    esbuild: { external: ["@aws-sdk/*"] },
+    esbuild: { external: ["@aws-sdk/*"], plugins: BUNDLE_PLUGINS },
   },
 };
 
