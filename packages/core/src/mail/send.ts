@@ -249,14 +249,14 @@ export async function runSend(
       },
       todo,
     );
-    planned -= loop.skipped + loop.released;
+    planned -= loop.skipped; // released claims stay planned: the next run sends them
     const { fatal, ...stats } = loop;
     log("send run ended", { ...stats, error: fatal?.message });
     if (fatal) throw fatal;
 
     if (loop.stop === "lease_lost") return { status: "busy" };
     if (loop.stop === "deadline") {
-      await ctx.store.deliveries.releaseLease(issueNumber, runner);
+      await ctx.store.deliveries.releaseLease(issueNumber, runner, planned);
       await ctx.jobs.enqueue("send", { issueNumber });
       log("send continues in a new job");
       return { status: "continued", delivery: await ctx.store.deliveries.counts(issueNumber) };

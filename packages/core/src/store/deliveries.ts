@@ -225,17 +225,22 @@ export function deliveriesRepo(db: Db) {
       }
     },
 
-    /** Frees our lease at once (the next runner need not wait for it to expire). */
-    async releaseLease(issueNumber: number, owner: string): Promise<void> {
+    /** Frees our lease at once (the next runner need not wait for it to expire), recording `total`. */
+    async releaseLease(issueNumber: number, owner: string, total?: number): Promise<void> {
+      const withTotal = total !== undefined;
       try {
         await db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: jobKey(issueNumber),
-            UpdateExpression: "SET #u = :zero REMOVE #o",
+            UpdateExpression: `SET #u = :zero${withTotal ? ", #t = :t" : ""} REMOVE #o`,
             ConditionExpression: "#o = :o",
-            ExpressionAttributeNames: { "#u": "leaseUntil", "#o": "owner" },
-            ExpressionAttributeValues: { ":zero": 0, ":o": owner },
+            ExpressionAttributeNames: {
+              "#u": "leaseUntil",
+              "#o": "owner",
+              ...(withTotal ? { "#t": "total" } : {}),
+            },
+            ExpressionAttributeValues: { ":zero": 0, ":o": owner, ...(withTotal ? { ":t": total } : {}) },
           }),
         );
       } catch (e) {
