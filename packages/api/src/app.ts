@@ -16,6 +16,7 @@ import { itemsRoutes } from "./routes/items.js";
 import { pollRoutes } from "./routes/poll.js";
 import { publicRoutes } from "./routes/public.js";
 import { sendRoutes } from "./routes/send.js";
+import { sessionRoutes } from "./routes/session.js";
 import { sourcesRoutes } from "./routes/sources.js";
 import { subscribersRoutes } from "./routes/subscribers.js";
 import { json } from "./schemas/common.js";
@@ -51,6 +52,8 @@ export function createApp(ctx: Ctx) {
     }),
     (c) => c.json({ ok: true as const }, 200),
   );
+
+  app.route("/api", sessionRoutes(ctx));
 
   // Every other /api route needs the editor token.
   app.use("/api/*", editorAuth({ token: ctx.config.editorToken }));

@@ -50,9 +50,10 @@ export const editorAuth = (options: EditorAuthOptions): MiddlewareHandler => {
   return async function editorAuth(c, next) {
     const header = c.req.header("authorization");
     const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-    const ok = bearer !== undefined
-      ? tokenMatches(bearer, options.token)
-      : sessionValid(getCookie(c, SESSION_COOKIE), options.token, now());
+    const ok =
+      bearer !== undefined
+        ? tokenMatches(bearer, options.token)
+        : sessionValid(getCookie(c, SESSION_COOKIE), options.token, now());
     if (!ok) {
       c.header("WWW-Authenticate", 'Bearer realm="editor"');
       return c.json(errorBody("unauthorized", "missing or invalid editor token"), 401);

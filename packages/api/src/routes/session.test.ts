@@ -1,0 +1,49 @@
+import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../app.js";
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+afterAll(() => env.close());
+
+const login = (app: ReturnType<typeof createApp>, token: string, headers: Record<string, string> = {}) =>
+  app.request("http://localhost/api/session", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ token }),
+  });
+
+describe("web page session", () => {
+  it("logs in with the editor token and then authorises /api by an HttpOnly SameSite=Strict cookie", async () => {
+    const app = createApp(await env.ctx());
+    const res = await login(app, TEST_TOKEN);
+    expect(res.status).toBe(204);
+    const cookie = res.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).not.toContain(TEST_TOKEN);
+    const value = cookie.split(";")[0]!;
+    expect((await app.request("http://localhost/api/sources", { headers: { cookie: value } })).status).toBe(
+      200,
+    );
+
+    const out = await app.request("http://localhost/api/session", {
+      method: "DELETE",
+      headers: { cookie: value },
+    });
+    expect(out.status).toBe(204);
+    expect(out.headers.get("set-cookie")).toMatch(/Max-Age=0/i);
+  });
+
+  it("refuses a wrong token, a forged cookie and a cross-site login", async () => {
+    const app = createApp(await env.ctx());
+    expect((await login(app, "wrong")).status).toBe(401);
+    expect((await login(app, TEST_TOKEN, { "sec-fetch-site": "cross-site" })).status).toBe(403);
+    const forged = `wkn_session=${Math.floor(Date.now() / 1000) + 3600}.AAAA`;
+    expect((await app.request("http://localhost/api/sources", { headers: { cookie: forged } })).status).toBe(
+      401,
+    );
+  });
+});
