@@ -11,6 +11,7 @@ import { errorBody, onError } from "./errors.js";
 import { editorAuth } from "./middleware/auth/index.js";
 import { createRouter } from "./router.js";
 import { archiveRoutes } from "./routes/archive.js";
+import { editorRoutes } from "./routes/editor.js";
 import { issuesRoutes } from "./routes/issues.js";
 import { itemsRoutes } from "./routes/items.js";
 import { pollRoutes } from "./routes/poll.js";
@@ -63,6 +64,8 @@ export function createApp(ctx: Ctx) {
   app.route("/api", issuesRoutes(ctx));
   app.route("/api", sendRoutes(ctx));
   app.route("/api", subscribersRoutes(ctx));
+
+  app.route("/", editorRoutes(ctx));
 
   // Public: subscription flows and the archive of sent issues.
   app.route("/", publicRoutes(ctx));

@@ -47,3 +47,17 @@ describe("web page session", () => {
     );
   });
 });
+
+describe("GET / (the editor page)", () => {
+  it("asks for the token, then shows the signed-in page with the session cookie", async () => {
+    const app = createApp(await env.ctx());
+    const anon = await app.request("http://localhost/");
+    expect(anon.status).toBe(200);
+    const page = await anon.text();
+    expect(page).toContain('id="login"');
+    expect(page).not.toContain("You are signed in");
+    const cookie = ((await login(app, TEST_TOKEN)).headers.get("set-cookie") ?? "").split(";")[0]!;
+    const signedIn = await (await app.request("http://localhost/", { headers: { cookie } })).text();
+    expect(signedIn).toContain("You are signed in");
+  });
+});
