@@ -5,7 +5,7 @@
  */
 import { Duration } from "aws-cdk-lib";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Queue, Function as SstFunction, type StackContext, Topic, use } from "sst/constructs";
+import { Cron, Queue, Function as SstFunction, type StackContext, Topic, use } from "sst/constructs";
 import { queueWithDlq } from "./queues.js";
 import { Secrets } from "./Secrets.js";
 import { Storage } from "./Storage.js";
@@ -36,6 +36,17 @@ export function Mail({ stack }: StackContext) {
     // One issue per invocation and at most two at once (SQS's minimum): sends never pile up on SES.
     cdk: { eventSource: { batchSize: 1, maxConcurrency: 2, reportBatchItemFailures: true } },
   });
+
+  // A send whose job died (or went to the dead-letter queue) is picked up again within 15 minutes;
+  // locally the runtime does the same at start-up.
+  const sendResume = new SstFunction(stack, "SendResume", {
+    handler: "functions/send-resume.handler",
+    timeout: "1 minute",
+    environment: { ...env, SEND_QUEUE_URL: send.queue.queueUrl },
+  });
+  table.cdk.table.grantReadData(sendResume);
+  send.queue.cdk.queue.grantSendMessages(sendResume);
+  new Cron(stack, "ResumeSends", { schedule: "rate(15 minutes)", job: sendResume });
 
   // SES publishes bounce and complaint notices here once the sender's identity (or a configuration
   // set) is pointed at the topic; a notice the function fails on waits in its dead-letter queue.

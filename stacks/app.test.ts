@@ -26,7 +26,15 @@ const secretPaths = (...ids: string[]) =>
 const PUBLIC_BASE_URL_PARAM = `${SSM}/sst/weekly-ml-news/test/Parameter/PUBLIC_BASE_URL/value`;
 const TABLE = ["table:Table", "table:Table/index/*"];
 
-const FUNCTIONS = ["api", "poll-schedule", "poll-worker", "send-worker", "ses-feedback", "unfurl-worker"];
+const FUNCTIONS = [
+  "api",
+  "poll-schedule",
+  "poll-worker",
+  "send-resume",
+  "send-worker",
+  "ses-feedback",
+  "unfurl-worker",
+];
 
 let cloud: Cloud;
 let outdir: string;
@@ -53,7 +61,7 @@ beforeAll(async () => {
 afterAll(() => dispose?.());
 
 describe("functions", () => {
-  it("are the six entry points of functions/, on the newest Node runtime, arm64", () => {
+  it("are the seven entry points of functions/, on the newest Node runtime, arm64", () => {
     expect([...cloud.functions().keys()].sort()).toEqual(FUNCTIONS);
     for (const r of cloud.functions().values()) {
       expect(r.Properties.Runtime).toBe("nodejs24.x");
@@ -108,6 +116,7 @@ describe("functions", () => {
       "poll-worker": [...settings, "UNFURL_QUEUE_URL", viaSsm, ...secret("GITHUB_TOKEN", "KAGGLE_API_TOKEN")],
       "unfurl-worker": [...settings, viaSsm],
       "send-worker": [...settings, "SEND_QUEUE_URL", viaSsm, ...secret("SIGNING_SECRET")],
+      "send-resume": [...settings, "SEND_QUEUE_URL"],
       "ses-feedback": settings,
     };
     for (const name of FUNCTIONS) {
@@ -124,14 +133,19 @@ describe("functions", () => {
   });
 });
 
-describe("Ingest", () => {
-  it("runs poll-schedule every hour", () => {
-    const rules = cloud.ofType("AWS::Events::Rule");
-    expect(rules).toHaveLength(1);
-    expect(rules[0]!.Properties.ScheduleExpression).toBe("cron(0 * * * ? *)");
-    expect(
-      rules[0]!.Properties.Targets.map((t: unknown) => cloud.render("Ingest", (t as { Arn: unknown }).Arn)),
-    ).toEqual(["function:poll-schedule"]);
+describe("schedules", () => {
+  it("run poll-schedule every hour and send-resume every 15 minutes", () => {
+    const rules = cloud
+      .ofType("AWS::Events::Rule")
+      .map((r) => ({
+        schedule: r.Properties.ScheduleExpression,
+        targets: r.Properties.Targets.map((t: unknown) => cloud.render(r.stack, (t as { Arn: unknown }).Arn)),
+      }))
+      .sort((a, b) => a.schedule.localeCompare(b.schedule));
+    expect(rules).toEqual([
+      { schedule: "cron(0 * * * ? *)", targets: ["function:poll-schedule"] },
+      { schedule: "rate(15 minutes)", targets: ["function:send-resume"] },
+    ]);
   });
 });
 
@@ -267,6 +281,7 @@ describe("least privilege", () => {
       ssm: [...secretPaths("SIGNING_SECRET"), PUBLIC_BASE_URL_PARAM],
     },
     "ses-feedback": { tableWrite: true, sends: [], dlq: "queue:SesFeedbackDLQ", ssm: [] },
+    "send-resume": { tableWrite: false, sends: ["queue:SendQueue"], ssm: [] },
   };
 
   it.each(FUNCTIONS)("%s reaches only its own table, queues, secrets and sender", (name) => {

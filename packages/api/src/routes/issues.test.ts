@@ -58,7 +58,7 @@ describe("POST /api/issues", () => {
         sections: [],
         intro: "",
         sentAt: null,
-        delivery: { total: 0, sent: 0, failed: 0, pending: 0 },
+        delivery: { total: 0, sent: 0, failed: 0, pending: 0, ambiguous: 0 },
       });
     }
     const named = await t.post("/api/issues", { title: "Special edition", intro: "Hello" });
@@ -233,6 +233,7 @@ describe("GET /api/issues", () => {
       sent: 0,
       failed: 0,
       pending: 0,
+      ambiguous: 0,
     });
 
     expect((await t.get("/api/issues/99")).status).toBe(404);

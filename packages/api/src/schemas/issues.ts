@@ -26,6 +26,10 @@ export const DeliveryCountsSchema = z
     sent: z.number().int(),
     failed: z.number().int(),
     pending: z.number().int(),
+    ambiguous: z
+      .number()
+      .int()
+      .openapi({ description: "Claimed by a sender that died before SES answered: reported, never retried" }),
   })
   .openapi("DeliveryCounts");
 

@@ -115,12 +115,9 @@ export async function updateDraft(ctx: Ctx, n: number, input: DraftInput): Promi
   return toIssue(rec, { ...ZERO_DELIVERY });
 }
 
-/**
- * The contract's four counts. Claims nobody can settle any more (`ambiguous`, reported by the
- * sender) count as failed: they did not verifiably go out and nobody retries them.
- */
-function contractCounts(c: DeliveryCounts & { ambiguous?: number }): DeliveryCounts {
-  return { total: c.total, sent: c.sent, failed: c.failed + (c.ambiguous ?? 0), pending: c.pending };
+/** Counts kept by issues sent before `ambiguous` existed read as zero ambiguous. */
+function contractCounts(c: Omit<DeliveryCounts, "ambiguous"> & { ambiguous?: number }): DeliveryCounts {
+  return { total: c.total, sent: c.sent, failed: c.failed, pending: c.pending, ambiguous: c.ambiguous ?? 0 };
 }
 
 /** Zeros for a draft, the final counts kept on a sent issue, else counted from its deliveries now. */

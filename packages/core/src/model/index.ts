@@ -78,8 +78,11 @@ export interface IssueSection {
 export interface DeliveryCounts {
   total: number;
   sent: number;
+  /** Refused by SES for good (e.g. MessageRejected). */
   failed: number;
   pending: number;
+  /** Claimed by a runner that died before SES answered: maybe sent, never retried, reported. */
+  ambiguous: number;
 }
 
 export interface Issue {

@@ -25,9 +25,7 @@ export interface DeliveryRecord extends Delivery {
 }
 
 /** Delivery counts with the claims nobody can settle any more (a runner died between claim and settle). */
-export interface SendCounts extends DeliveryCounts {
-  ambiguous: number;
-}
+export type SendCounts = DeliveryCounts;
 
 export interface Lease {
   owner: string | null;

@@ -24,7 +24,7 @@ export interface IssueRecord extends Omit<Issue, "delivery"> {
 
 export type DraftFields = Pick<IssueRecord, "title" | "subject" | "intro" | "sections">;
 
-const ZERO: DeliveryCounts = { total: 0, sent: 0, failed: 0, pending: 0 };
+const ZERO: DeliveryCounts = { total: 0, sent: 0, failed: 0, pending: 0, ambiguous: 0 };
 
 /** The fields a listing needs: everything but the snapshot, which can be large. */
 const LIST_FIELDS = [

@@ -16,12 +16,13 @@ describe("editorAuth", () => {
     const a = app();
     expect((await a.request("/api/x", { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect((await a.request("/api/x", { headers: { authorization: `bearer ${TOKEN}` } })).status).toBe(200);
-    for (const h of [
+    const bad: Record<string, string>[] = [
       {},
       { authorization: "Bearer" },
       { authorization: `Bearer ${TOKEN}x` },
       { authorization: `Basic ${TOKEN}` },
-    ]) {
+    ];
+    for (const h of bad) {
       const res = await a.request("/api/x", { headers: h });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toContain("Bearer");
