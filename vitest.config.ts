@@ -2,7 +2,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "stacks/**/*.test.ts", "functions/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "stacks/**/*.test.ts",
+      "functions/**/*.test.ts",
+      "scripts/**/*.test.ts",
+    ],
     exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

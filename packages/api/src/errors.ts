@@ -11,7 +11,11 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: { field: string; message: string }[] };
 }
 
-export function errorBody(code: string, message: string, details?: { field: string; message: string }[]): ErrorBody {
+export function errorBody(
+  code: string,
+  message: string,
+  details?: { field: string; message: string }[],
+): ErrorBody {
   return { error: { code, message, ...(details?.length ? { details } : {}) } };
 }
 
@@ -33,7 +37,14 @@ export function onError(err: Error, c: Context, log: (e: Error) => void) {
   if (err instanceof HTTPException) {
     const status = err.status;
     const message = err.message || (status === 400 ? "malformed request" : "request failed");
-    return c.json(errorBody(CODE_BY_STATUS[status] ?? "error", message, status === 400 ? [{ field: "body", message }] : undefined), status as ContentfulStatusCode);
+    return c.json(
+      errorBody(
+        CODE_BY_STATUS[status] ?? "error",
+        message,
+        status === 400 ? [{ field: "body", message }] : undefined,
+      ),
+      status as ContentfulStatusCode,
+    );
   }
   log(err);
   return c.json(errorBody("internal", "internal error"), 500);

@@ -1,1 +1,1 @@
-export { createApp, type App } from "./app.js";
+export { type App, createApp } from "./app.js";

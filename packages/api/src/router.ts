@@ -12,7 +12,11 @@ export function createRouter() {
         const details = zodDetails(result.error.issues, result.target);
         const first = details[0];
         return c.json(
-          errorBody("invalid_request", first ? `${first.field}: ${first.message}` : "invalid request", details),
+          errorBody(
+            "invalid_request",
+            first ? `${first.field}: ${first.message}` : "invalid request",
+            details,
+          ),
           400,
         );
       }

@@ -5,9 +5,14 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(base: Record<string, unknown> = {}, sink: (line: string) => void = console.log): Logger {
+export function createLogger(
+  base: Record<string, unknown> = {},
+  sink: (line: string) => void = console.log,
+): Logger {
   const emit = (level: string, msg: string, fields?: Record<string, unknown>) => {
-    const f = fields ? Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v instanceof Error ? v.message : v])) : {};
+    const f = fields
+      ? Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v instanceof Error ? v.message : v]))
+      : {};
     sink(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...f }));
   };
   return {

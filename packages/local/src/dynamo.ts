@@ -10,7 +10,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startDynalite(opts: { path?: string; host?: string; port?: number } = {}): Promise<RunningServer> {
+export async function startDynalite(
+  opts: { path?: string; host?: string; port?: number } = {},
+): Promise<RunningServer> {
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

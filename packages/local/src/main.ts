@@ -15,7 +15,9 @@ async function main() {
     }
     throw e;
   }
-  const tokenNote = process.env.EDITOR_TOKEN ? "(from EDITOR_TOKEN)" : `(kept in ${rt.config.dataDir}/secrets.json)`;
+  const tokenNote = process.env.EDITOR_TOKEN
+    ? "(from EDITOR_TOKEN)"
+    : `(kept in ${rt.config.dataDir}/secrets.json)`;
   console.log(
     [
       "",

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SendRawEmailCommand, SESClient } from "@aws-sdk/client-ses";
+import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { loadConfig } from "@wkn/core/config";
 import { silentLogger } from "@wkn/core/log";
 import { afterEach, describe, expect, it } from "vitest";
@@ -52,7 +52,9 @@ describe("npm start runtime", () => {
   it("refuses a second runtime on the same data folder, and frees it on close", async () => {
     const dataDir = tempDir();
     const rt = await startLocal(configFor(dataDir), { log: silentLogger, schedule: false });
-    await expect(startLocal(configFor(dataDir), { log: silentLogger, schedule: false })).rejects.toBeInstanceOf(DataDirLockedError);
+    await expect(
+      startLocal(configFor(dataDir), { log: silentLogger, schedule: false }),
+    ).rejects.toBeInstanceOf(DataDirLockedError);
     await rt.close();
     const again = await startLocal(configFor(dataDir), { log: silentLogger, schedule: false });
     await again.close();
@@ -102,7 +104,8 @@ describe("npm start on a locked folder", () => {
           process.execPath,
           ["--import", "tsx", join(import.meta.dirname, "main.ts")],
           { env: { ...process.env, DATA_DIR: dataDir, PORT: "0" }, timeout: 20_000 },
-          (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+          (err, _stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
         );
         child.stdin?.end();
       });

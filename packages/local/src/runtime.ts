@@ -39,7 +39,10 @@ export interface LocalRuntime {
 export const JOB_CONCURRENCY = { poll: 8, unfurl: 4, send: 1 };
 const SHUTDOWN_GRACE_MS = 10_000;
 
-export async function startLocal(baseConfig: Config, opts: { log?: Logger; schedule?: boolean } = {}): Promise<LocalRuntime> {
+export async function startLocal(
+  baseConfig: Config,
+  opts: { log?: Logger; schedule?: boolean } = {},
+): Promise<LocalRuntime> {
   const log = opts.log ?? createLogger({ service: "local" });
   const dataDir = resolve(baseConfig.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -57,19 +60,32 @@ export async function startLocal(baseConfig: Config, opts: { log?: Logger; sched
 
   try {
     const secrets = loadOrCreateSecrets(dataDir, baseConfig);
-    const config: Config = { ...baseConfig, dataDir, editorToken: secrets.editorToken, signingSecret: secrets.signingSecret };
+    const config: Config = {
+      ...baseConfig,
+      dataDir,
+      editorToken: secrets.editorToken,
+      signingSecret: secrets.signingSecret,
+    };
 
     if (!config.dynamodbEndpoint) {
       const dyn = await startDynalite({ path: join(dataDir, "dynamodb") });
       cleanups.push(() => dyn.close());
       config.dynamodbEndpoint = dyn.endpoint;
     }
-    const admin = new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
+    const admin = new DynamoDBClient({
+      region: config.region,
+      endpoint: config.dynamodbEndpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const table = await ensureTable(admin, config.tableName);
     admin.destroy();
 
     if (!config.sesEndpoint) {
-      const ses = await startLocalSes({ outboxDir: join(dataDir, "outbox"), maxSendRate: config.sesMaxSendRate, log });
+      const ses = await startLocalSes({
+        outboxDir: join(dataDir, "outbox"),
+        maxSendRate: config.sesMaxSendRate,
+        log,
+      });
       cleanups.push(() => ses.close());
       config.sesEndpoint = ses.endpoint;
     }
@@ -103,10 +119,14 @@ export async function startLocal(baseConfig: Config, opts: { log?: Logger; sched
       return ids.length;
     };
     if (opts.schedule !== false) {
-      const cron = new Cron(config.pollCron, { protect: true, catch: (e) => log.error("scheduled poll failed", { error: e }) }, async () => {
-        const n = await tick();
-        log.info("poll tick", { due: n });
-      });
+      const cron = new Cron(
+        config.pollCron,
+        { protect: true, catch: (e) => log.error("scheduled poll failed", { error: e }) },
+        async () => {
+          const n = await tick();
+          log.info("poll tick", { due: n });
+        },
+      );
       cleanups.push(() => cron.stop());
     }
 
@@ -125,7 +145,14 @@ export async function startLocal(baseConfig: Config, opts: { log?: Logger; sched
     );
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    return { url: `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`, ctx, jobs, config, tick, close: closeAll };
+    return {
+      url: `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`,
+      ctx,
+      jobs,
+      config,
+      tick,
+      close: closeAll,
+    };
   } catch (e) {
     await closeAll();
     throw e;

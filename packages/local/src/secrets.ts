@@ -14,7 +14,10 @@ export interface LocalSecrets {
   generated: boolean;
 }
 
-export function loadOrCreateSecrets(dataDir: string, fromEnv: { editorToken: string; signingSecret: string }): LocalSecrets {
+export function loadOrCreateSecrets(
+  dataDir: string,
+  fromEnv: { editorToken: string; signingSecret: string },
+): LocalSecrets {
   const file = join(dataDir, "secrets.json");
   let saved: Partial<Record<"editorToken" | "signingSecret", string>> = {};
   if (existsSync(file)) saved = JSON.parse(readFileSync(file, "utf8"));

@@ -11,35 +11,64 @@ afterAll(() => env.close());
 describe("/api/sources", () => {
   it("creates, lists, edits and deletes a source", async () => {
     const t = testClient(await env.ctx());
-    const created = await t.post("/api/sources", { kind: "feed", url: "https://huggingface.co/blog/feed.xml", name: "HF" });
+    const created = await t.post("/api/sources", {
+      kind: "feed",
+      url: "https://huggingface.co/blog/feed.xml",
+      name: "HF",
+    });
     expect(created.status).toBe(201);
     const src = await created.json();
-    expect(src).toMatchObject({ kind: "feed", name: "HF", url: "https://huggingface.co/blog/feed.xml", enabled: true, intervalMinutes: 60, consecutiveFailures: 0, lastError: null });
+    expect(src).toMatchObject({
+      kind: "feed",
+      name: "HF",
+      url: "https://huggingface.co/blog/feed.xml",
+      enabled: true,
+      intervalMinutes: 60,
+      consecutiveFailures: 0,
+      lastError: null,
+    });
     expect(typeof src.id).toBe("string");
     expect(src).not.toHaveProperty("naturalKey");
 
     const list = await (await t.get("/api/sources")).json();
     expect(list.sources.map((s: { id: string }) => s.id)).toEqual([src.id]);
 
-    const patched = await t.patch(`/api/sources/${src.id}`, { name: "Hugging Face", intervalMinutes: 120, enabled: false });
+    const patched = await t.patch(`/api/sources/${src.id}`, {
+      name: "Hugging Face",
+      intervalMinutes: 120,
+      enabled: false,
+    });
     expect(patched.status).toBe(200);
-    expect(await patched.json()).toMatchObject({ id: src.id, name: "Hugging Face", intervalMinutes: 120, enabled: false });
+    expect(await patched.json()).toMatchObject({
+      id: src.id,
+      name: "Hugging Face",
+      intervalMinutes: 120,
+      enabled: false,
+    });
 
     expect((await t.del(`/api/sources/${src.id}`)).status).toBe(204);
     expect((await t.get(`/api/sources/${src.id}`)).status).toBe(404);
     expect((await t.del(`/api/sources/${src.id}`)).status).toBe(404);
     // the address is free again once its source is gone
-    expect((await t.post("/api/sources", { kind: "feed", url: "https://huggingface.co/blog/feed.xml" })).status).toBe(201);
+    expect(
+      (await t.post("/api/sources", { kind: "feed", url: "https://huggingface.co/blog/feed.xml" })).status,
+    ).toBe(201);
   });
 
   it("answers 409 for the same source twice, also through an equivalent URL or repo spelling", async () => {
     const t = testClient(await env.ctx());
-    expect((await t.post("/api/sources", { kind: "feed", url: "https://example.com/feed?utm_source=x" })).status).toBe(201);
+    expect(
+      (await t.post("/api/sources", { kind: "feed", url: "https://example.com/feed?utm_source=x" })).status,
+    ).toBe(201);
     const dup = await t.post("/api/sources", { kind: "feed", url: "HTTPS://EXAMPLE.com/feed#top" });
     expect(dup.status).toBe(409);
     expect((await dup.json()).error.code).toBe("duplicate");
-    expect((await t.post("/api/sources", { kind: "github", repo: "huggingface/transformers" })).status).toBe(201);
-    expect((await t.post("/api/sources", { kind: "github", repo: "HuggingFace/Transformers" })).status).toBe(409);
+    expect((await t.post("/api/sources", { kind: "github", repo: "huggingface/transformers" })).status).toBe(
+      201,
+    );
+    expect((await t.post("/api/sources", { kind: "github", repo: "HuggingFace/Transformers" })).status).toBe(
+      409,
+    );
     expect((await t.post("/api/sources", { kind: "kaggle" })).status).toBe(201);
     expect((await t.post("/api/sources", { kind: "kaggle" })).status).toBe(409);
   });
@@ -88,7 +117,9 @@ describe("editor auth", () => {
     expect(await (await t.app.request("http://localhost/api/health")).json()).toEqual({ ok: true });
     for (const path of ["/api/sources", "/api/items", "/api/openapi.json"]) {
       expect((await t.app.request(`http://localhost${path}`)).status).toBe(401);
-      const wrong = await t.app.request(`http://localhost${path}`, { headers: { authorization: "Bearer nope" } });
+      const wrong = await t.app.request(`http://localhost${path}`, {
+        headers: { authorization: "Bearer nope" },
+      });
       expect(wrong.status).toBe(401);
       expect((await wrong.json()).error.code).toBe("unauthorized");
     }

@@ -17,7 +17,10 @@ export function sourcesRoutes(ctx: Ctx) {
       method: "get",
       path: "/sources",
       tags: ["sources"],
-      responses: { 200: json(z.object({ sources: z.array(SourceSchema) }), "Every source"), 401: errors[401] },
+      responses: {
+        200: json(z.object({ sources: z.array(SourceSchema) }), "Every source"),
+        401: errors[401],
+      },
     }),
     async (c) => c.json({ sources: await listSources(ctx) }, 200),
   );

@@ -22,6 +22,12 @@ export const errors = {
   409: json(ErrorSchema, "State conflict"),
 };
 
-export const IdParam = z.object({ id: z.string().min(1).max(200).openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 export const isoTime = z.string().openapi({ format: "date-time" });

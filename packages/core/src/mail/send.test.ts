@@ -225,7 +225,13 @@ describe("runSend", () => {
     expect(perDestination(local).has(lost!.email)).toBe(false);
     for (const s of others) expect(perDestination(local).get(s.email)).toBe(1);
     // The issue's counts report it to the editor.
-    expect((await getIssue(ctx, n)).delivery).toEqual({ total: 5, sent: 4, failed: 0, pending: 0, ambiguous: 1 });
+    expect((await getIssue(ctx, n)).delivery).toEqual({
+      total: 5,
+      sent: 4,
+      failed: 0,
+      pending: 0,
+      ambiguous: 1,
+    });
     expect(await ctx.store.deliveries.counts(n)).toMatchObject({ ambiguous: 1, failed: 0 });
   });
 

@@ -6,13 +6,21 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ValidationError } from "../errors.js";
 
-export function encodeCursor(secret: string, scope: string, lastKey: Record<string, unknown> | undefined): string | null {
+export function encodeCursor(
+  secret: string,
+  scope: string,
+  lastKey: Record<string, unknown> | undefined,
+): string | null {
   if (!lastKey) return null;
   const body = Buffer.from(JSON.stringify({ s: scope, k: lastKey })).toString("base64url");
   return `${body}.${sign(secret, body)}`;
 }
 
-export function decodeCursor(secret: string, scope: string, cursor: string | undefined | null): Record<string, unknown> | undefined {
+export function decodeCursor(
+  secret: string,
+  scope: string,
+  cursor: string | undefined | null,
+): Record<string, unknown> | undefined {
   if (cursor === undefined || cursor === null || cursor === "") return undefined;
   const [body, sig] = cursor.split(".");
   if (!body || !sig) throw new ValidationError("cursor", "malformed cursor");

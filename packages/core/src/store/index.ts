@@ -29,4 +29,4 @@ export function createStore(db: Db, opts: StoreOptions) {
 
 export type Store = ReturnType<typeof createStore>;
 export { createDb, type Db, type DbOptions } from "./client.js";
-export { tableDefinition, GSI_NAMES, TTL_ATTRIBUTE } from "./table.js";
+export { GSI_NAMES, TTL_ATTRIBUTE, tableDefinition } from "./table.js";

@@ -9,7 +9,9 @@ export async function queryAll(
   const out: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const r = await db.doc.send(new QueryCommand({ TableName: db.table, ...input, ExclusiveStartKey: start }));
+    const r = await db.doc.send(
+      new QueryCommand({ TableName: db.table, ...input, ExclusiveStartKey: start }),
+    );
     out.push(...((r.Items ?? []) as Record<string, unknown>[]));
     start = r.LastEvaluatedKey;
   } while (start);
@@ -29,7 +31,12 @@ export interface Page<T> {
 export async function queryPage(
   db: Db,
   input: Omit<ConstructorParameters<typeof QueryCommand>[0], "TableName" | "Limit" | "ExclusiveStartKey">,
-  opts: { limit: number; start?: Record<string, unknown>; maxReads?: number; keyOf: (item: Record<string, unknown>) => Record<string, unknown> },
+  opts: {
+    limit: number;
+    start?: Record<string, unknown>;
+    maxReads?: number;
+    keyOf: (item: Record<string, unknown>) => Record<string, unknown>;
+  },
 ): Promise<Page<Record<string, unknown>>> {
   const items: Record<string, unknown>[] = [];
   let start = opts.start;

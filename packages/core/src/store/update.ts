@@ -23,7 +23,10 @@ export function buildUpdate(patch: Record<string, unknown>): UpdateParts {
     i++;
   }
   if (sets.length === 0 && removes.length === 0) throw new Error("empty update");
-  const expr = [sets.length ? `SET ${sets.join(", ")}` : "", removes.length ? `REMOVE ${removes.join(", ")}` : ""]
+  const expr = [
+    sets.length ? `SET ${sets.join(", ")}` : "",
+    removes.length ? `REMOVE ${removes.join(", ")}` : "",
+  ]
     .filter(Boolean)
     .join(" ");
   return {

@@ -17,7 +17,12 @@ import { ensureTable } from "../store/ensure-table.js";
 export interface TestEnv {
   dynamoEndpoint: string;
   /** A context on a new, empty table. `env` overrides configuration variables. */
-  ctx(opts?: { env?: Record<string, string>; jobs?: Jobs; now?: () => Date; config?: Partial<Config> }): Promise<Ctx>;
+  ctx(opts?: {
+    env?: Record<string, string>;
+    jobs?: Jobs;
+    now?: () => Date;
+    config?: Partial<Config>;
+  }): Promise<Ctx>;
   close(): Promise<void>;
 }
 
@@ -26,7 +31,11 @@ export const TEST_SECRET = "test-signing-secret-0123456789abcdef";
 
 export async function startTestEnv(): Promise<TestEnv> {
   const dyn = await startDynalite();
-  const admin = new DynamoDBClient({ region: "us-east-1", endpoint: dyn.endpoint, credentials: LOCAL_CREDENTIALS });
+  const admin = new DynamoDBClient({
+    region: "us-east-1",
+    endpoint: dyn.endpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
   return {
     dynamoEndpoint: dyn.endpoint,
     async ctx(opts = {}) {

@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 
 /** Query parameters that only track the reader: dropped from canonical URLs and mail links. */
-export const TRACKING_PARAM = /^(utm_[a-z0-9_]*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|igshid)$/i;
+export const TRACKING_PARAM =
+  /^(utm_[a-z0-9_]*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|igshid)$/i;
 
 /**
  * Lower-case scheme and host, no default port, no fragment, no tracking parameters, sorted
