@@ -4,6 +4,8 @@ import { DataDirLockedError } from "./lock.js";
 import { startLocal } from "./runtime.js";
 
 async function main() {
+  // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is for upgrades.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const config = loadConfig(process.env);
   let rt: Awaited<ReturnType<typeof startLocal>>;
   try {
