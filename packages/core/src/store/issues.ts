@@ -67,6 +67,20 @@ export function issuesRepo(db: Db) {
     throw new ConflictError(`issue ${n} is ${rec.status}, not ${expected}`);
   }
 
+  /** One index partition, newest first, without snapshots (they can be large). */
+  const listPartition = async (part: { index: "gsi1" | "gsi2"; pk: string }): Promise<IssueRecord[]> => {
+    const p = projection();
+    const items = await queryAll(db, {
+      IndexName: part.index,
+      KeyConditionExpression: "#pk = :p",
+      ExpressionAttributeNames: { ...p.ExpressionAttributeNames, "#pk": `${part.index}pk` },
+      ExpressionAttributeValues: { ":p": part.pk },
+      ProjectionExpression: p.ProjectionExpression,
+      ScanIndexForward: false,
+    });
+    return items.map(fromItem);
+  };
+
   return {
     /** The next issue number: one atomic ADD on the counter, so concurrent drafts never share one. */
     async nextNumber(): Promise<number> {
@@ -109,34 +123,10 @@ export function issuesRepo(db: Db) {
     mustGet,
 
     /** Every issue, newest first, without snapshots (a Query on gsi1). */
-    async list(): Promise<IssueRecord[]> {
-      const part = keys.issuesAll;
-      const p = projection();
-      const items = await queryAll(db, {
-        IndexName: part.index,
-        KeyConditionExpression: "#pk = :p",
-        ExpressionAttributeNames: { ...p.ExpressionAttributeNames, "#pk": `${part.index}pk` },
-        ExpressionAttributeValues: { ":p": part.pk },
-        ProjectionExpression: p.ProjectionExpression,
-        ScanIndexForward: false,
-      });
-      return items.map(fromItem);
-    },
+    list: (): Promise<IssueRecord[]> => listPartition(keys.issuesAll),
 
     /** Issues of one status, newest first, without snapshots (a Query on gsi2). */
-    async listByStatus(status: IssueStatus): Promise<IssueRecord[]> {
-      const part = keys.issuesByStatus(status);
-      const p = projection();
-      const items = await queryAll(db, {
-        IndexName: part.index,
-        KeyConditionExpression: "#pk = :p",
-        ExpressionAttributeNames: { ...p.ExpressionAttributeNames, "#pk": `${part.index}pk` },
-        ExpressionAttributeValues: { ":p": part.pk },
-        ProjectionExpression: p.ProjectionExpression,
-        ScanIndexForward: false,
-      });
-      return items.map(fromItem);
-    },
+    listByStatus: (status: IssueStatus): Promise<IssueRecord[]> => listPartition(keys.issuesByStatus(status)),
 
     /** Replaces the editable fields of a draft; 404 when unknown, 409 once it is no longer a draft. */
     async replaceDraft(n: number, fields: DraftFields, updatedAt: string): Promise<IssueRecord> {

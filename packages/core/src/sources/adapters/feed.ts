@@ -3,9 +3,11 @@
  * the feed parser. Entries without a usable link cannot become items (an item is its URL): they
  * are skipped and counted, and the count is shown on the source.
  */
-import { parseFeed } from "../../feed/index.js";
+import type { Ctx } from "../../context.js";
+import { type NormalizedEntry, type ParsedFeed, parseFeed } from "../../feed/index.js";
 import { truncateGraphemes } from "../../items/text.js";
-import type { Candidate, SourceAdapter } from "./types.js";
+import type { SourceRecord } from "../../store/sources.js";
+import type { AdapterResult, Candidate, SourceAdapter } from "./types.js";
 import { SourceError } from "./types.js";
 
 /** What a feed reader accepts: the feed types first, then what servers often label feeds with. */
@@ -14,36 +16,48 @@ export const FEED_ACCEPT =
 
 const UNTITLED_MAX = 120;
 
+/**
+ * Polls one feed document: a conditional GET with the source's validators, the parser, and each
+ * entry with a link mapped to a candidate (`toCandidate` returns null to skip one); entries
+ * without a usable link, or skipped, are counted. Shared by feed sources and GitHub's releases.atom.
+ */
+export async function pollFeedDocument(
+  ctx: Ctx,
+  url: string,
+  source: SourceRecord,
+  toCandidate: (entry: NormalizedEntry & { url: string }, feed: ParsedFeed) => Candidate | null,
+): Promise<AdapterResult> {
+  const res = await ctx.fetch(url, {
+    accept: FEED_ACCEPT,
+    etag: source.etag,
+    lastModified: source.lastModified,
+  });
+  const validators = { etag: res.etag, lastModified: res.lastModified };
+  if (res.notModified) return { notModified: true, validators, maxAgeSeconds: res.maxAgeSeconds };
+  const feed = parseFeed({ body: res.body, contentType: res.contentType, url: res.url });
+  const entries: Candidate[] = [];
+  let skipped = 0;
+  for (const e of feed.entries) {
+    const c = e.url ? toCandidate({ ...e, url: e.url }, feed) : null;
+    if (c) entries.push(c);
+    else skipped++;
+  }
+  return { notModified: false, entries, validators, maxAgeSeconds: res.maxAgeSeconds, skipped };
+}
+
 export const feedAdapter: SourceAdapter = {
   async poll(ctx, source) {
     if (!source.url) throw new SourceError("this feed source has no URL");
-    const res = await ctx.fetch(source.url, {
-      accept: FEED_ACCEPT,
-      etag: source.etag,
-      lastModified: source.lastModified,
-    });
-    const validators = { etag: res.etag, lastModified: res.lastModified };
-    if (res.notModified) return { notModified: true, validators, maxAgeSeconds: res.maxAgeSeconds };
-    const feed = parseFeed({ body: res.body, contentType: res.contentType, url: res.url });
-    const entries: Candidate[] = [];
-    let skipped = 0;
-    for (const e of feed.entries) {
-      if (!e.url) {
-        skipped++;
-        continue;
-      }
-      entries.push({
-        url: e.url,
-        // An untitled entry (a micro-post) is named by the start of its text.
-        title: e.title || (e.summaryText ? truncateGraphemes(e.summaryText, UNTITLED_MAX) : "") || e.url,
-        description: e.summaryText || null,
-        imageUrl: e.imageUrl,
-        siteName: feed.title || null,
-        author: e.author,
-        publishedAt: e.publishedAt ?? e.updatedAt,
-        kind: "article",
-      });
-    }
-    return { notModified: false, entries, validators, maxAgeSeconds: res.maxAgeSeconds, skipped };
+    return pollFeedDocument(ctx, source.url, source, (e, feed) => ({
+      url: e.url,
+      // An untitled entry (a micro-post) is named by the start of its text.
+      title: e.title || (e.summaryText ? truncateGraphemes(e.summaryText, UNTITLED_MAX) : "") || e.url,
+      description: e.summaryText || null,
+      imageUrl: e.imageUrl,
+      siteName: feed.title || null,
+      author: e.author,
+      publishedAt: e.publishedAt ?? e.updatedAt,
+      kind: "article",
+    }));
   },
 };

@@ -7,9 +7,8 @@
 import MarkdownIt from "markdown-it";
 import type { Ctx } from "../../context.js";
 import { htmlToText } from "../../feed/html.js";
-import { parseFeed } from "../../feed/index.js";
 import type { SourceRecord } from "../../store/sources.js";
-import { FEED_ACCEPT } from "./feed.js";
+import { pollFeedDocument } from "./feed.js";
 import { type AdapterResult, type Candidate, type SourceAdapter, SourceError } from "./types.js";
 
 export const GITHUB_API_VERSION = "2022-11-28";
@@ -99,29 +98,13 @@ async function pollRest(ctx: Ctx, source: SourceRecord, repo: string, token: str
   return { notModified: false, entries, validators, maxAgeSeconds: res.maxAgeSeconds, skipped };
 }
 
-async function pollAtom(ctx: Ctx, source: SourceRecord, repo: string): Promise<AdapterResult> {
-  const res = await ctx.fetch(`${githubWebUrl(ctx.config.githubApiUrl)}/${repo}/releases.atom`, {
-    accept: FEED_ACCEPT,
-    etag: source.etag,
-    lastModified: source.lastModified,
-  });
-  const validators = { etag: res.etag, lastModified: res.lastModified };
-  if (res.notModified) return { notModified: true, validators, maxAgeSeconds: res.maxAgeSeconds };
-  const feed = parseFeed({ body: res.body, contentType: res.contentType, url: res.url });
-  const entries: Candidate[] = [];
-  let skipped = 0;
-  for (const e of feed.entries) {
-    if (!e.url) {
-      skipped++;
-      continue;
-    }
-    const label = tagFromUrl(e.url) ?? e.title;
-    if (!label) {
-      skipped++;
-      continue;
-    }
+function pollAtom(ctx: Ctx, source: SourceRecord, repo: string): Promise<AdapterResult> {
+  const url = `${githubWebUrl(ctx.config.githubApiUrl)}/${repo}/releases.atom`;
+  return pollFeedDocument(ctx, url, source, (e) => {
     const tag = tagFromUrl(e.url);
-    entries.push({
+    const label = tag ?? e.title;
+    if (!label) return null;
+    return {
       url: e.url,
       title: `${repo} ${label}`,
       description: e.summaryText || null,
@@ -131,9 +114,8 @@ async function pollAtom(ctx: Ctx, source: SourceRecord, repo: string): Promise<A
       publishedAt: e.publishedAt ?? e.updatedAt,
       kind: "release",
       facts: tag ? { tag } : {},
-    });
-  }
-  return { notModified: false, entries, validators, maxAgeSeconds: res.maxAgeSeconds, skipped };
+    };
+  });
 }
 
 export const githubAdapter: SourceAdapter = {
