@@ -8,13 +8,13 @@ import type { Ctx } from "../context.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { Item, ItemStatus } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
+import { checkHttpUrl } from "../url/check.js";
 import { collapseWhitespace, hasControlCharacters } from "./text.js";
 
 export const MAX_COMMENT_LENGTH = 2000;
 export const MAX_SECTION_LENGTH = 100;
 export const MAX_TITLE_LENGTH = 500;
 export const MAX_DESCRIPTION_LENGTH = 2000;
-export const MAX_URL_LENGTH = 2048;
 
 /** Statuses the editor may set; "used" is set by sending an issue. */
 export const EDITOR_STATUSES: readonly ItemStatus[] = ["new", "selected", "rejected"];
@@ -27,22 +27,6 @@ export interface ItemEdit {
   title?: string;
   description?: string | null;
   imageUrl?: string | null;
-}
-
-/** An absolute http(s) URL, or a 400 naming `field`. */
-export function checkHttpUrl(value: string, field: string): string {
-  const v = value.trim();
-  if (v.length > MAX_URL_LENGTH) throw new ValidationError(field, `at most ${MAX_URL_LENGTH} characters`);
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    throw new ValidationError(field, "must be an absolute URL");
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:")
-    throw new ValidationError(field, "must be an http or https URL");
-  if (u.username || u.password) throw new ValidationError(field, "must not carry credentials");
-  return u.toString();
 }
 
 /** Multi-line text: line breaks normalised, trimmed, length-checked; empty means "clear". */

@@ -20,7 +20,8 @@ import { nonPublicReason } from "../fetch/address.js";
 import type { Item } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
 import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
-import { checkHttpUrl, checkItemEdit } from "./edit.js";
+import { checkHttpUrl } from "../url/check.js";
+import { checkItemEdit } from "./edit.js";
 import type { PageMetadata } from "./metadata.js";
 import { describeUnfurlFailure, fetchPageMetadata } from "./unfurl.js";
 

@@ -8,6 +8,7 @@ import { ValidationError } from "../errors.js";
 import type { Source, SourceKind } from "../model/index.js";
 import { type SourceRecord, toSource } from "../store/sources.js";
 import { canonicalUrl, shortHash } from "../url/canonical.js";
+import { checkHttpUrl } from "../url/check.js";
 
 export const DEFAULT_INTERVAL_MINUTES = 60;
 export const MIN_INTERVAL_MINUTES = 5;
@@ -34,20 +35,6 @@ export interface SourcePatch {
 }
 
 const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-
-/** Parses and checks a feed URL's syntax and scheme (no network). */
-export function checkFeedUrl(url: string, field = "url"): string {
-  let u: URL;
-  try {
-    u = new URL(url.trim());
-  } catch {
-    throw new ValidationError(field, "must be an absolute URL");
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:")
-    throw new ValidationError(field, "must be an http or https URL");
-  if (u.username || u.password) throw new ValidationError(field, "must not carry credentials");
-  return u.toString();
-}
 
 export function checkRepo(repo: string): string {
   const r = repo
@@ -105,7 +92,7 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
   let form: NewSource;
   switch (input.kind) {
     case "feed":
-      form = { ...input, url: checkFeedUrl(input.url) };
+      form = { ...input, url: checkHttpUrl(input.url, "url") };
       break;
     case "github":
       form = { ...input, repo: checkRepo(input.repo) };
@@ -183,7 +170,7 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
   if (patch.url !== undefined) {
     if (current.kind !== "feed")
       throw new ValidationError("url", `cannot be set on a ${current.kind} source`);
-    const url = checkFeedUrl(patch.url);
+    const url = checkHttpUrl(patch.url, "url");
     const nk = naturalKey("feed", { url });
     await ctx.store.sources.rekey(id, current.naturalKey, nk);
     // A new address starts fresh: no validators from the old one, due now.
