@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Logger } from "@wkn/core/log";
+import { listen } from "../listen.js";
 import { composeEmail, type OutgoingMessage, readRawEmail } from "./actions.js";
 import { MAX_MESSAGE_BYTES } from "./mime.js";
 import { newMessageId, writeToOutbox } from "./outbox.js";
@@ -158,23 +158,9 @@ export async function startLocalSes(opts: LocalSesOptions): Promise<LocalSes> {
   }
 
   const server = createServer((req, res) => void serve(req, res));
-  const host = opts.host ?? "127.0.0.1";
   await mkdir(opts.outboxDir, { recursive: true });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${host}:${port}`,
-    messages: () => [...sent],
-    stats: () => ({ ...stats }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { endpoint, close } = await listen(server, opts);
+  return { endpoint, close, messages: () => [...sent], stats: () => ({ ...stats }) };
 }
 
 /** The request body as text; past MAX_BODY_BYTES the rest is drained and the call refused. */
