@@ -14,7 +14,7 @@ export const SubscriberSchema = z
     unsubscribedAt: isoTime.nullable(),
     suppressedAt: isoTime.nullable(),
     suppressedReason: z.string().nullable(),
-    source: z.enum(["subscribe", "editor", "import"]),
+    source: z.enum(["subscribe", "editor", "import", "feedback"]),
   })
   .openapi("Subscriber");
 

@@ -111,7 +111,8 @@ export interface Subscriber {
   unsubscribedAt: string | null;
   suppressedAt: string | null;
   suppressedReason: string | null;
-  source: "subscribe" | "editor" | "import";
+  /** How the address reached us; "feedback": first seen in an SES bounce or complaint. */
+  source: "subscribe" | "editor" | "import" | "feedback";
 }
 
 export type DeliveryStatus = "claimed" | "sent" | "failed" | "ambiguous";

@@ -23,6 +23,10 @@ describe("suppressAddress", () => {
     expect(ann?.suppressedAt).toEqual(expect.any(String));
 
     expect(await suppressAddress(ctx, "stranger@example.com", "Complaint")).toBe(true);
+    expect(await ctx.store.subscribers.get(subscriberIdOf("stranger@example.com"))).toMatchObject({
+      status: "suppressed",
+      source: "feedback",
+    });
     expect(await suppressAddress(ctx, "not an address", "Complaint")).toBe(false);
 
     // nothing brings them back: not the editor, not an import, not the subscribe form

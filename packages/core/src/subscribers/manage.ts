@@ -105,7 +105,7 @@ export async function suppressAddress(ctx: Ctx, rawEmail: string, reason: string
     return false;
   }
   const nowIso = ctx.now().toISOString();
-  const sub = { ...newSubscriber(check.email, "suppressed", "subscribe", nowIso), suppressedReason: reason };
+  const sub = { ...newSubscriber(check.email, "suppressed", "feedback", nowIso), suppressedReason: reason };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await ctx.store.subscribers.createIfAbsent(sub)) return true;
     const done = await ctx.store.subscribers.transition(sub.id, ["pending", "active", "unsubscribed"], {
