@@ -1,0 +1,156 @@
+/**
+ * `npm run bench -- [--quick] [--only poll,listing,send] [--feeds N] [--items N] [--recipients N] [--rate N]`
+ *
+ * Performance benchmarks (DESIGN.md "Performance budget"), one file each under scripts/bench/.
+ * The machine is shared and noisy: each benchmark measures two ways of doing the same work side by
+ * side in one run and prints their ratio, or counts DynamoDB requests; none asserts an absolute
+ * time. Everything runs in this process against dynalite (`startTestEnv()`, a fresh table per
+ * side), loopback feeds and the local SES endpoint.
+ *
+ * Each benchmark prints a small table and a ratio line. The last line is one JSON object with
+ * every benchmark's summary (`{"poll":{"ratio":...},"listing":{...},"send":{...}}`); the exit
+ * code is 1 when a hard budget is broken (e.g. the 304 cycle writes an item, listing reads depend
+ * on the table's size, sending falls below half the configured rate).
+ */
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import type { BenchReport, Budget, SummaryValue } from "./bench/frame.js";
+import { benchListing } from "./bench/listing.js";
+import { benchPoll } from "./bench/poll.js";
+import { benchSend } from "./bench/send.js";
+
+export interface BenchSizes {
+  feeds: number;
+  entries: number;
+  /** The larger listing table; the smaller holds a tenth of it. */
+  items: number;
+  recipients: number;
+  /** The configured SES rate (messages/s) of the pacing run. */
+  rate: number;
+  /** The higher rate at which our sender and the naive one are compared. */
+  highRate: number;
+}
+
+export const DEFAULT_SIZES: BenchSizes = {
+  feeds: 300,
+  entries: 20,
+  items: 10_000,
+  recipients: 200,
+  rate: 50,
+  highRate: 100,
+};
+
+/** Small sizes for a smoke test: every benchmark's structure, in seconds. */
+export const QUICK_SIZES: BenchSizes = {
+  feeds: 20,
+  entries: 20,
+  items: 6_000,
+  recipients: 30,
+  rate: 50,
+  highRate: 100,
+};
+
+/** The benchmarks, in the order they run; the summary line uses these names. */
+export const BENCHMARKS: Record<string, (env: TestEnv, s: BenchSizes) => Promise<BenchReport>> = {
+  poll: (env, s) => benchPoll(env, { feeds: s.feeds, entries: s.entries }),
+  listing: (env, s) => benchListing(env, { small: Math.round(s.items / 10), large: s.items }),
+  send: (env, s) => benchSend(env, { recipients: s.recipients, rate: s.rate, highRate: s.highRate }),
+};
+
+export interface BenchRun {
+  summary: Record<string, SummaryValue>;
+  /** Every hard budget checked, kept or broken. */
+  budgets: Budget[];
+}
+
+/** Runs the named benchmarks (all by default) on one dynalite; `print` gets every output line. */
+export async function runBench(
+  sizes: BenchSizes,
+  opts: { only?: string[]; print?: (line: string) => void } = {},
+): Promise<BenchRun> {
+  const print = opts.print ?? (() => {});
+  const names = opts.only?.length ? opts.only : Object.keys(BENCHMARKS);
+  const env = await startTestEnv();
+  const summary: Record<string, SummaryValue> = {};
+  const budgets: Budget[] = [];
+  try {
+    for (const name of names) {
+      const bench = BENCHMARKS[name];
+      if (!bench)
+        throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(BENCHMARKS).join(", ")})`);
+      const report = await bench(env, sizes);
+      for (const line of report.lines) print(line);
+      for (const b of report.budgets) if (!b.ok) print(`BUDGET BROKEN (${b.kind}) ${b.name}: ${b.detail}`);
+      budgets.push(...report.budgets);
+      print("");
+      summary[name] = report.summary;
+    }
+  } finally {
+    await env.close();
+  }
+  return { summary, budgets };
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+export function sizesFromArgs(argv: string[]): { sizes: BenchSizes; only: string[] } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      feeds: { type: "string" },
+      entries: { type: "string" },
+      items: { type: "string" },
+      recipients: { type: "string" },
+      rate: { type: "string" },
+      "high-rate": { type: "string" },
+    },
+    strict: true,
+  });
+  const base = values.quick ? QUICK_SIZES : DEFAULT_SIZES;
+  const sizes: BenchSizes = {
+    feeds: positiveInt("feeds", values.feeds, base.feeds),
+    entries: positiveInt("entries", values.entries, base.entries),
+    items: positiveInt("items", values.items, base.items),
+    recipients: positiveInt("recipients", values.recipients, base.recipients),
+    rate: positiveInt("rate", values.rate, base.rate),
+    highRate: positiveInt("high-rate", values["high-rate"], base.highRate),
+  };
+  const only = values.only
+    ? values.only
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+  return { sizes, only };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { sizes, only } = sizesFromArgs(argv);
+  const { summary, budgets } = await runBench(sizes, { only, print: (l) => console.log(l) });
+  const broken = budgets.filter((b) => !b.ok);
+  console.log(
+    broken.length
+      ? `${broken.length} of ${budgets.length} hard budgets broken`
+      : `all ${budgets.length} hard budgets kept`,
+  );
+  console.log(JSON.stringify(summary));
+  return broken.length ? 1 : 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
+}

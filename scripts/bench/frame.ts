@@ -1,0 +1,92 @@
+/**
+ * The frame every benchmark of `npm run bench` runs in. The machine is shared and noisy, so a
+ * benchmark never asserts an absolute time: it measures two ways of doing the same work side by
+ * side in one run and reports their ratio, or counts requests (which noise does not change).
+ *
+ * A benchmark is a function returning a `BenchReport`: a JSON-able summary (the script's last line
+ * gathers them under the benchmark's name), the lines it prints (a small table and a ratio line),
+ * and its hard budgets. A broken hard budget makes the script exit non-zero.
+ */
+
+/**
+ * A hard budget: a structural fact (request counts, messages delivered: the same on any machine)
+ * or a generous bound on a measured ratio (can wobble on a loaded machine; smoke tests skip it).
+ */
+export interface Budget {
+  name: string;
+  kind: "structural" | "ratio";
+  ok: boolean;
+  /** What was measured against what was allowed, for the failure line. */
+  detail: string;
+}
+
+export type SummaryValue = number | string | boolean | null | SummaryValue[] | { [k: string]: SummaryValue };
+
+export interface BenchReport<S extends Record<string, SummaryValue> = Record<string, SummaryValue>> {
+  summary: S;
+  /** Printed as they are: a table, then a ratio line. */
+  lines: string[];
+  budgets: Budget[];
+}
+
+export const budget = (
+  name: string,
+  ok: boolean,
+  detail: string,
+  kind: Budget["kind"] = "structural",
+): Budget => ({ name, kind, ok, detail });
+
+/** Milliseconds `fn` took (performance.now), with its result. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+/** `a / b` rounded to 3 decimals; null when b is 0 (nothing to compare against). */
+export function ratio(a: number, b: number): number | null {
+  return b === 0 ? null : round(a / b, 3);
+}
+
+export const round = (n: number, digits = 1): number => {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+};
+
+const cell = (v: unknown): string =>
+  v === null || v === undefined ? "-" : typeof v === "number" ? String(round(v, 2)) : String(v);
+
+/** A plain text table: the first column left-aligned, the others right-aligned. */
+export function table(header: string[], rows: unknown[][]): string[] {
+  const text = [header, ...rows.map((r) => r.map(cell))];
+  const widths = header.map((_, i) => Math.max(...text.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(text[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...text.slice(1).map(line)];
+}
+
+/** Anything with the AWS SDK's middleware stack (a service client or a document client). */
+interface WithMiddleware {
+  middlewareStack: { add(mw: unknown, opts: { step: "finalizeRequest"; name: string }): void };
+}
+
+let delays = 0;
+
+/**
+ * Simulated network distance: every request of `client` waits `ms` before it goes out (after
+ * signing, on the real SDK's middleware stack). Loopback servers answer in microseconds; a real
+ * region does not, and a sender that waits for one round trip after another pays for that.
+ */
+export function addLatency(client: WithMiddleware, ms: number): void {
+  if (ms <= 0) return;
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return next(args);
+    },
+    { step: "finalizeRequest", name: `benchLatency${++delays}` },
+  );
+}
