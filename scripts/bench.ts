@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- [--quick] [--only poll,listing,send] [--feeds N] [--items N] [--recipients N] [--rate N]`
+ * `npm run bench -- [--quick] [--only poll,listing,send] [--feeds N] [--entries N] [--items N]
+ *   [--recipients N] [--rate N] [--high-rate N]`
  *
  * Performance benchmarks (DESIGN.md "Performance budget"), one file each under scripts/bench/.
  * The machine is shared and noisy: each benchmark measures two ways of doing the same work side by

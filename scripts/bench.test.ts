@@ -1,0 +1,71 @@
+/**
+ * Smoke test of `npm run bench --quick`: every benchmark runs at small sizes and its structural
+ * budgets hold (counts, which do not depend on the machine). Timing ratios are printed by the
+ * script, never asserted here.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { type BenchRun, QUICK_SIZES, runBench, sizesFromArgs } from "./bench.js";
+
+type Summary = Record<string, Record<string, unknown>>;
+
+describe("npm run bench --quick", () => {
+  let run: BenchRun;
+  const lines: string[] = [];
+  const part = (name: string) => (run.summary as Summary)[name] ?? {};
+
+  beforeAll(async () => {
+    run = await runBench(QUICK_SIZES, { print: (l) => lines.push(l) });
+  }, 120_000);
+
+  it("runs every benchmark and keeps every structural budget", () => {
+    const structural = run.budgets.filter((b) => b.kind === "structural");
+    expect(structural.length).toBeGreaterThanOrEqual(8);
+    expect(structural.filter((b) => !b.ok)).toEqual([]);
+    expect(Object.keys(run.summary)).toEqual(["poll", "listing", "send"]);
+  });
+
+  it("poll: the 304 cycle writes no item and one update per source; only new entries are written", () => {
+    const { feeds, entries } = QUICK_SIZES;
+    expect(part("poll")).toMatchObject({
+      itemWritesNaive: feeds * entries,
+      itemWritesOurs: feeds * entries,
+      repeatItemWrites: 0,
+      repeatWritesPerSource: 1,
+      changedItemWrites: feeds,
+    });
+    expect(part("poll").repeatUpdateBytes).toBeLessThan(part("poll").firstUpdateBytes as number);
+  });
+
+  it("listing: the same read requests and items read per page at both table sizes", () => {
+    const l = part("listing");
+    expect(l.large).toBe(10 * (l.small as number));
+    expect(l.readsSmall).toBeGreaterThan(0);
+    expect(l.readsLarge).toBe(l.readsSmall);
+    expect(l.itemsReadLarge).toBe(l.itemsReadSmall);
+    expect(l.samePages).toBe(true);
+  });
+
+  it("send: both senders deliver one message per recipient; ours needs fewer requests per recipient", () => {
+    const s = part("send");
+    expect(run.budgets.find((b) => b.name.startsWith("send: every recipient"))?.ok).toBe(true);
+    expect(s.requestsPerRecipientNaive).toBeGreaterThanOrEqual(3);
+    expect(s.requestsPerRecipientOurs).toBeLessThan(s.requestsPerRecipientNaive as number);
+  });
+
+  it("prints a table and a ratio line per benchmark, and a JSON summary", () => {
+    for (const name of ["poll", "listing", "send"]) {
+      expect(lines.some((l) => l.startsWith(`${name} ratio`))).toBe(true);
+    }
+    expect(JSON.parse(JSON.stringify(run.summary))).toEqual(run.summary);
+  });
+});
+
+describe("bench arguments", () => {
+  it("starts from the quick or default sizes and takes overrides", () => {
+    expect(sizesFromArgs(["--quick"]).sizes).toEqual(QUICK_SIZES);
+    const { sizes, only } = sizesFromArgs(["--feeds", "1000", "--only", "poll, send"]);
+    expect(sizes.feeds).toBe(1000);
+    expect(only).toEqual(["poll", "send"]);
+    expect(() => sizesFromArgs(["--items", "0"])).toThrow(/--items/);
+  });
+});
