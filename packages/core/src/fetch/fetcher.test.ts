@@ -4,24 +4,14 @@ import zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { createCtx } from "../runtime.js";
-import { FetchError } from "./errors.js";
 import { createFetcher } from "./fetcher.js";
-import { closeServers, serve, TEST_UA } from "./testing.js";
+import { closeServers, failure, serve, TEST_UA } from "./testing.js";
 
 const fetcher = createFetcher({ userAgent: TEST_UA, allowPrivateNetwork: true });
 afterAll(async () => {
   fetcher.close();
   await closeServers();
 });
-
-async function failure(p: Promise<unknown>): Promise<FetchError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FetchError);
-  return err as FetchError;
-}
 
 describe("request", () => {
   it("sends the User-Agent, Accept per call, and the encodings it decodes", async () => {

@@ -3,25 +3,15 @@
  * and redirects from an allowed server to refused targets.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FetchError } from "./errors.js";
 import { createFetcher } from "./fetcher.js";
 import { assertFetchableUrl } from "./guard.js";
-import { closeServers, serve, TEST_UA, type TestServer } from "./testing.js";
+import { closeServers, failure, serve, TEST_UA, type TestServer } from "./testing.js";
 
 const guarded = createFetcher({ userAgent: TEST_UA, allowPrivateNetwork: false });
 afterAll(async () => {
   guarded.close();
   await closeServers();
 });
-
-async function failure(p: Promise<unknown>): Promise<FetchError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FetchError);
-  return err as FetchError;
-}
 
 describe("the address rule", () => {
   let server: TestServer;

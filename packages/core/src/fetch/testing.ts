@@ -1,6 +1,9 @@
 /** Loopback servers for the fetch tests. */
+
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { expect } from "vitest";
+import { FetchError } from "./errors.js";
 
 export const TEST_UA = "Test Weekly/0.1 (+https://news.example; newsletter feed reader)";
 
@@ -43,4 +46,14 @@ export async function closeServers(): Promise<void> {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+}
+
+/** The FetchError a call fails with (the test fails if it succeeds or throws something else). */
+export async function failure(p: Promise<unknown>): Promise<FetchError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(FetchError);
+  return err as FetchError;
 }
