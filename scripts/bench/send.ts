@@ -90,7 +90,8 @@ async function naiveSend(ctx: Ctx, issueNumber: number, recipients: Subscriber[]
         messageId = await sendRaw(ctx, raw, [r.email]);
         break;
       } catch (e) {
-        if (classifySesError(e) !== "throttled") throw e;
+        const verdict = classifySesError(e, ctx.config.fromEmail);
+        if (verdict.kind !== "transient" || !verdict.throttled) throw e;
         pacer.onThrottle();
       }
     }

@@ -32,7 +32,7 @@ export interface Config {
   utmCampaign: string;
   userAgent: string;
   /** SQS queue URLs on AWS; unset locally, where the same work runs in-process. */
-  queues: { poll?: string; unfurl?: string; send?: string };
+  queues: { poll?: string; unfurl?: string; send?: string; confirm?: string };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -100,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
       poll: nonEmpty(env.POLL_QUEUE_URL),
       unfurl: nonEmpty(env.UNFURL_QUEUE_URL),
       send: nonEmpty(env.SEND_QUEUE_URL),
+      confirm: nonEmpty(env.CONFIRM_QUEUE_URL),
     },
   };
 }

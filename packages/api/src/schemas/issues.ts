@@ -26,10 +26,22 @@ export const DeliveryCountsSchema = z
     sent: z.number().int(),
     failed: z.number().int(),
     pending: z.number().int(),
-    ambiguous: z
-      .number()
-      .int()
-      .openapi({ description: "Claimed by a sender that died before SES answered: reported, never retried" }),
+    ambiguous: z.number().int().openapi({
+      description:
+        "Claimed by a sender that died (or got no answer) before SES answered: maybe sent, reported, sent again only through resend-ambiguous",
+    }),
+    paused: z
+      .object({
+        code: z.string().openapi({ example: "sender_not_verified" }),
+        reason: z.string().openapi({ description: "What SES refused, in words, with what to do next" }),
+        at: isoTime,
+      })
+      .nullable()
+      .openapi({ description: "Why the send is paused (status paused): a fault of the SES account or sender" }),
+    lastError: z
+      .object({ message: z.string(), at: isoTime })
+      .nullable()
+      .openapi({ description: "The last send run that failed; it is retried, and resumed every 15 minutes" }),
   })
   .openapi("DeliveryCounts");
 
@@ -40,7 +52,7 @@ export const IssueSchema = z
     title: z.string(),
     subject: z.string(),
     intro: z.string(),
-    status: z.enum(["draft", "sending", "sent"]),
+    status: z.enum(["draft", "sending", "paused", "sent"]),
     sections: z.array(IssueSectionSchema),
     createdAt: isoTime,
     updatedAt: isoTime,

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_TEST_RECIPIENTS } from "@wkn/core/mail/test-copy";
 import { checkAddress } from "@wkn/core/subscribers/address";
+import { IssueSchema } from "./issues.js";
 
 /** One address, checked as the subscribers module checks them (the 400 names `to.<index>`). */
 const address = z
@@ -25,3 +26,20 @@ export const TestCopyResultSchema = z
     }),
   })
   .openapi("TestCopyResult");
+
+export const ResendRequestSchema = z
+  .object({
+    confirm: z.boolean().openapi({
+      description: "Must be true: the recipients may already have the issue and may get a second copy",
+    }),
+  })
+  .strict()
+  .openapi("ResendRequest");
+
+export const ResendResultSchema = z
+  .object({
+    issue: IssueSchema,
+    resending: z.array(z.object({ subscriberId: z.string(), email: z.string() })),
+    warning: z.string().openapi({ description: "Says that these recipients may get a second copy" }),
+  })
+  .openapi("ResendResult");

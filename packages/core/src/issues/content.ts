@@ -13,6 +13,7 @@ import {
   renderOptions,
   renderWebVersion,
 } from "./render/index.js";
+import { checkIssueItems } from "./drafts.js";
 import { cardsOf } from "./snapshot.js";
 
 export async function renderInputOf(ctx: Ctx, rec: IssueRecord): Promise<RenderIssueInput> {
@@ -29,10 +30,12 @@ export async function renderInputOf(ctx: Ctx, rec: IssueRecord): Promise<RenderI
 
 /**
  * The mail of an issue, rendered once; `html(url)` / `text(url)` give each recipient's copy.
- * For the sender: call after `snapshotIssue`, so the mail is what the archive will show.
+ * For the sender: call after `snapshotIssue`, so the mail is what the archive will show. A
+ * draft (preview, test copy) is refused while it holds a rejected or unknown item (400).
  */
 export async function renderIssueMail(ctx: Ctx, issueNumber: number): Promise<RenderedIssue> {
   const rec = await ctx.store.issues.mustGet(issueNumber);
+  if (rec.status === "draft") await checkIssueItems(ctx, rec.sections);
   return renderIssue(await renderInputOf(ctx, rec), renderOptions(ctx.config));
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Ctx } from "../context.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import type { DeliveryCounts, Issue, IssueSection } from "../model/index.js";
+import type { DeliveryCounts, DeliveryState, Issue, IssueSection } from "../model/index.js";
 import { type IssueRecord, ZERO_DELIVERY } from "../store/issues.js";
 
 /** Sizes the API enforces (schemas/issues.ts) and core checks where it has to look at items. */
@@ -63,9 +63,11 @@ export async function createDraft(ctx: Ctx, input: NewDraft = {}): Promise<Issue
 
 /**
  * Checks the items of the sections: every id must name an item that is not rejected and appear
- * once in the issue. A 400 names each offending id by its place (`sections.0.itemIds.2`).
+ * once in the issue. A 400 names each offending id by its place (`sections.0.itemIds.2`). Run on
+ * every PUT, and again before a draft is previewed, test-mailed or sent: an item rejected or
+ * removed after it was put in the draft must not go out.
  */
-async function checkSectionItems(ctx: Ctx, sections: IssueSection[]): Promise<void> {
+export async function checkIssueItems(ctx: Ctx, sections: IssueSection[]): Promise<void> {
   const problems: { field: string; message: string }[] = [];
   const seen = new Map<string, string>();
   let count = 0;
@@ -85,7 +87,8 @@ async function checkSectionItems(ctx: Ctx, sections: IssueSection[]): Promise<vo
   for (const [id, field] of seen) {
     const item = items.get(id);
     if (!item) problems.push({ field, message: `unknown item ${id}` });
-    else if (item.status === "rejected") problems.push({ field, message: `item ${id} is rejected` });
+    else if (item.status === "rejected")
+      problems.push({ field, message: `item ${id} is rejected: remove it from the issue or select it again` });
   }
   if (problems.length) {
     problems.sort((a, b) => a.field.localeCompare(b.field, "en", { numeric: true }));
@@ -105,7 +108,7 @@ export async function updateDraft(ctx: Ctx, n: number, input: DraftInput): Promi
     ...(s.body?.trim() ? { body: s.body.trim() } : {}),
     itemIds: [...s.itemIds],
   }));
-  await checkSectionItems(ctx, sections);
+  await checkIssueItems(ctx, sections);
   // Conditional on "draft" again: a send that started meanwhile wins (409).
   const rec = await ctx.store.issues.replaceDraft(
     n,
@@ -120,14 +123,28 @@ function contractCounts(c: Omit<DeliveryCounts, "ambiguous"> & { ambiguous?: num
   return { total: c.total, sent: c.sent, failed: c.failed, pending: c.pending, ambiguous: c.ambiguous ?? 0 };
 }
 
-/** Zeros for a draft, the final counts kept on a sent issue, else counted from its deliveries now. */
-async function deliveryOf(ctx: Ctx, rec: IssueRecord): Promise<DeliveryCounts> {
-  if (rec.status === "draft") return { ...ZERO_DELIVERY };
-  if (rec.status === "sent" && rec.delivery) return contractCounts(rec.delivery);
-  return contractCounts(await ctx.store.deliveries.counts(rec.number));
+const IDLE = { paused: null, lastError: null };
+
+/**
+ * Zeros for a draft, the final counts kept on a sent issue (with nothing waiting to be resent),
+ * else counted from its deliveries now, with why it is paused and what last went wrong.
+ */
+async function deliveryOf(ctx: Ctx, rec: IssueRecord): Promise<DeliveryState> {
+  if (rec.status === "draft") return { ...ZERO_DELIVERY, ...IDLE };
+  if (rec.status === "sent" && rec.delivery && rec.delivery.pending === 0)
+    return { ...contractCounts(rec.delivery), ...IDLE };
+  const [counts, lease] = await Promise.all([
+    ctx.store.deliveries.counts(rec.number),
+    ctx.store.deliveries.getLease(rec.number),
+  ]);
+  return {
+    ...contractCounts(counts),
+    paused: rec.status === "paused" ? (rec.pause ?? null) : null,
+    lastError: lease?.lastError ?? null,
+  };
 }
 
-export function toIssue(rec: IssueRecord, delivery: DeliveryCounts): Issue {
+export function toIssue(rec: IssueRecord, delivery: DeliveryCounts | DeliveryState): Issue {
   return {
     id: rec.id,
     number: rec.number,
@@ -139,7 +156,7 @@ export function toIssue(rec: IssueRecord, delivery: DeliveryCounts): Issue {
     createdAt: rec.createdAt,
     updatedAt: rec.updatedAt,
     sentAt: rec.sentAt ?? null,
-    delivery,
+    delivery: { paused: null, lastError: null, ...delivery },
   };
 }
 

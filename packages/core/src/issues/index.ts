@@ -13,6 +13,7 @@ export {
   webVersionOf,
 } from "./content.js";
 export {
+  checkIssueItems,
   createDraft,
   type DraftInput,
   defaultTitle,

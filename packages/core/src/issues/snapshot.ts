@@ -57,7 +57,8 @@ export async function snapshotIssue(ctx: Ctx, issueNumber: number): Promise<Issu
 
 /**
  * Sets the issue's items to status "used" (their status index keys move with it, through the
- * items store's conditional update). Returns how many items changed. Safe to repeat.
+ * items store's conditional update). An item the editor rejected meanwhile stays rejected.
+ * Returns how many items changed. Safe to repeat.
  */
 export async function markItemsUsed(ctx: Ctx, issueNumber: number): Promise<number> {
   const rec = await ctx.store.issues.mustGet(issueNumber);
@@ -66,7 +67,8 @@ export async function markItemsUsed(ctx: Ctx, issueNumber: number): Promise<numb
   const markOne = async (item: Item) => {
     let current: Item | undefined = item;
     // The update is conditioned on the status read; an editor's concurrent change means: re-read, retry.
-    for (let attempt = 0; current && current.status !== "used" && attempt < 5; attempt++) {
+    const usable = (i: Item | undefined): i is Item => i !== undefined && (i.status === "new" || i.status === "selected");
+    for (let attempt = 0; usable(current) && attempt < 5; attempt++) {
       if (await ctx.store.items.update(current, { status: "used" })) {
         changed++;
         return;

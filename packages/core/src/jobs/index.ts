@@ -1,6 +1,6 @@
 /**
  * Background work that outlives a request: polling a source, unfurling an item, sending an
- * issue. On AWS each kind goes through its SQS queue (functions/*-worker.ts consume them);
+ * issue, sending a confirmation mail. On AWS each kind goes through its SQS queue (functions/*-worker.ts consume them);
  * locally the same handlers run in-process with bounded concurrency. Core code only calls
  * `enqueue`, so it never knows which.
  */
@@ -8,6 +8,8 @@ export interface JobPayloads {
   poll: { sourceId: string };
   unfurl: { itemId: string };
   send: { issueNumber: number };
+  /** A `/subscribe` request, handled off the request path: state, limits and the confirmation mail. */
+  confirm: { email: string };
 }
 export type JobKind = keyof JobPayloads;
 

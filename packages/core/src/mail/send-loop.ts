@@ -12,6 +12,12 @@
  * recipient's unsubscribe link. A claim is always made before its SES call; a message that SES
  * may have taken is never sent again: each claim ends as sent, failed, ambiguous, or (when SES
  * certainly did not take it) released for a later run.
+ *
+ * SES's answers are read by who is wrong (ses-errors.ts): a transient refusal is retried with
+ * backoff, a recipient's refusal fails that delivery, an account's refusal stops the run with
+ * the reason (`pause`) and releases every claim it holds. Until SES has accepted one message of
+ * the issue a recipient's refusal is not trusted: the claim is released, and a few of them in a
+ * row pause the send instead of failing everyone for an account problem SES words as theirs.
  */
 import type { Ctx } from "../context.js";
 import type { RenderedIssue } from "../issues/render/index.js";
@@ -22,14 +28,22 @@ import { Channel } from "./channel.js";
 import { composeMessage, fromAddress } from "./compose.js";
 import { type Pacer, sleep } from "./pacer.js";
 import { sendRaw } from "./ses.js";
-import { classifySesError, sesErrorText } from "./ses-errors.js";
+import { type AccountFaultCode, classifySesError } from "./ses-errors.js";
 
 export interface Recipient {
   id: string;
   email: string;
+  /** Set for a delivery the editor asked to send again: claimed from its "resend" record. */
+  resentAt?: string;
 }
 
 export type StopReason = "deadline" | "lease_lost";
+
+/** A fault of the account or sender: the run stops, the issue is paused with this. */
+export interface PauseVerdict {
+  code: AccountFaultCode;
+  reason: string;
+}
 
 export interface LoopInput {
   ctx: Ctx;
@@ -38,9 +52,15 @@ export interface LoopInput {
   mail: RenderedIssue;
   pacer: Pacer;
   /** Asked before each claim: a reason to claim no more recipients, or null to go on. */
-  shouldStop: () => StopReason | null;
+  shouldStop: () => Promise<StopReason | null>;
+  /** Past the deadline a throttled message is handed to the continuation instead of waited for. */
+  pastDeadline: () => boolean;
+  /** Whether SES has accepted a message of this issue before this run (recipient refusals are then believed). */
+  acceptedBefore: boolean;
   /** Defaults to SES_CALL_TIMEOUT_MS. */
   sesTimeoutMs?: number;
+  /** Called after each claim with this run's claim count (tests interrupt runs here). */
+  onClaim?: (claimed: number) => void | Promise<void>;
 }
 
 export interface LoopResult {
@@ -56,9 +76,15 @@ export interface LoopResult {
   /** Recipients no longer active when their turn came. */
   skipped: number;
   throttled: number;
+  /** Transient SES failures (5xx, no connection) retried. */
+  retried: number;
+  /** Recipient refusals not believed (nothing accepted yet): released, not failed. */
+  doubted: number;
   /** Why recipients were left unclaimed (null: every recipient was handled). */
   stop: StopReason | null;
-  /** What stopped the run early for every recipient (SES refused the account, quota, database). */
+  /** SES refused the account or sender: nothing more goes out until the editor resumes. */
+  pause?: PauseVerdict;
+  /** What stopped the run early for a reason a retry may fix (SES keeps failing, the database). */
   fatal?: Error;
 }
 
@@ -67,23 +93,37 @@ const SETTLE_BATCH = 25;
 const SETTLE_EVERY_MS = 200;
 /** A throttled message is tried this many times before the run gives up (about three minutes). */
 const MAX_THROTTLE_RETRIES = 24;
-const MAX_UNREACHABLE_RETRIES = 5;
+/** 5xx answers or no connection: tried this many times (about 6 s of backoff) before the run stops. */
+const MAX_TRANSIENT_RETRIES = 6;
+/** Recipient refusals before anything was accepted that pause the send. */
+const DOUBTED_LIMIT = 3;
 /** This many SES answers in a row that leave a message's fate unknown stop the run. */
 const MAX_UNKNOWN_IN_A_ROW = 5;
 /** A SendRawEmail call without an answer by then is given up on (its delivery is ambiguous). */
 export const SES_CALL_TIMEOUT_MS = 30_000;
 
-/** The call's answer, or a TimeoutError: a hung connection must not hold the run (and its lease) forever. */
+/**
+ * The call's answer, or a TimeoutError: a hung connection must not hold the run (and its lease)
+ * forever. Only time the event loop was free to read the answer counts: the timer ticks in
+ * quarters and a late tick is credited as at most one and a half, so after a stall (a long
+ * parse, a paused VM) an answer that arrived meanwhile is read before the call is given up,
+ * instead of the delivery turning ambiguous for nothing.
+ */
 export function answerWithin<T>(call: Promise<T>, ms: number): Promise<T> {
+  const tickMs = Math.max(1, Math.min(1000, ms / 4));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          Object.assign(new Error(`SES did not answer within ${ms / 1000} s`), { name: "TimeoutError" }),
-        ),
-      ms,
-    );
+    let credited = 0;
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      credited += Math.min(now - last, tickMs * 1.5);
+      last = now;
+      if (credited >= ms) {
+        reject(Object.assign(new Error(`SES did not answer within ${ms / 1000} s`), { name: "TimeoutError" }));
+      } else timer = setTimeout(tick, Math.min(tickMs, ms - credited));
+    };
+    timer = setTimeout(tick, tickMs);
   });
   return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }
@@ -123,6 +163,8 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     takenElsewhere: 0,
     skipped: 0,
     throttled: 0,
+    retried: 0,
+    doubted: 0,
     stop: null,
   };
   const queue = new Channel<Ready>(sizes.queue);
@@ -132,17 +174,18 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   const fail = (e: unknown) => {
     result.fatal ??= e instanceof Error ? e : new Error(String(e));
   };
-  const stopReason = (): StopReason | "fatal" | null => (result.fatal ? "fatal" : input.shouldStop());
+  const halted = () => result.fatal !== undefined || result.pause !== undefined;
   /** Whether to claim no more; remembers why, when recipients are left unclaimed for it. */
-  const stopping = (): boolean => {
-    const reason = stopReason();
-    if (reason && reason !== "fatal") result.stop ??= reason;
-    return reason !== null;
+  const stopping = async (): Promise<boolean> => {
+    if (halted()) return true;
+    const reason = await input.shouldStop();
+    if (reason) result.stop ??= reason;
+    return reason !== null || halted();
   };
 
   const release = async (r: DeliveryRecord) => {
     try {
-      if (await store.deliveries.release(issueNumber, r.subscriberId, runner)) result.released++;
+      if (await store.deliveries.release(r, runner)) result.released++;
     } catch (e) {
       // Left claimed: the next run reports it as ambiguous rather than guess.
       ctx.log.error("claim not released", { issue: issueNumber, subscriberId: r.subscriberId, error: e });
@@ -163,7 +206,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   };
 
   const claimOne = async (r: Recipient) => {
-    if (stopping()) return;
+    if (await stopping()) return;
     const record: DeliveryRecord = {
       issueNumber,
       subscriberId: r.id,
@@ -174,12 +217,17 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
       messageId: null,
       error: null,
       runner,
+      ...(r.resentAt ? { resentAt: r.resentAt } : {}),
     };
-    if (!(await store.deliveries.claim(record))) {
+    const claimed = r.resentAt
+      ? await store.deliveries.claimResend(record)
+      : await store.deliveries.claim(record);
+    if (!claimed) {
       result.takenElsewhere++;
       return;
     }
     result.claimed++;
+    await input.onClaim?.(result.claimed);
     let raw: Buffer;
     try {
       raw = await compose(r, record);
@@ -201,7 +249,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
       store.subscribers.getMany(chunk.map((r) => r.id)).then((subs) =>
         chunk.flatMap((r) => {
           const s = subs.get(r.id);
-          return s?.status === "active" ? [{ id: s.id, email: s.email }] : [];
+          return s?.status === "active" ? [{ ...r, email: s.email }] : [];
         }),
       );
     let next = chunks.length ? activeOf(chunks[0]!) : undefined;
@@ -210,7 +258,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
       next = i + 1 < chunks.length ? activeOf(chunks[i + 1]!) : undefined;
       next?.catch(() => {}); // awaited on the next turn; not an unhandled rejection meanwhile
       result.skipped += chunks[i]!.length - active.length;
-      if (stopping()) break;
+      if (await stopping()) break;
       await mapLimit(active, sizes.claimers, claimOne);
     }
   };
@@ -220,7 +268,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   /** Sends one claimed message; its first pacer slot was taken before it left the queue. */
   const deliver = async ({ record, raw }: Ready) => {
     for (let attempt = 0; ; attempt++) {
-      if (result.fatal) return release(record);
+      if (halted()) return release(record);
       if (attempt > 0) await pacer.slot();
       try {
         const messageId = await answerWithin(sendRaw(ctx, raw, [record.email]), sesTimeoutMs);
@@ -230,46 +278,56 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
         settle({ ...record, status: "sent", messageId, sentAt: ctx.now().toISOString() });
         return;
       } catch (e) {
-        const kind = classifySesError(e);
-        // Past the deadline a throttled message is not waited for: the continuation sends it.
-        if (kind === "throttled" && input.shouldStop() === "deadline") return release(record);
-        if (kind === "throttled" && attempt < MAX_THROTTLE_RETRIES) {
-          result.throttled++;
-          pacer.onThrottle();
-          await sleep(pacer.backoffMs(attempt));
-          continue;
+        const verdict = classifySesError(e, ctx.config.fromEmail);
+        const log = { issue: issueNumber, subscriberId: record.subscriberId, error: verdict.reason };
+        switch (verdict.kind) {
+          case "transient": {
+            // Past the deadline a refused message is not waited for: the continuation sends it.
+            if (input.pastDeadline()) return release(record);
+            const limit = verdict.throttled ? MAX_THROTTLE_RETRIES : MAX_TRANSIENT_RETRIES;
+            if (attempt < limit) {
+              if (verdict.throttled) {
+                result.throttled++;
+                pacer.onThrottle();
+              } else result.retried++;
+              await sleep(pacer.backoffMs(attempt));
+              continue;
+            }
+            // SES did not take it: give the claim back and stop; the job is retried later.
+            fail(new Error(`SES kept refusing after ${attempt + 1} tries: ${verdict.reason}`));
+            return release(record);
+          }
+          case "recipient":
+            if (!input.acceptedBefore && result.sent === 0) {
+              result.doubted++;
+              ctx.log.warn("ses refused a recipient before accepting anything: not believed yet", log);
+              if (result.doubted >= DOUBTED_LIMIT) {
+                result.pause ??= {
+                  code: "refused",
+                  reason: `SES refused the first ${result.doubted} recipients of this issue and accepted none (last: ${verdict.reason}). That points at the account (the SES sandbox, the sender's identity) rather than the addresses: check it in SES, then resume.`,
+                };
+              }
+              return release(record);
+            }
+            result.failed++;
+            ctx.log.warn("ses refused a recipient", log);
+            settle({ ...record, status: "failed", error: verdict.reason });
+            return;
+          case "account":
+            result.pause ??= { code: verdict.code, reason: verdict.reason };
+            ctx.log.error("ses refused the account or sender: the send pauses", log);
+            return release(record);
+          case "ambiguous":
+            result.ambiguous++;
+            ctx.log.error("ses call ended without an answer: delivery ambiguous, not retried", {
+              ...log,
+              email: record.email,
+            });
+            settle({ ...record, status: "ambiguous", error: verdict.reason });
+            if (++unknownInARow >= MAX_UNKNOWN_IN_A_ROW)
+              fail(new Error(`SES keeps failing without an answer: ${verdict.reason}`));
+            return;
         }
-        if (kind === "unreachable" && attempt < MAX_UNREACHABLE_RETRIES) {
-          await sleep(pacer.backoffMs(attempt));
-          continue;
-        }
-        const error = sesErrorText(e);
-        if (kind === "rejected") {
-          result.failed++;
-          ctx.log.warn("ses refused a recipient", {
-            issue: issueNumber,
-            subscriberId: record.subscriberId,
-            error,
-          });
-          settle({ ...record, status: "failed", error });
-          return;
-        }
-        if (kind === "unknown") {
-          result.ambiguous++;
-          ctx.log.error("ses call ended without an answer: delivery ambiguous, not retried", {
-            issue: issueNumber,
-            subscriberId: record.subscriberId,
-            email: record.email,
-            error,
-          });
-          settle({ ...record, status: "ambiguous", error });
-          if (++unknownInARow >= MAX_UNKNOWN_IN_A_ROW) fail(new Error(`SES keeps failing: ${error}`));
-          return;
-        }
-        // Refused for the account, quota used up, endpoint unreachable, or throttled for too
-        // long: SES did not take it. Give the claim back and stop: a later run resumes.
-        fail(new Error(`sending stopped (${kind}): ${error}`));
-        return release(record);
       }
     }
   };

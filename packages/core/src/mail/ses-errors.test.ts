@@ -56,34 +56,37 @@ async function sesLike() {
   };
 }
 
+const SENDER = "a@news.example.org";
+const kind = (e: unknown) => classifySesError(e, SENDER).kind;
+
 describe("classifySesError", () => {
   it("tells a slow-down from a refusal of the recipient and from a refusal of the call", async () => {
     const c = client(handle.ses.endpoint);
     const throttled = await send(c);
-    expect(classifySesError(throttled)).toBe("throttled");
+    expect(classifySesError(throttled, SENDER)).toMatchObject({ kind: "transient", throttled: true });
     const rejected = await send(c);
-    expect(classifySesError(rejected)).toBe("rejected");
+    expect(kind(rejected)).toBe("recipient");
     expect(sesErrorText(rejected)).toMatch(/^MessageRejected: /);
     const malformed = await send(c, Buffer.from("no headers, no body"));
     expect((malformed as Error).name).toBe("InvalidParameterValue");
-    expect(classifySesError(malformed)).toBe("rejected");
+    expect(kind(malformed)).toBe("account"); // the message itself: every copy would fail alike
     // a daily quota answer is Throttling too, but waiting seconds does not help
     expect(
-      classifySesError(Object.assign(new Error("Daily message quota exceeded."), { name: "Throttling" })),
-    ).toBe("quota");
+      classifySesError(Object.assign(new Error("Daily message quota exceeded."), { name: "Throttling" }), SENDER),
+    ).toMatchObject({ kind: "account", code: "daily_quota" });
   });
 
-  it("knows a connection that was never made sent nothing, and an unknown failure may have", async () => {
+  it("knows a connection that was never made sent nothing, and a dropped one may have", async () => {
     const closed = client("http://127.0.0.1:9");
-    expect(classifySesError(await send(closed))).toBe("unreachable");
+    expect(classifySesError(await send(closed), SENDER)).toMatchObject({ kind: "transient", throttled: false });
     const answers = await sesLike();
     try {
       const c = client(answers.endpoint);
       const paused = await send(c);
       expect((paused as Error).name).toBe("AccountSendingPausedException");
-      expect(classifySesError(paused)).toBe("refused");
-      expect(classifySesError(await send(c))).toBe("unknown"); // 500 InternalFailure
-      expect(classifySesError(await send(c))).toBe("unknown"); // connection dropped mid-request
+      expect(classifySesError(paused, SENDER)).toMatchObject({ kind: "account", code: "sending_paused" });
+      expect(kind(await send(c))).toBe("transient"); // 500 InternalFailure: SES answered, nothing sent
+      expect(kind(await send(c))).toBe("ambiguous"); // connection dropped after the request was written
     } finally {
       await answers.close();
     }

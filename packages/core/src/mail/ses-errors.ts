@@ -1,42 +1,184 @@
 /**
- * What an error from SendRawEmail means for the message, which decides what the sender does with
- * its claim (DESIGN.md step 8: nobody gets an issue twice, nobody is lost silently):
+ * What an SES error means for a send, decided by *who is wrong* (DESIGN.md step 8: nobody gets an
+ * issue twice, nobody is lost silently, one bad setting never fails everyone):
  *
- * - `throttled`: SES refused it for the rate; retry the same message later (the claim stays).
- * - `quota`: the account's 24-hour quota is used up; nothing more goes out today.
- * - `rejected`: SES refused this message for good (MessageRejected, InvalidParameterValue): the
- *   delivery fails, the send goes on.
- * - `refused`: SES refused the call for a reason that is not the recipient's (credentials, a
- *   paused account, an unverified sender): nothing was sent, the send stops.
- * - `unreachable`: the connection was never made (refused, DNS): nothing was sent, retry.
- * - `unknown`: the call may or may not have reached SES (timeout, reset, 5xx): the claim is
- *   ambiguous and is never retried.
+ * - `account`: the account or the sender is wrong (sender not verified, sending paused, daily
+ *   quota used up, configuration set missing, access denied, a message SES refuses whoever gets
+ *   it). Nothing went out; the run stops and the issue is paused with the reason in words, no
+ *   recipient is marked.
+ * - `recipient`: this one recipient is refused (MessageRejected for the address, an illegal
+ *   address): that delivery fails, the send goes on.
+ * - `transient`: SES answered that it could not take the call now (Throttling, InternalFailure,
+ *   ServiceUnavailable, another 5xx) or the connection was never made: nothing went out, retry
+ *   the same message with backoff.
+ * - `ambiguous`: the request was written and no answer came (our timeout, a reset, a hang-up):
+ *   SES may have taken it. Never retried; reported.
  */
-export type SesErrorKind = "throttled" | "quota" | "rejected" | "refused" | "unreachable" | "unknown";
+export type SesErrorKind = "account" | "recipient" | "transient" | "ambiguous";
 
-const REJECTED = new Set(["MessageRejected", "InvalidParameterValue"]);
-const THROTTLED = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException"]);
-/** Node's codes for a connection that was never established: the request never left. */
-const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Why the account refused: the code kept on a paused issue (`delivery.paused.code`). */
+export type AccountFaultCode =
+  | "sender_not_verified"
+  | "sending_paused"
+  | "daily_quota"
+  | "configuration_set"
+  | "access_denied"
+  | "message_refused"
+  | "refused";
+
+export type SesVerdict =
+  | { kind: "account"; code: AccountFaultCode; reason: string }
+  | { kind: "recipient"; reason: string }
+  | { kind: "transient"; throttled: boolean; reason: string }
+  | { kind: "ambiguous"; reason: string };
 
 interface SdkErrorLike {
   name?: string;
   code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  $response?: unknown;
   cause?: unknown;
 }
 
-export function classifySesError(e: unknown): SesErrorKind {
+const THROTTLED = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException"]);
+const PAUSED = new Set(["AccountSendingPausedException", "ConfigurationSetSendingPausedException"]);
+const CONFIG_SET = new Set([
+  "ConfigurationSetDoesNotExistException",
+  "ConfigurationSetDoesNotExist",
+  "InvalidConfigurationSetException",
+]);
+const SENDER = new Set([
+  "MailFromDomainNotVerifiedException",
+  "FromEmailAddressNotVerifiedException",
+  "ProductionAccessNotGrantedException",
+]);
+/** Credentials or IAM: the SDK's names for them (the SES Query API answers 403 with these codes). */
+const ACCESS = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+  "SignatureDoesNotMatch",
+  "IncompleteSignature",
+  "MissingAuthenticationToken",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "RequestExpired",
+  "OptInRequired",
+  "CredentialsProviderError",
+]);
+const SERVER = new Set(["InternalFailure", "InternalError", "ServiceUnavailable", "ServiceUnavailableException"]);
+/** Node's codes for a connection that was never established: the request never left. */
+const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+const ADDRESS = /[^\s<>,;:"']+@[^\s<>,;:"']+/g;
+
+/** The identities named by SES's "Email address is not verified. The following identities failed the check in region X: …". */
+function failedIdentities(message: string): string[] | undefined {
+  if (!/not verified/i.test(message)) return undefined;
+  const list = message.slice(message.lastIndexOf(":") + 1);
+  return [...list.matchAll(ADDRESS)].map((m) => m[0].replace(/\.+$/, "").toLowerCase());
+}
+
+const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1).toLowerCase();
+
+/**
+ * Classifies an error thrown by SendRawEmail. `sender` is the envelope sender (FROM_EMAIL): SES
+ * answers the same "not verified" MessageRejected for an unverified sender (every message fails:
+ * an account fault) and, in the sandbox, for an unverified recipient (only that one fails).
+ */
+export function classifySesError(e: unknown, sender: string): SesVerdict {
   const err = (e ?? {}) as SdkErrorLike;
   const name = err.name ?? "";
-  if (THROTTLED.has(name)) return /daily message quota/i.test(err.message ?? "") ? "quota" : "throttled";
-  if (REJECTED.has(name)) return "rejected";
+  const message = err.message ?? String(e);
+  const reason = sesErrorText(e);
   const status = err.$metadata?.httpStatusCode;
-  if (typeof status === "number" && status >= 400 && status < 500) return "refused";
+
+  if (THROTTLED.has(name)) {
+    if (/daily message quota/i.test(message)) {
+      return {
+        kind: "account",
+        code: "daily_quota",
+        reason: `SES's 24-hour sending quota is used up (${reason}). Resume when the rolling 24-hour window has room again, or ask AWS for a higher quota.`,
+      };
+    }
+    return { kind: "transient", throttled: true, reason };
+  }
+  if (name === "MessageRejected") {
+    const identities = failedIdentities(message);
+    if (identities) {
+      const from = sender.toLowerCase();
+      const senderNamed =
+        identities.length === 0 || identities.some((id) => id === from || id === domainOf(from));
+      if (senderNamed) {
+        return {
+          kind: "account",
+          code: "sender_not_verified",
+          reason: `SES refuses the sender ${sender}: it is not a verified identity in this region (${reason}). Verify the address or its domain in SES, then resume.`,
+        };
+      }
+      return {
+        kind: "recipient",
+        reason: `${reason} (the SES account is in the sandbox: it can only mail verified addresses until production access is granted)`,
+      };
+    }
+    return { kind: "recipient", reason };
+  }
+  if (name === "InvalidParameterValue") {
+    // An address SES cannot parse fails that recipient; anything else is wrong with the message
+    // itself (its size, its headers) and would fail every recipient alike.
+    if (/address|domain|@/i.test(message)) return { kind: "recipient", reason };
+    return {
+      kind: "account",
+      code: "message_refused",
+      reason: `SES refuses the issue's message itself (${reason}). Fix the issue, then resume.`,
+    };
+  }
+  if (PAUSED.has(name)) {
+    return {
+      kind: "account",
+      code: "sending_paused",
+      reason: `SES has paused sending for this account or configuration set (${reason}). Re-enable sending in SES, then resume.`,
+    };
+  }
+  if (CONFIG_SET.has(name)) {
+    return {
+      kind: "account",
+      code: "configuration_set",
+      reason: `The SES configuration set is missing or invalid (${reason}). Create it or fix the setting, then resume.`,
+    };
+  }
+  if (SENDER.has(name)) {
+    return {
+      kind: "account",
+      code: "sender_not_verified",
+      reason: `SES refuses the sender ${sender} (${reason}). Verify the sender's identity in SES, then resume.`,
+    };
+  }
+  if (ACCESS.has(name) || status === 401 || status === 403) {
+    return {
+      kind: "account",
+      code: "access_denied",
+      reason: `SES refused the credentials or permissions of the sender (${reason}). Fix the credentials or the IAM policy, then resume.`,
+    };
+  }
+  if (SERVER.has(name) || (typeof status === "number" && status >= 500)) {
+    return { kind: "transient", throttled: false, reason };
+  }
   const code = err.code ?? (err.cause as SdkErrorLike | undefined)?.code;
-  if (code && NOT_CONNECTED.has(code)) return "unreachable";
-  return "unknown";
+  if (code && NOT_CONNECTED.has(code)) return { kind: "transient", throttled: false, reason };
+  if (typeof status === "number" && status >= 400) {
+    // An answer we do not know: SES refused the call itself. Pausing costs a resume; marking every
+    // recipient failed would cost the issue.
+    return {
+      kind: "account",
+      code: "refused",
+      reason: `SES refused the call (${reason}). Check the account, then resume.`,
+    };
+  }
+  // Our timeout, a reset or hang-up after the request was written, anything else without an answer.
+  return { kind: "ambiguous", reason };
 }
 
 /** A short description for logs and the delivery record. */

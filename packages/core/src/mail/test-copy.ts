@@ -10,7 +10,7 @@ import { checkAddress } from "../subscribers/address.js";
 import { composeMessage, fromAddress } from "./compose.js";
 import { Pacer, sleep } from "./pacer.js";
 import { sendRaw } from "./ses.js";
-import { classifySesError, sesErrorText } from "./ses-errors.js";
+import { classifySesError } from "./ses-errors.js";
 
 export const MAX_TEST_RECIPIENTS = 10;
 export const TEST_HEADER = "X-Newsletter-Test";
@@ -59,17 +59,17 @@ export async function sendTestCopy(
         result.sent.push({ to: address, messageId: await sendRaw(ctx, raw, [address]) });
         break;
       } catch (e) {
-        const kind = classifySesError(e);
-        if (kind === "throttled" && attempt < THROTTLE_RETRIES) {
-          pacer.onThrottle();
+        const verdict = classifySesError(e, ctx.config.fromEmail);
+        if (verdict.kind === "transient" && attempt < THROTTLE_RETRIES) {
+          if (verdict.throttled) pacer.onThrottle();
           await sleep(pacer.backoffMs(attempt));
           continue;
         }
-        if (kind === "rejected") {
-          result.failed.push({ to: address, error: sesErrorText(e) });
+        if (verdict.kind === "recipient") {
+          result.failed.push({ to: address, error: verdict.reason });
           break;
         }
-        throw new DomainError("ses_unavailable", `the test copy could not be sent: ${sesErrorText(e)}`, 502);
+        throw new DomainError("ses_unavailable", `the test copy could not be sent: ${verdict.reason}`, 502);
       }
     }
   }

@@ -67,7 +67,8 @@ export interface Item {
   unfurlError?: string | null;
 }
 
-export type IssueStatus = "draft" | "sending" | "sent";
+/** `paused`: a fault of the SES account or sender stopped the send; the editor resumes it. */
+export type IssueStatus = "draft" | "sending" | "paused" | "sent";
 
 export interface IssueSection {
   heading: string;
@@ -85,6 +86,27 @@ export interface DeliveryCounts {
   ambiguous: number;
 }
 
+/** Why a send is paused: a fault of the account or sender, never of one recipient. */
+export interface SendPause {
+  /** sender_not_verified, sending_paused, daily_quota, configuration_set, access_denied, message_refused, refused. */
+  code: string;
+  /** In words, with what to do next. */
+  reason: string;
+  at: string;
+}
+
+/** The last send run that failed (the job is retried; the issue stays "sending"). */
+export interface SendProblem {
+  message: string;
+  at: string;
+}
+
+/** What the editor reads of a send: the counts, why it is paused, what last went wrong. */
+export interface DeliveryState extends DeliveryCounts {
+  paused: SendPause | null;
+  lastError: SendProblem | null;
+}
+
 export interface Issue {
   id: string;
   number: number;
@@ -96,7 +118,7 @@ export interface Issue {
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
-  delivery: DeliveryCounts;
+  delivery: DeliveryState;
 }
 
 export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "suppressed";
@@ -115,7 +137,8 @@ export interface Subscriber {
   source: "subscribe" | "editor" | "import" | "feedback";
 }
 
-export type DeliveryStatus = "claimed" | "sent" | "failed" | "ambiguous";
+/** `resend`: an ambiguous delivery the editor asked to send again (it may arrive twice). */
+export type DeliveryStatus = "claimed" | "sent" | "failed" | "ambiguous" | "resend";
 
 export interface Delivery {
   issueNumber: number;
@@ -126,4 +149,6 @@ export interface Delivery {
   sentAt: string | null;
   messageId: string | null;
   error: string | null;
+  /** Set once the editor asked to send it again after an ambiguous outcome. */
+  resentAt?: string;
 }

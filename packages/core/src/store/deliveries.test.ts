@@ -72,8 +72,8 @@ describe("deliveries", () => {
   it("releases only the claimer's own unsettled claim", async () => {
     const d = ctx.store.deliveries;
     await d.claim(claim("p", "r1", 11));
-    expect(await d.release(11, "p", "r2")).toBe(false);
-    expect(await d.release(11, "p", "r1")).toBe(true);
+    expect(await d.release({ issueNumber: 11, subscriberId: "p" }, "r2")).toBe(false);
+    expect(await d.release({ issueNumber: 11, subscriberId: "p" }, "r1")).toBe(true);
     expect(await d.list(11)).toEqual([]);
     expect(await d.claim(claim("p", "r2", 11))).toBe(true); // free again
   });

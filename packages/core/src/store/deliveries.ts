@@ -12,7 +12,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
-import type { Delivery, DeliveryCounts } from "../model/index.js";
+import type { Delivery, DeliveryCounts, SendProblem } from "../model/index.js";
 import { batchPutAll } from "./batch.js";
 import type { Db } from "./client.js";
 import { keys, stripKeys } from "./keys.js";
@@ -33,6 +33,8 @@ export interface Lease {
   leaseUntil: number;
   /** Recipients the current run means to reach (claimed before it, plus the ones it will claim). */
   total?: number;
+  /** The last run that failed, until a run gets through. */
+  lastError?: SendProblem;
 }
 
 export type LeaseResult = { acquired: true; leaseUntil: number } | { acquired: false; lease: Lease };
@@ -70,10 +72,12 @@ export function deliveriesRepo(db: Db) {
       new GetCommand({ TableName: db.table, Key: jobKey(issueNumber), ConsistentRead: true }),
     );
     if (!r.Item) return undefined;
+    const problem = r.Item.lastError as SendProblem | undefined;
     return {
       owner: typeof r.Item.owner === "string" ? r.Item.owner : null,
       leaseUntil: Number(r.Item.leaseUntil ?? 0),
       ...(typeof r.Item.total === "number" ? { total: r.Item.total } : {}),
+      ...(problem && typeof problem.message === "string" ? { lastError: problem } : {}),
     };
   }
 
@@ -104,24 +108,104 @@ export function deliveriesRepo(db: Db) {
     },
 
     /**
-     * Gives a claim back (deletes it) when SES certainly did not take the message, so a later run
-     * claims the recipient again. Only the claimer's own, still unsettled claim.
+     * Gives a claim back when SES certainly did not take the message, so a later run claims the
+     * recipient again: a first claim is deleted, a resend claim goes back to "resend". Only the
+     * claimer's own, still unsettled claim.
      */
-    async release(issueNumber: number, subscriberId: string, runner: string): Promise<boolean> {
+    async release(d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "resentAt">, runner: string) {
+      const condition = {
+        ConditionExpression: "#r = :r AND #st = :claimed",
+        ExpressionAttributeNames: { "#r": "runner", "#st": "status" },
+        ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed" } as Record<string, unknown>,
+      };
+      const Key = keys.delivery(d.issueNumber, d.subscriberId);
+      try {
+        if (d.resentAt) {
+          condition.ExpressionAttributeValues[":resend"] = "resend";
+          await db.doc.send(
+            new UpdateCommand({ TableName: db.table, Key, UpdateExpression: "SET #st = :resend", ...condition }),
+          );
+        } else {
+          await db.doc.send(new DeleteCommand({ TableName: db.table, Key, ...condition }));
+        }
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    /**
+     * The claim of a delivery the editor asked to send again: "resend" → "claimed" by this runner,
+     * conditionally, so two runs never both take it. False: someone has it.
+     */
+    async claimResend(d: DeliveryRecord): Promise<boolean> {
       try {
         await db.doc.send(
-          new DeleteCommand({
+          new UpdateCommand({
             TableName: db.table,
-            Key: keys.delivery(issueNumber, subscriberId),
-            ConditionExpression: "#r = :r AND #st = :claimed",
-            ExpressionAttributeNames: { "#r": "runner", "#st": "status" },
-            ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed" },
+            Key: keys.delivery(d.issueNumber, d.subscriberId),
+            UpdateExpression: "SET #st = :claimed, #r = :r, #c = :c, #err = :null",
+            ConditionExpression: "#st = :resend",
+            ExpressionAttributeNames: { "#st": "status", "#r": "runner", "#c": "claimedAt", "#err": "error" },
+            ExpressionAttributeValues: {
+              ":claimed": "claimed",
+              ":r": d.runner,
+              ":c": d.claimedAt,
+              ":resend": "resend",
+              ":null": null,
+            },
           }),
         );
         return true;
       } catch (e) {
         if (isConditionalCheckFailed(e)) return false;
         throw e;
+      }
+    },
+
+    /**
+     * The editor's "send them again": every ambiguous delivery of the issue becomes "resend"
+     * (conditionally: a late settle by its runner wins). Returns the records changed.
+     */
+    async markAmbiguousForResend(issueNumber: number, at: string): Promise<DeliveryRecord[]> {
+      const changed: DeliveryRecord[] = [];
+      for (const d of await list(issueNumber)) {
+        if (d.status !== "ambiguous") continue;
+        try {
+          await db.doc.send(
+            new UpdateCommand({
+              TableName: db.table,
+              Key: keys.delivery(issueNumber, d.subscriberId),
+              UpdateExpression: "SET #st = :resend, #at = :at",
+              ConditionExpression: "#st = :amb",
+              ExpressionAttributeNames: { "#st": "status", "#at": "resentAt" },
+              ExpressionAttributeValues: { ":resend": "resend", ":amb": "ambiguous", ":at": at },
+            }),
+          );
+          changed.push({ ...d, status: "resend", resentAt: at });
+        } catch (e) {
+          if (!isConditionalCheckFailed(e)) throw e;
+        }
+      }
+      return changed;
+    },
+
+    /** Records (or, with null, clears) the last failed run on the send job record. */
+    async setRunError(issueNumber: number, problem: SendProblem | null): Promise<void> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: jobKey(issueNumber),
+            ExpressionAttributeNames: { "#e": "lastError" },
+            ...(problem
+              ? { UpdateExpression: "SET #e = :e", ExpressionAttributeValues: { ":e": problem } }
+              : { UpdateExpression: "REMOVE #e", ConditionExpression: "attribute_exists(#e)" }),
+          }),
+        );
+      } catch (e) {
+        if (!isConditionalCheckFailed(e)) throw e; // nothing to clear
       }
     },
 

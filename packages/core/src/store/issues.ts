@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
 import type { IssueCard } from "../issues/card.js";
-import type { DeliveryCounts, Issue, IssueSection, IssueStatus } from "../model/index.js";
+import type { DeliveryCounts, Issue, IssueSection, IssueStatus, SendPause } from "../model/index.js";
 import type { Db } from "./client.js";
 import { keys, stripKeys } from "./keys.js";
 import { queryAll } from "./query.js";
@@ -18,8 +18,10 @@ export interface IssueSnapshot {
 /** An issue as stored: the API shape (without live delivery counts) plus its snapshot. */
 export interface IssueRecord extends Omit<Issue, "delivery"> {
   snapshot?: IssueSnapshot;
-  /** Final delivery counts, kept once an issue is sent (they no longer change). */
+  /** Final delivery counts, kept once an issue is sent (only a resend changes them). */
   delivery?: DeliveryCounts;
+  /** Why the send is paused (status "paused"); null once resumed. */
+  pause?: SendPause | null;
 }
 
 export type DraftFields = Pick<IssueRecord, "title" | "subject" | "intro" | "sections">;
@@ -39,6 +41,7 @@ const LIST_FIELDS = [
   "updatedAt",
   "sentAt",
   "delivery",
+  "pause",
 ];
 const projection = () => ({
   ProjectionExpression: LIST_FIELDS.map((_, i) => `#p${i}`).join(", "),
@@ -173,7 +176,7 @@ export function issuesRepo(db: Db) {
       n: number,
       from: IssueStatus,
       to: IssueStatus,
-      extra: Partial<Pick<IssueRecord, "sentAt" | "delivery" | "updatedAt">> = {},
+      extra: Partial<Pick<IssueRecord, "sentAt" | "delivery" | "updatedAt" | "pause">> = {},
     ): Promise<IssueRecord> {
       const idx = keys.issueIndexes(n, to);
       const fields: Record<string, unknown> = {
@@ -204,6 +207,26 @@ export function issuesRepo(db: Db) {
         return fromItem(r.Attributes ?? {});
       } catch (e) {
         if (isConditionalCheckFailed(e)) return conflict(n, from);
+        throw e;
+      }
+    },
+
+    /** Replaces the delivery counts kept on a sent issue (after a resend). False when it is not sent. */
+    async setDelivery(n: number, delivery: DeliveryCounts, updatedAt: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.issue(n),
+            UpdateExpression: "SET #d = :d, #u = :u",
+            ConditionExpression: "attribute_exists(pk) AND #st = :sent",
+            ExpressionAttributeNames: { "#d": "delivery", "#u": "updatedAt", "#st": "status" },
+            ExpressionAttributeValues: { ":d": delivery, ":u": updatedAt, ":sent": "sent" },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
         throw e;
       }
     },
