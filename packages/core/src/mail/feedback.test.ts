@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { ConflictError } from "../errors.js";
 import { subscriberIdOf } from "../subscribers/address.js";
+import { runConfirmJob } from "../subscribers/confirm-job.js";
 import { addSubscriber } from "../subscribers/manage.js";
-import { subscribe } from "../subscribers/subscribe.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { handleSesNotification } from "./feedback.js";
 import { runSend, startSend } from "./send.js";
@@ -95,7 +95,7 @@ describe("handleSesNotification", () => {
     expect(await handleSesNotification(ctx, fixture("event-complaint"))).toEqual({ suppressed: 1 });
     expect(await statusOf(ctx, "stranger@example.net")).toBe("suppressed");
     await expect(addSubscriber(ctx, "Stranger@example.net")).rejects.toBeInstanceOf(ConflictError);
-    const r = await subscribe(ctx, { email: "stranger@example.net", client: "192.0.2.9" });
+    const r = await runConfirmJob(ctx, { email: "stranger@example.net" });
     expect(r.outcome).toBe("suppressed");
     expect(await statusOf(ctx, "stranger@example.net")).toBe("suppressed");
   });

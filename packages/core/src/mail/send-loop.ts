@@ -59,6 +59,8 @@ export interface LoopInput {
   acceptedBefore: boolean;
   /** Defaults to SES_CALL_TIMEOUT_MS. */
   sesTimeoutMs?: number;
+  /** Backoff between retries of one message (tests pass one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
   /** Called after each claim with this run's claim count (tests interrupt runs here). */
   onClaim?: (claimed: number) => void | Promise<void>;
 }
@@ -120,7 +122,9 @@ export function answerWithin<T>(call: Promise<T>, ms: number): Promise<T> {
       credited += Math.min(now - last, tickMs * 1.5);
       last = now;
       if (credited >= ms) {
-        reject(Object.assign(new Error(`SES did not answer within ${ms / 1000} s`), { name: "TimeoutError" }));
+        reject(
+          Object.assign(new Error(`SES did not answer within ${ms / 1000} s`), { name: "TimeoutError" }),
+        );
       } else timer = setTimeout(tick, Math.min(tickMs, ms - credited));
     };
     timer = setTimeout(tick, tickMs);
@@ -154,6 +158,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   const store = ctx.store;
   const sizes = pipelineSizes(pacer.maxRate);
   const sesTimeoutMs = input.sesTimeoutMs ?? SES_CALL_TIMEOUT_MS;
+  const backoff = input.sleep ?? sleep;
   const result: LoopResult = {
     claimed: 0,
     sent: 0,
@@ -290,7 +295,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
                 result.throttled++;
                 pacer.onThrottle();
               } else result.retried++;
-              await sleep(pacer.backoffMs(attempt));
+              await backoff(pacer.backoffMs(attempt));
               continue;
             }
             // SES did not take it: give the claim back and stop; the job is retried later.

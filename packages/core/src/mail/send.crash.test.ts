@@ -7,6 +7,8 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getIssue } from "../issues/drafts.js";
+import { silentLogger } from "../log.js";
+import { createCtx } from "../runtime.js";
 import { startTestEnv, TEST_SECRET, TEST_TOKEN, type TestEnv } from "../testing/index.js";
 import { runSend, startSend } from "./send.js";
 import {
@@ -20,8 +22,10 @@ import {
 } from "./testing.js";
 
 const CHILD = fileURLToPath(new URL("./testdata/send-child.ts", import.meta.url));
-const LEASE_MS = 1500;
+const LEASE_MS = 30_000;
 const RECIPIENTS = 240;
+/** Killed once this many deliveries are recorded as sent in the table. */
+const KILL_AFTER = 40;
 
 let env: TestEnv;
 let sesHandle: SesHandle;
@@ -36,11 +40,15 @@ afterAll(async () => {
   await env.close();
 });
 
-async function until(cond: () => boolean, proc: ChildProcess, stderr: () => string) {
-  while (!cond()) {
+/**
+ * Waits on the table's state (each check is a strongly consistent Query), however long it takes;
+ * checks are spaced so they do not starve the child's writes to the same dynalite.
+ */
+async function until(cond: () => Promise<boolean>, proc: ChildProcess, stderr: () => string) {
+  while (!(await cond())) {
     if (proc.exitCode !== null)
       throw new Error(`the sending process ended early (${proc.exitCode}): ${stderr()}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -69,18 +77,17 @@ it("resumes a send whose process was killed: no duplicate, every recipient sent 
   child.stderr?.on("data", (d) => {
     stderr += String(d);
   });
-  await until(
-    () => local.messages().length >= 40,
-    child,
-    () => stderr,
-  );
+  const sentRecords = async () =>
+    (await ctx.store.deliveries.list(n)).filter((d) => d.status === "sent").length >= KILL_AFTER;
+  await until(sentRecords, child, () => stderr);
   child.kill("SIGKILL");
   await once(child, "exit");
   const beforeResume = local.messages().length;
   expect(beforeResume).toBeLessThan(RECIPIENTS);
 
-  // The dead process's lease expires, then this runner takes the issue over.
-  const result = await runSend(ctx, n, { leaseMs: LEASE_MS });
+  // Later, by the clock of the runner that resumes: the dead process's lease has expired.
+  const later = createCtx(ctx.config, { log: silentLogger, now: () => new Date(Date.now() + 2 * LEASE_MS) });
+  const result = await runSend(later, n, { leaseMs: LEASE_MS });
 
   expect(result.status).toBe("sent");
   if (result.status !== "sent") throw new Error("unreachable");

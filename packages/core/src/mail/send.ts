@@ -48,7 +48,7 @@ export interface RunSendOptions {
   leaseMs?: number;
   /** How long one SES call may take before its delivery is given up as ambiguous (tests shorten it). */
   sesTimeoutMs?: number;
-  /** Waiting for another runner's lease (tests pass one that moves their clock instead). */
+  /** Waiting for another runner's lease, and backoff between retries (tests pass one that moves their clock instead). */
   sleep?: (ms: number) => Promise<void>;
   /** Test hook: stop claiming after this many claims, as if the deadline had come. */
   stopAfterClaims?: number;
@@ -166,7 +166,11 @@ export interface ResendResult {
  * message, so they may get a second copy; `confirm` must be true to say that is understood.
  * A paused issue sends them when it is resumed. 409 for a draft or when none is ambiguous.
  */
-export async function resendAmbiguous(ctx: Ctx, issueNumber: number, confirm: unknown): Promise<ResendResult> {
+export async function resendAmbiguous(
+  ctx: Ctx,
+  issueNumber: number,
+  confirm: unknown,
+): Promise<ResendResult> {
   if (confirm !== true) {
     throw new ValidationError(
       "confirm",
@@ -312,7 +316,14 @@ export async function runSend(
     log("send job: nothing to do", { status: before?.status ?? "unknown" });
     return { status: "not_sending" };
   }
-  const leaseUntil = await takeLease(ctx, issueNumber, runner, leaseMs, opts.sleep ?? realSleep, opts.deadline);
+  const leaseUntil = await takeLease(
+    ctx,
+    issueNumber,
+    runner,
+    leaseMs,
+    opts.sleep ?? realSleep,
+    opts.deadline,
+  );
   if (leaseUntil === undefined) {
     log("send job: another runner is sending this issue");
     return { status: "busy" };
@@ -383,6 +394,7 @@ export async function runSend(
         mail,
         pacer,
         sesTimeoutMs,
+        sleep: opts.sleep,
         acceptedBefore: existing.some((d) => d.status === "sent"),
         shouldStop: async () => (!(await lease.held()) ? "lease_lost" : pastDeadline() ? "deadline" : null),
         pastDeadline,
@@ -411,7 +423,10 @@ export async function runSend(
   } catch (e) {
     // Kept for the editor while the job is retried (and the 15-minute resume finds it).
     await ctx.store.deliveries
-      .setRunError(issueNumber, { message: `The last send run failed: ${errorText(e)}`, at: ctx.now().toISOString() })
+      .setRunError(issueNumber, {
+        message: `The last send run failed: ${errorText(e)}`,
+        at: ctx.now().toISOString(),
+      })
       .catch(() => {});
     throw e;
   } finally {
@@ -442,7 +457,10 @@ async function pause(
     await ctx.store.deliveries.setRunError(issueNumber, { message: verdict.reason, at: nowIso });
   } else {
     try {
-      await ctx.store.issues.transition(issueNumber, "sending", "paused", { pause: pauseState, updatedAt: nowIso });
+      await ctx.store.issues.transition(issueNumber, "sending", "paused", {
+        pause: pauseState,
+        updatedAt: nowIso,
+      });
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e; // paused or finished meanwhile by an overlapping runner
     }
@@ -475,7 +493,12 @@ async function reportOrphanedClaims(ctx: Ctx, existing: DeliveryRecord[], runner
 }
 
 /** Every recipient claimed and settled: items used, the issue sent with its final counts. */
-async function finish(ctx: Ctx, issueNumber: number, runner: string, resendOnly: boolean): Promise<RunSendResult> {
+async function finish(
+  ctx: Ctx,
+  issueNumber: number,
+  runner: string,
+  resendOnly: boolean,
+): Promise<RunSendResult> {
   const records = await ctx.store.deliveries.list(issueNumber);
   await reportOrphanedClaims(ctx, records, runner);
   const delivery = countDeliveries(records);

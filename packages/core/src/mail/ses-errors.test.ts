@@ -72,13 +72,19 @@ describe("classifySesError", () => {
     expect(kind(malformed)).toBe("account"); // the message itself: every copy would fail alike
     // a daily quota answer is Throttling too, but waiting seconds does not help
     expect(
-      classifySesError(Object.assign(new Error("Daily message quota exceeded."), { name: "Throttling" }), SENDER),
+      classifySesError(
+        Object.assign(new Error("Daily message quota exceeded."), { name: "Throttling" }),
+        SENDER,
+      ),
     ).toMatchObject({ kind: "account", code: "daily_quota" });
   });
 
   it("knows a connection that was never made sent nothing, and a dropped one may have", async () => {
     const closed = client("http://127.0.0.1:9");
-    expect(classifySesError(await send(closed), SENDER)).toMatchObject({ kind: "transient", throttled: false });
+    expect(classifySesError(await send(closed), SENDER)).toMatchObject({
+      kind: "transient",
+      throttled: false,
+    });
     const answers = await sesLike();
     try {
       const c = client(answers.endpoint);

@@ -68,7 +68,12 @@ const ACCESS = new Set([
   "OptInRequired",
   "CredentialsProviderError",
 ]);
-const SERVER = new Set(["InternalFailure", "InternalError", "ServiceUnavailable", "ServiceUnavailableException"]);
+const SERVER = new Set([
+  "InternalFailure",
+  "InternalError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+]);
 /** Node's codes for a connection that was never established: the request never left. */
 const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LocalSes, type SesFault, startLocalSes } from "@wkn/local/ses";
+import { type LocalSes, type SesAccount, type SesFault, startLocalSes } from "@wkn/local/ses";
 import type { Ctx } from "../context.js";
 import { createDraft, updateDraft } from "../issues/drafts.js";
 import { storeItems, testItem } from "../items/testing.js";
@@ -25,10 +25,14 @@ export interface SesHandle {
   close(): Promise<void>;
 }
 
-/** A local SES endpoint on a temporary outbox. */
-export async function startSes(maxSendRate: number, fault?: SesFault): Promise<SesHandle> {
+/** A local SES endpoint on a temporary outbox; `account` sets its verified identities, quota, pause. */
+export async function startSes(
+  maxSendRate: number,
+  fault?: SesFault,
+  account: SesAccount = {},
+): Promise<SesHandle> {
   const outboxDir = await mkdtemp(join(tmpdir(), "wkn-outbox-"));
-  const ses = await startLocalSes({ outboxDir, maxSendRate, fault });
+  const ses = await startLocalSes({ outboxDir, maxSendRate, fault, ...account });
   return {
     ses,
     async close() {
@@ -52,9 +56,46 @@ export function recordingJobs() {
 export async function mailCtx(
   env: TestEnv,
   ses: LocalSes,
-  opts: { jobs?: Jobs; env?: Record<string, string> } = {},
+  opts: { jobs?: Jobs; env?: Record<string, string>; now?: () => Date } = {},
 ): Promise<Ctx> {
-  return env.ctx({ env: { ...MAIL_ENV, SES_ENDPOINT: ses.endpoint, ...opts.env }, jobs: opts.jobs });
+  return env.ctx({
+    env: { ...MAIL_ENV, SES_ENDPOINT: ses.endpoint, ...opts.env },
+    jobs: opts.jobs,
+    now: opts.now,
+  });
+}
+
+/**
+ * A clock the test moves: `sleep` advances it instead of waiting, so leases expire and backoffs
+ * pass when the test says, never because the machine was slow.
+ */
+export function testClock(start = Date.parse("2026-01-05T09:00:00Z")) {
+  let t = start;
+  return {
+    now: () => new Date(t),
+    ms: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+    async sleep(ms: number) {
+      t += Math.max(0, ms);
+    },
+  };
+}
+
+/** Runs the send jobs a recording runner collected until none is left (at most `max` runs). */
+export async function drainSendJobs(
+  enqueued: { kind: JobKind; payload: unknown }[],
+  run: (issueNumber: number) => Promise<unknown>,
+  max = 10,
+): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (let i = 0; i < max; i++) {
+    const job = enqueued.shift();
+    if (!job) return results;
+    if (job.kind === "send") results.push(await run((job.payload as { issueNumber: number }).issueNumber));
+  }
+  throw new Error(`more than ${max} send jobs: the send does not settle`);
 }
 
 /** A draft with two items in one section: something to send. Returns its number. */
