@@ -14,6 +14,7 @@ import { archiveRoutes } from "./routes/archive.js";
 import { editorRoutes } from "./routes/editor.js";
 import { issuesRoutes } from "./routes/issues.js";
 import { itemsRoutes } from "./routes/items.js";
+import { jobsRoutes } from "./routes/jobs.js";
 import { pollRoutes } from "./routes/poll.js";
 import { publicRoutes } from "./routes/public.js";
 import { sendRoutes } from "./routes/send.js";
@@ -64,6 +65,7 @@ export function createApp(ctx: Ctx) {
   app.route("/api", issuesRoutes(ctx));
   app.route("/api", sendRoutes(ctx));
   app.route("/api", subscribersRoutes(ctx));
+  app.route("/api", jobsRoutes(ctx));
 
   app.route("/", editorRoutes(ctx));
 

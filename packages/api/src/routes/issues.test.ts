@@ -234,6 +234,8 @@ describe("GET /api/issues", () => {
       failed: 0,
       pending: 0,
       ambiguous: 0,
+      paused: null,
+      lastError: null,
     });
 
     expect((await t.get("/api/issues/99")).status).toBe(404);
@@ -268,6 +270,25 @@ describe("GET /api/issues/:id/preview", () => {
     );
 
     expect((await t.get("/api/issues/77/preview")).status).toBe(404);
+  });
+
+  it("refuses (400, naming it) a draft holding an item rejected after it was put in", async () => {
+    const { t, ids } = await setup(env);
+    const { number } = (await (await t.post("/api/issues", {})).json()) as Issue;
+    await t.put(`/api/issues/${number}`, { sections: [{ heading: "Reads", itemIds: [ids[0], ids[1]] }] });
+    expect((await t.patch(`/api/items/${ids[1]}`, { status: "rejected" })).status).toBe(200);
+    for (const res of [
+      await t.get(`/api/issues/${number}/preview`),
+      await t.post(`/api/issues/${number}/send`),
+    ]) {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as ErrorBody;
+      expect(body.error.details?.[0]).toMatchObject({
+        field: "sections.0.itemIds.1",
+        message: expect.stringContaining(ids[1]),
+      });
+    }
+    expect(((await (await t.get(`/api/issues/${number}`)).json()) as Issue).status).toBe("draft");
   });
 
   it("shows a sending issue from its snapshot, not from edited items", async () => {

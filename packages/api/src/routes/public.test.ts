@@ -1,41 +1,70 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import type { Ctx } from "@wkn/core/context";
+import type { JobKind, JobPayloads, Jobs } from "@wkn/core/jobs";
+import { perDestination, type SesHandle, startSes } from "@wkn/core/mail/testing";
+import { type ConfirmJobResult, runConfirmJob } from "@wkn/core/subscribers/confirm-job";
 import { unsubscribeLink } from "@wkn/core/subscribers/links";
 import { addSubscriber, suppressAddress } from "@wkn/core/subscribers/manage";
 import { signToken } from "@wkn/core/subscribers/tokens";
 import { startTestEnv, type TestEnv } from "@wkn/core/testing";
-import { type LocalSes, startLocalSes } from "@wkn/local/ses/index";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";
 
 const BASE = "https://news.example.org";
 let env: TestEnv;
-let ses: LocalSes;
-let outboxDir: string;
+let ses: SesHandle;
 
 beforeAll(async () => {
   env = await startTestEnv();
-  outboxDir = await mkdtemp(join(tmpdir(), "wkn-outbox-"));
-  ses = await startLocalSes({ outboxDir, maxSendRate: 1000 });
+  ses = await startSes(1000);
 });
 afterAll(async () => {
   await ses.close();
   await env.close();
-  await rm(outboxDir, { recursive: true, force: true });
 });
 
-/** A context on a fresh table, mailing through the local SES endpoint, with a clock tests can move. */
-async function setup() {
+/**
+ * Jobs run when they are enqueued (the route awaits them), where SQS or the local runner would run
+ * them a moment later; a job's error is kept, not answered to the request. `run: false` only records.
+ */
+function inlineJobs(run: boolean) {
+  let ctx: Ctx | undefined;
+  const enqueued: { kind: JobKind; payload: unknown }[] = [];
+  const results: ConfirmJobResult[] = [];
+  const failures: unknown[] = [];
+  const jobs: Jobs = {
+    async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K]) {
+      enqueued.push({ kind, payload });
+      if (!run || kind !== "confirm" || !ctx) return;
+      try {
+        results.push(await runConfirmJob(ctx, payload as JobPayloads["confirm"]));
+      } catch (e) {
+        failures.push(e);
+      }
+    },
+  };
+  return { jobs, enqueued, results, failures, bind: (c: Ctx) => void (ctx = c) };
+}
+
+/** A context on a fresh table, mailing through a local SES endpoint, with a clock tests can move. */
+async function setup(opts: { runJobs?: boolean; ses?: SesHandle; env?: Record<string, string> } = {}) {
   const clock = { now: Date.parse("2026-03-02T09:00:00Z") };
+  const endpoint = opts.ses ?? ses;
+  const jobs = inlineJobs(opts.runJobs ?? true);
   const ctx = await env.ctx({
-    env: { SES_ENDPOINT: ses.endpoint, PUBLIC_BASE_URL: BASE, FROM_EMAIL: "newsletter@news.example.org" },
+    env: {
+      SES_ENDPOINT: endpoint.ses.endpoint,
+      PUBLIC_BASE_URL: BASE,
+      FROM_EMAIL: "newsletter@news.example.org",
+      ...opts.env,
+    },
+    jobs: jobs.jobs,
     now: () => new Date(clock.now),
   });
+  jobs.bind(ctx);
   const t = testClient(ctx);
-  const sentBefore = ses.messages().length;
+  const sentBefore = endpoint.ses.messages().length;
   const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
     t.call("POST", path, new URLSearchParams(fields).toString(), {
       "content-type": "application/x-www-form-urlencoded",
@@ -46,11 +75,26 @@ async function setup() {
     t,
     clock,
     form,
+    jobs,
     subscribeJson: (email: string, headers?: Record<string, string>) =>
       t.post("/subscribe", { email }, headers),
     /** Messages this test sent, oldest first. */
-    mails: () => ses.messages().slice(sentBefore),
+    mails: () => endpoint.ses.messages().slice(sentBefore),
   };
+}
+
+/** The DynamoDB commands sent through the store's client (on the SDK's middleware stack), as `<Operation> <pk up to ":">`. */
+function recordCommands(ctx: Ctx) {
+  const seen: string[] = [];
+  ctx.store.db.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const pk = /"pk":(?:\{"S":)?"([^"]+)"/.exec(JSON.stringify(args.input ?? {}))?.[1] ?? "?";
+      seen.push(`${(context.commandName ?? "?").replace(/Command$/, "")} ${pk.replace(/:.*$/, "")}`);
+      return next(args);
+    },
+    { step: "initialize", name: "recordCommands" },
+  );
+  return { take: () => seen.splice(0) };
 }
 
 /** The confirm link in the text part of a sent .eml file, read back from the outbox. */
@@ -207,6 +251,73 @@ describe("POST /subscribe → GET /confirm", () => {
     s.clock.now += 24 * 60 * 60 * 1000;
     expect((await s.subscribeJson("again@example.com", ip)).status).toBe(202);
     expect(s.mails().filter((m) => m.destinations[0] === "again@example.com")).toHaveLength(4);
+  });
+});
+
+describe("POST /subscribe's work", () => {
+  it("is the same for a new, pending, unsubscribed, active, suppressed and rate-limited address", async () => {
+    const s = await setup({ runJobs: false });
+    await runConfirmJob(s.ctx, { email: "pending@example.com" });
+    await addSubscriber(s.ctx, "active@example.com");
+    await suppressAddress(s.ctx, "bounced@example.com", "Permanent bounce");
+    await addSubscriber(s.ctx, "left@example.com");
+    const { subscriberIdOf } = await import("@wkn/core/subscribers/address");
+    await s.t.call("POST", pathOf(unsubscribeLink(s.ctx, subscriberIdOf("left@example.com"))));
+    for (let i = 0; i < 3; i++) await runConfirmJob(s.ctx, { email: "limited@example.com" });
+    expect((await runConfirmJob(s.ctx, { email: "limited@example.com" })).outcome).toBe(
+      "address_rate_limited",
+    );
+    expect(await statusOf(s.ctx, "left@example.com")).toBe("unsubscribed");
+
+    const commands = recordCommands(s.ctx);
+    const emails = [
+      "new@example.com",
+      "pending@example.com",
+      "left@example.com",
+      "active@example.com",
+      "bounced@example.com",
+      "limited@example.com",
+    ];
+    const work = [];
+    for (const [i, email] of emails.entries()) {
+      s.jobs.enqueued.length = 0;
+      // a client of its own each time: the client's limit is the same fresh window for every address
+      const res = await s.subscribeJson(email.toUpperCase(), { "x-forwarded-for": `198.51.100.${i + 1}` });
+      expect(res.status, email).toBe(202);
+      work.push({ body: await res.text(), commands: commands.take(), jobs: [...s.jobs.enqueued] });
+      expect(work[i]!.jobs, email).toEqual([{ kind: "confirm", payload: { email } }]);
+    }
+    // the client's rate limit (a new window: the count fails its condition, the window is opened), nothing else
+    expect(work[0]!.commands).toEqual(["UpdateItem RATE#subscribe-client", "PutItem RATE#subscribe-client"]);
+    for (const [i, w] of work.entries()) {
+      expect(w.commands, emails[i]).toEqual(work[0]!.commands);
+      expect(w.body, emails[i]).toBe(work[0]!.body);
+    }
+    // and an invalid address does no more than that, and enqueues nothing
+    s.jobs.enqueued.length = 0;
+    expect((await s.subscribeJson("not an address", { "x-forwarded-for": "198.51.100.99" })).status).toBe(400);
+    expect(commands.take()).toEqual(work[0]!.commands);
+    expect(s.jobs.enqueued).toEqual([]);
+  });
+
+  it("leaves every confirmation of 25 requests at once to the jobs, which send all 25 at the SES rate", async () => {
+    const slow = await startSes(10);
+    try {
+      const s = await setup({ ses: slow, env: { SES_MAX_SEND_RATE: "10" } });
+      const emails = Array.from({ length: 25 }, (_, i) => `burst${i}@example.com`);
+      const answers = await Promise.all(
+        emails.map((email, i) => s.subscribeJson(email, { "x-forwarded-for": `203.0.113.${i + 1}` })),
+      );
+      expect(answers.map((r) => r.status)).toEqual(emails.map(() => 202));
+      expect(s.jobs.failures).toEqual([]);
+      expect(s.jobs.results.map((r) => r.outcome)).toEqual(emails.map(() => "confirmation_sent"));
+      expect([...perDestination(slow.ses)].sort()).toEqual(emails.map((e) => [e, 1]).sort());
+      // one pacer for all the jobs: together they never went over the rate
+      expect(slow.ses.stats().throttled).toBe(0);
+      for (const email of emails) expect(await statusOf(s.ctx, email)).toBe("pending");
+    } finally {
+      await slow.close();
+    }
   });
 });
 

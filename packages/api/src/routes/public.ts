@@ -1,15 +1,16 @@
 /**
  * The public subscription routes (DESIGN.md "HTTP contract"): POST /subscribe, GET /confirm,
  * GET and POST /unsubscribe. Pages are HTML; /subscribe answers JSON to a JSON post. Nothing here
- * tells whether an address is known: /subscribe answers 202 whatever its state.
+ * tells whether an address is known: /subscribe answers 202 whatever its state, after the same
+ * work (a confirm job does the rest).
  */
 import type { Ctx } from "@wkn/core/context";
 import { DomainError } from "@wkn/core/errors";
 import {
   checkUnsubscribeToken,
   confirmSubscription,
+  requestSubscription,
   SubscribeRateLimitedError,
-  subscribe,
   unsubscribe,
 } from "@wkn/core/subscribers/subscribe";
 import { TokenError } from "@wkn/core/subscribers/tokens";
@@ -64,8 +65,8 @@ export function publicRoutes(ctx: Ctx) {
       );
     }
     try {
-      const { outcome, subscriberId } = await subscribe(ctx, { email: body.email, client: clientIp(c) });
-      ctx.log.info("subscribe request", { outcome, subscriberId });
+      const { subscriberId } = await requestSubscription(ctx, { email: body.email, client: clientIp(c) });
+      ctx.log.info("subscribe request queued", { subscriberId });
     } catch (e) {
       if (e instanceof SubscribeRateLimitedError) c.header("Retry-After", String(e.retryAfterSeconds));
       if (body.kind === "json" || !(e instanceof DomainError)) throw e;

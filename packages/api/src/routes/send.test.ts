@@ -185,3 +185,90 @@ describe("unsubscribing with the link of a sent message", () => {
     expect(counts.get(subs[2]!.email)).toBe(2);
   });
 });
+
+describe("when a send goes wrong", () => {
+  it("shows a paused send's reason on the issue, and POST /resume continues it (409 for a draft)", async () => {
+    const handle = await startSes(300, undefined, { verifiedIdentities: ["elsewhere.example"] });
+    try {
+      const { jobs, enqueued } = recordingJobs();
+      const ctx = await mailCtx(env, handle.ses, { jobs });
+      const api = testClient(ctx);
+      await addActive(ctx, 4);
+      const n = await readyDraft(ctx);
+      expect((await api.post(`/api/issues/${n}/resume`)).status).toBe(409); // a draft
+      await api.post(`/api/issues/${n}/send`);
+      enqueued.length = 0;
+      await runSend(ctx, n);
+
+      const paused = await (await api.get(`/api/issues/${n}`)).json();
+      expect(paused).toMatchObject({
+        status: "paused",
+        delivery: {
+          total: 4,
+          sent: 0,
+          failed: 0,
+          pending: 4,
+          ambiguous: 0,
+          paused: { code: "sender_not_verified", reason: expect.stringMatching(/verify/i) },
+          lastError: null,
+        },
+      });
+
+      handle.ses.configure({ verifiedIdentities: ["news.example.org"] });
+      const res = await api.post(`/api/issues/${n}/resume`);
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ status: "sending", delivery: { paused: null } });
+      expect(enqueued).toEqual([{ kind: "send", payload: { issueNumber: n } }]);
+      await runSend(ctx, n);
+      expect(await (await api.get(`/api/issues/${n}`)).json()).toMatchObject({
+        status: "sent",
+        delivery: { sent: 4, pending: 0 },
+      });
+      expect((await api.post(`/api/issues/${n}/resume`)).status).toBe(409); // nothing left
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("POST /resend-ambiguous needs {confirm: true}, says the recipients may get a second copy, and sends them", async () => {
+    const { ctx, enqueued, api } = await setup();
+    const [lost] = await addActive(ctx, 3, "amb");
+    const n = await readyDraft(ctx);
+    await api.post(`/api/issues/${n}/send`);
+    enqueued.length = 0;
+    await ctx.store.deliveries.claim({
+      issueNumber: n,
+      subscriberId: lost!.id,
+      email: lost!.email,
+      status: "claimed",
+      claimedAt: new Date().toISOString(),
+      sentAt: null,
+      messageId: null,
+      error: null,
+      runner: "a-runner-that-died",
+    });
+    await runSend(ctx, n);
+    expect((await (await api.get(`/api/issues/${n}`)).json()).delivery.ambiguous).toBe(1);
+
+    const missing = await api.post(`/api/issues/${n}/resend-ambiguous`, {});
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error.details[0].field).toBe("confirm");
+    const refused = await api.post(`/api/issues/${n}/resend-ambiguous`, { confirm: false });
+    expect(refused.status).toBe(400);
+
+    const res = await api.post(`/api/issues/${n}/resend-ambiguous`, { confirm: true });
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body.resending).toEqual([{ subscriberId: lost!.id, email: lost!.email }]);
+    expect(body.warning).toMatch(/second copy/);
+    expect(body.issue).toMatchObject({ status: "sent", delivery: { ambiguous: 0, pending: 1 } });
+    expect(enqueued).toEqual([{ kind: "send", payload: { issueNumber: n } }]);
+    await runSend(ctx, n);
+    expect(perDestination(sesHandle.ses).get(lost!.email)).toBe(1);
+    expect((await (await api.get(`/api/issues/${n}`)).json()).delivery).toMatchObject({
+      sent: 3,
+      ambiguous: 0,
+    });
+    expect((await api.post(`/api/issues/${n}/resend-ambiguous`, { confirm: true })).status).toBe(409);
+  });
+});

@@ -37,7 +37,9 @@ export const DeliveryCountsSchema = z
         at: isoTime,
       })
       .nullable()
-      .openapi({ description: "Why the send is paused (status paused): a fault of the SES account or sender" }),
+      .openapi({
+        description: "Why the send is paused (status paused): a fault of the SES account or sender",
+      }),
     lastError: z
       .object({ message: z.string(), at: isoTime })
       .nullable()
