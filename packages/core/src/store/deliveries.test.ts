@@ -77,6 +77,40 @@ describe("deliveries", () => {
     expect(await d.list(11)).toEqual([]);
     expect(await d.claim(claim("p", "r2", 11))).toBe(true); // free again
   });
+
+  it("turns ambiguous deliveries into resends once; a resend is claimed once and released back to resend", async () => {
+    const d = ctx.store.deliveries;
+    await d.claim(claim("q", "gone", 12));
+    await d.claim(claim("r", "gone", 12));
+    await d.markAmbiguous(claim("q", "gone", 12), "no answer");
+    await d.settle([{ ...claim("r", "gone", 12), status: "sent", messageId: "m-r" }]);
+
+    const marked = await d.markAmbiguousForResend(12, "2025-03-08T00:00:00.000Z");
+    expect(marked.map((m) => [m.subscriberId, m.status])).toEqual([["q", "resend"]]);
+    expect(await d.markAmbiguousForResend(12, "2025-03-08T00:00:01.000Z")).toEqual([]); // only once
+    expect(await d.counts(12)).toMatchObject({ total: 2, sent: 1, ambiguous: 0, pending: 1 });
+
+    const resend = { ...claim("q", "r9", 12), resentAt: "2025-03-08T00:00:00.000Z" };
+    expect(await d.claimResend(resend)).toBe(true);
+    expect(await d.claimResend({ ...resend, runner: "r10" })).toBe(false);
+    expect(await d.release(resend, "r10")).toBe(false); // not its claim
+    expect(await d.release(resend, "r9")).toBe(true);
+    const [q] = (await d.list(12)).filter((x) => x.subscriberId === "q");
+    expect(q).toMatchObject({ status: "resend", resentAt: "2025-03-08T00:00:00.000Z" });
+  });
+
+  it("keeps the last failed run on the send job record until it is cleared", async () => {
+    const d = ctx.store.deliveries;
+    await d.setRunError(13, null); // nothing to clear: no record is made
+    expect(await d.getLease(13)).toBeUndefined();
+    await d.setRunError(13, { message: "SES kept refusing", at: "2025-03-08T00:00:00.000Z" });
+    expect((await d.getLease(13))?.lastError).toEqual({
+      message: "SES kept refusing",
+      at: "2025-03-08T00:00:00.000Z",
+    });
+    await d.setRunError(13, null);
+    expect((await d.getLease(13))?.lastError).toBeUndefined();
+  });
 });
 
 describe("send lease", () => {
