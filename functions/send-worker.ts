@@ -6,7 +6,6 @@
  */
 import { lambdaCtx } from "@wkn/core/aws/lambda-ctx";
 import { runSend } from "@wkn/core/mail/send";
-import { jobParser } from "./lib/jobs.js";
 import { sqsConsumer } from "./lib/sqs-consumer.js";
 
 /** Time kept after the last claim for the messages in flight, the last settles and the continuation. */
@@ -14,7 +13,7 @@ const STOP_BEFORE_TIMEOUT_MS = 60_000;
 
 const ctx = await lambdaCtx();
 
-export const handler = sqsConsumer(ctx.log, jobParser("send"), async ({ issueNumber }, _record, lambda) => {
+export const handler = sqsConsumer(ctx, "send", async ({ issueNumber }, _record, lambda) => {
   const deadline = ctx.now().getTime() + lambda.getRemainingTimeInMillis() - STOP_BEFORE_TIMEOUT_MS;
   const result = await runSend(ctx, issueNumber, { deadline });
   ctx.log.info("send job done", { issue: issueNumber, status: result.status });

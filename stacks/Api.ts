@@ -1,6 +1,7 @@
 /**
  * The HTTP API: every route goes to one function serving the Hono app (functions/api.ts), which
- * also sends single mails (confirmations, test copies) and enqueues unfurl and send jobs.
+ * also sends test copies of issues and enqueues unfurl, send and confirm jobs (a `/subscribe`
+ * request's confirmation mail goes out from the confirm worker).
  */
 import * as sst from "sst/constructs";
 import { Ingest } from "./Ingest.js";
@@ -13,7 +14,7 @@ export function Api({ stack }: sst.StackContext) {
   const { table } = sst.use(Storage);
   const secrets = sst.use(Secrets);
   const { unfurlQueue } = sst.use(Ingest);
-  const { sendQueue } = sst.use(Mail);
+  const { sendQueue, confirmQueue } = sst.use(Mail);
   const settings = deploySettings();
 
   const apiFunction = new sst.Function(stack, "ApiFunction", {
@@ -24,6 +25,7 @@ export function Api({ stack }: sst.StackContext) {
       ...settings.env,
       UNFURL_QUEUE_URL: unfurlQueue.queueUrl,
       SEND_QUEUE_URL: sendQueue.queueUrl,
+      CONFIRM_QUEUE_URL: confirmQueue.queueUrl,
     },
     // "poll now" runs in the API, hence the GitHub and Kaggle tokens.
     bind: [secrets.EDITOR_TOKEN, secrets.SIGNING_SECRET, secrets.GITHUB_TOKEN, secrets.KAGGLE_API_TOKEN],
@@ -31,6 +33,7 @@ export function Api({ stack }: sst.StackContext) {
   table.cdk.table.grantReadWriteData(apiFunction);
   unfurlQueue.cdk.queue.grantSendMessages(apiFunction);
   sendQueue.cdk.queue.grantSendMessages(apiFunction);
+  confirmQueue.cdk.queue.grantSendMessages(apiFunction);
   apiFunction.attachPermissions(sesSendStatements(stack, settings.fromAddress));
 
   const api = new sst.Api(stack, "Api", {

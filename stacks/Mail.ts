@@ -1,7 +1,8 @@
 /**
  * Sending and feedback (DESIGN.md "Data flow" 8–9): a send queue whose worker sends one issue per
- * message with bounded concurrency, so its pacing holds the SES rate; an SNS topic for SES bounce
- * and complaint notices, handled by the feedback function.
+ * message with bounded concurrency, so its pacing holds the SES rate; a confirm queue whose worker
+ * handles `/subscribe` requests (state, limits, the confirmation mail) the same way; an SNS topic
+ * for SES bounce and complaint notices, handled by the feedback function.
  */
 import { Duration } from "aws-cdk-lib";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -34,6 +35,28 @@ export function Mail({ stack }: StackContext) {
   send.queue.addConsumer(stack, {
     function: sendWorker,
     // One issue per invocation and at most two at once (SQS's minimum): sends never pile up on SES.
+    cdk: { eventSource: { batchSize: 1, maxConcurrency: 2, reportBatchItemFailures: true } },
+  });
+
+  // Confirm jobs: one `/subscribe` request each. A run takes seconds (its SES retries included) and
+  // holds the address's attempt for 2 minutes (CONFIRM_LEASE_MS); a retry comes after 3, when a run
+  // that died has certainly let go of it.
+  const confirm = queueWithDlq(stack, "ConfirmQueue", Duration.minutes(3));
+  const confirmWorker = new SstFunction(stack, "ConfirmWorker", {
+    handler: "functions/confirm-worker.handler",
+    timeout: "1 minute",
+    environment: env,
+    bind: [SIGNING_SECRET],
+  });
+  table.cdk.table.grantReadWriteData(confirmWorker);
+  // It paces at SES_MAX_SEND_RATE: SendRawEmail only, no GetSendQuota.
+  confirmWorker.attachPermissions(
+    sesSendStatements(stack, settings.fromAddress).filter((s) => s.actions.includes("ses:SendRawEmail")),
+  );
+  withPublicBaseUrl(confirmWorker, stack, settings);
+  confirm.queue.addConsumer(stack, {
+    function: confirmWorker,
+    // One request per invocation, at most two at once (functions/confirm-worker.ts splits the rate).
     cdk: { eventSource: { batchSize: 1, maxConcurrency: 2, reportBatchItemFailures: true } },
   });
 
@@ -71,5 +94,5 @@ export function Mail({ stack }: StackContext) {
   );
 
   stack.addOutputs({ SesFeedbackTopicArn: feedbackTopic.topicArn, FromAddress: settings.fromAddress });
-  return { sendQueue: send.queue, feedbackTopic };
+  return { sendQueue: send.queue, confirmQueue: confirm.queue, feedbackTopic };
 }

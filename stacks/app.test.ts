@@ -28,6 +28,7 @@ const TABLE = ["table:Table", "table:Table/index/*"];
 
 const FUNCTIONS = [
   "api",
+  "confirm-worker",
   "poll-schedule",
   "poll-worker",
   "send-resume",
@@ -61,7 +62,7 @@ beforeAll(async () => {
 afterAll(() => dispose?.());
 
 describe("functions", () => {
-  it("are the seven entry points of functions/, on the newest Node runtime, arm64", () => {
+  it("are the eight entry points of functions/, on the newest Node runtime, arm64", () => {
     expect([...cloud.functions().keys()].sort()).toEqual(FUNCTIONS);
     for (const r of cloud.functions().values()) {
       expect(r.Properties.Runtime).toBe("nodejs24.x");
@@ -108,6 +109,7 @@ describe("functions", () => {
       api: [
         ...settings,
         "PUBLIC_BASE_URL",
+        "CONFIRM_QUEUE_URL",
         "SEND_QUEUE_URL",
         "UNFURL_QUEUE_URL",
         ...secret("EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"),
@@ -116,6 +118,7 @@ describe("functions", () => {
       "poll-worker": [...settings, "UNFURL_QUEUE_URL", viaSsm, ...secret("GITHUB_TOKEN", "KAGGLE_API_TOKEN")],
       "unfurl-worker": [...settings, viaSsm],
       "send-worker": [...settings, "SEND_QUEUE_URL", viaSsm, ...secret("SIGNING_SECRET")],
+      "confirm-worker": [...settings, viaSsm, ...secret("SIGNING_SECRET")],
       "send-resume": [...settings, "SEND_QUEUE_URL"],
       "ses-feedback": settings,
     };
@@ -124,6 +127,8 @@ describe("functions", () => {
     }
     expect(env("api").SEND_QUEUE_URL).toBe("queue:SendQueue");
     expect(env("api").UNFURL_QUEUE_URL).toBe("queue:UnfurlQueue");
+    expect(env("api").CONFIRM_QUEUE_URL).toBe("queue:ConfirmQueue");
+    expect(env("confirm-worker").FROM_EMAIL).toBe(FROM);
     expect(env("api").PUBLIC_BASE_URL).toMatch(/^AWS::ApiGatewayV2::Api:Api[0-9A-F]{8}\.ApiEndpoint$/);
     expect(env("poll-schedule").POLL_QUEUE_URL).toBe("queue:PollQueue");
     expect(env("poll-worker").UNFURL_QUEUE_URL).toBe("queue:UnfurlQueue");
@@ -167,12 +172,22 @@ describe("queues", () => {
     const jobQueues = queues
       .filter((q) => q.Properties.RedrivePolicy)
       .map((q) => cloud.nameOf(q.stack, q.id));
-    expect(jobQueues.sort()).toEqual(["queue:PollQueue", "queue:SendQueue", "queue:UnfurlQueue"]);
-    expect([...dlqs].sort()).toEqual(["queue:PollQueueDLQ", "queue:SendQueueDLQ", "queue:UnfurlQueueDLQ"]);
+    expect(jobQueues.sort()).toEqual([
+      "queue:ConfirmQueue",
+      "queue:PollQueue",
+      "queue:SendQueue",
+      "queue:UnfurlQueue",
+    ]);
+    expect([...dlqs].sort()).toEqual([
+      "queue:ConfirmQueueDLQ",
+      "queue:PollQueueDLQ",
+      "queue:SendQueueDLQ",
+      "queue:UnfurlQueueDLQ",
+    ]);
     for (const q of queues.filter((x) => x.Properties.RedrivePolicy)) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
     }
-    // every other queue is a dead-letter queue: the three above and the feedback function's
+    // every other queue is a dead-letter queue: the four above and the feedback function's
     const rest = queues.filter((q) => !q.Properties.RedrivePolicy).map((q) => cloud.nameOf(q.stack, q.id));
     expect(rest.sort()).toEqual([...dlqs, "queue:SesFeedbackDLQ"].sort());
     expect(cloud.render("Mail", fn("ses-feedback").Properties.DeadLetterConfig.TargetArn)).toBe(
@@ -183,6 +198,7 @@ describe("queues", () => {
   it("are consumed by their workers, which report partial batch failures", () => {
     const m = mappings();
     expect(m.map(({ queue, fn }) => `${queue} -> ${fn}`).sort()).toEqual([
+      "queue:ConfirmQueue -> function:confirm-worker",
       "queue:PollQueue -> function:poll-worker",
       "queue:SendQueue -> function:send-worker",
       "queue:UnfurlQueue -> function:unfurl-worker",
@@ -190,10 +206,12 @@ describe("queues", () => {
     for (const { props } of m) expect(props.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
   });
 
-  it("send one issue per invocation, at most two at once", () => {
-    const send = mappings().find((x) => x.queue === "queue:SendQueue")!;
-    expect(send.props.BatchSize).toBe(1);
-    expect(send.props.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+  it("send one issue or confirmation per invocation, at most two at once (the SES rate holds)", () => {
+    for (const queue of ["queue:SendQueue", "queue:ConfirmQueue"]) {
+      const m = mappings().find((x) => x.queue === queue)!;
+      expect(m.props.BatchSize, queue).toBe(1);
+      expect(m.props.ScalingConfig, queue).toEqual({ MaximumConcurrency: 2 });
+    }
   });
 
   it("hide a message for longer than its consumer may run", () => {
@@ -252,12 +270,20 @@ describe("least privilege", () => {
   const SQS_CONSUME = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:DeleteMessage"];
   const expected: Record<
     string,
-    { tableWrite: boolean; sends: string[]; consumes?: string; dlq?: string; ses?: true; ssm: string[] }
+    {
+      tableWrite: boolean;
+      sends: string[];
+      consumes?: string;
+      dlq?: string;
+      /** SendRawEmail on the sender's identity; "quota" adds GetSendQuota. */
+      ses?: "send" | "quota";
+      ssm: string[];
+    }
   > = {
     api: {
       tableWrite: true,
-      sends: ["queue:SendQueue", "queue:UnfurlQueue"],
-      ses: true,
+      sends: ["queue:ConfirmQueue", "queue:SendQueue", "queue:UnfurlQueue"],
+      ses: "quota",
       ssm: secretPaths("EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"),
     },
     "poll-schedule": { tableWrite: false, sends: ["queue:PollQueue"], ssm: [] },
@@ -277,7 +303,14 @@ describe("least privilege", () => {
       tableWrite: true,
       sends: ["queue:SendQueue"],
       consumes: "queue:SendQueue",
-      ses: true,
+      ses: "quota",
+      ssm: [...secretPaths("SIGNING_SECRET"), PUBLIC_BASE_URL_PARAM],
+    },
+    "confirm-worker": {
+      tableWrite: true,
+      sends: [],
+      consumes: "queue:ConfirmQueue",
+      ses: "send",
       ssm: [...secretPaths("SIGNING_SECRET"), PUBLIC_BASE_URL_PARAM],
     },
     "ses-feedback": { tableWrite: true, sends: [], dlq: "queue:SesFeedbackDLQ", ssm: [] },
@@ -313,8 +346,8 @@ describe("least privilege", () => {
         `${SES}/mail.example.org`,
         `${SES}/news@mail.example.org`,
       ]);
-      expect(cloud.reach(f, "ses:GetSendQuota")).toEqual(["*"]);
     }
+    expect(cloud.reach(f, "ses:GetSendQuota")).toEqual(want.ses === "quota" ? ["*"] : []);
 
     // nothing else: every action is one of the above, no wildcard action, "*" only for GetSendQuota
     const known =

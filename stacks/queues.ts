@@ -1,14 +1,23 @@
+import { FAILED_JOB_RETENTION_DAYS, JOB_MAX_ATTEMPTS } from "@wkn/core/store/failed-jobs";
 import { Duration } from "aws-cdk-lib";
 import { Queue, type Stack } from "sst/constructs";
 
 /**
- * A job queue with its dead-letter queue, where a message that failed three times waits 14 days.
+ * A job queue with its dead-letter queue, where a message that failed JOB_MAX_ATTEMPTS times waits
+ * as long as the table keeps its dead letter (the local runner uses the same numbers).
  * `visibilityTimeout` must exceed the consumer's timeout (Lambda refuses the mapping otherwise).
  */
 export function queueWithDlq(stack: Stack, id: string, visibilityTimeout: Duration) {
-  const dlq = new Queue(stack, `${id}DLQ`, { cdk: { queue: { retentionPeriod: Duration.days(14) } } });
+  const dlq = new Queue(stack, `${id}DLQ`, {
+    cdk: { queue: { retentionPeriod: Duration.days(FAILED_JOB_RETENTION_DAYS) } },
+  });
   const queue = new Queue(stack, id, {
-    cdk: { queue: { visibilityTimeout, deadLetterQueue: { queue: dlq.cdk.queue, maxReceiveCount: 3 } } },
+    cdk: {
+      queue: {
+        visibilityTimeout,
+        deadLetterQueue: { queue: dlq.cdk.queue, maxReceiveCount: JOB_MAX_ATTEMPTS },
+      },
+    },
   });
   return { queue, dlq };
 }

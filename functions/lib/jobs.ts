@@ -9,6 +9,7 @@ const schemas: { [K in JobKind]: z.ZodMiniType<JobPayloads[K]> } = {
   poll: z.object({ sourceId: z.string().check(z.minLength(1)) }),
   unfurl: z.object({ itemId: z.string().check(z.minLength(1)) }),
   send: z.object({ issueNumber: z.int().check(z.positive()) }),
+  confirm: z.object({ email: z.string().check(z.minLength(3), z.maxLength(320)) }),
 };
 
 /** A parser for one kind's message body; throws on anything else. */

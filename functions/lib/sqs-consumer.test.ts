@@ -1,19 +1,32 @@
+import type { Ctx } from "@wkn/core/context";
 import { ConflictError, NotFoundError } from "@wkn/core/errors";
-import { silentLogger } from "@wkn/core/log";
+import { startTestEnv, type TestEnv } from "@wkn/core/testing";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { describe, expect, it } from "vitest";
-import { jobParser } from "./jobs.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sqsConsumer } from "./sqs-consumer.js";
 
-const record = (messageId: string, body: string): SQSRecord => ({
+let env: TestEnv;
+let ctx: Ctx;
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+afterAll(() => env.close());
+beforeEach(async () => {
+  ctx = await env.ctx({ now: () => NOW });
+});
+
+const NOW = new Date("2026-03-01T12:00:00.000Z");
+const FIRST_RECEIVE = Date.parse("2026-03-01T11:30:00.000Z");
+
+const record = (messageId: string, body: string, receiveCount = 1): SQSRecord => ({
   messageId,
   body,
   receiptHandle: `rh-${messageId}`,
   attributes: {
-    ApproximateReceiveCount: "1",
+    ApproximateReceiveCount: String(receiveCount),
     SentTimestamp: "0",
     SenderId: "x",
-    ApproximateFirstReceiveTimestamp: "0",
+    ApproximateFirstReceiveTimestamp: String(FIRST_RECEIVE),
   },
   messageAttributes: {},
   md5OfBody: "",
@@ -27,7 +40,7 @@ const lambda = { getRemainingTimeInMillis: () => 900_000 } as Context;
 describe("sqsConsumer", () => {
   it("runs every record and reports none when all succeed", async () => {
     const seen: string[] = [];
-    const handler = sqsConsumer(silentLogger, jobParser("poll"), async ({ sourceId }) => {
+    const handler = sqsConsumer(ctx, "poll", async ({ sourceId }) => {
       seen.push(sourceId);
     });
     const res = await handler(
@@ -39,7 +52,7 @@ describe("sqsConsumer", () => {
   });
 
   it("reports only the records that failed, so the others are deleted", async () => {
-    const handler = sqsConsumer(silentLogger, jobParser("unfurl"), async ({ itemId }) => {
+    const handler = sqsConsumer(ctx, "unfurl", async ({ itemId }) => {
       if (itemId === "bad") throw new Error("socket hang up");
     });
     const res = await handler(
@@ -55,7 +68,7 @@ describe("sqsConsumer", () => {
 
   it("reports a malformed body as a failure (it ends in the dead-letter queue) without stopping the batch", async () => {
     const ran: number[] = [];
-    const handler = sqsConsumer(silentLogger, jobParser("send"), async ({ issueNumber }) => {
+    const handler = sqsConsumer(ctx, "send", async ({ issueNumber }) => {
       ran.push(issueNumber);
     });
     const res = await handler(
@@ -73,7 +86,7 @@ describe("sqsConsumer", () => {
 
   it("hands each job the Lambda context (the send worker's deadline comes from it)", async () => {
     const remaining: number[] = [];
-    const handler = sqsConsumer(silentLogger, jobParser("send"), async (_job, _record, ctx) => {
+    const handler = sqsConsumer(ctx, "send", async (_job, _record, ctx) => {
       remaining.push(ctx.getRemainingTimeInMillis());
     });
     await handler(batch(record("m1", '{"issueNumber":1}')), lambda);
@@ -81,7 +94,7 @@ describe("sqsConsumer", () => {
   });
 
   it("deletes a record whose job a retry cannot fix (not found, conflict)", async () => {
-    const handler = sqsConsumer(silentLogger, jobParser("send"), async ({ issueNumber }) => {
+    const handler = sqsConsumer(ctx, "send", async ({ issueNumber }) => {
       if (issueNumber === 1) throw new NotFoundError("issue", "1");
       if (issueNumber === 2) throw new ConflictError("issue 2 was already sent");
     });
@@ -90,5 +103,55 @@ describe("sqsConsumer", () => {
       lambda,
     );
     expect(res.batchItemFailures).toEqual([]);
+  });
+
+  it("keeps a dead letter only for a record failing on its last receive", async () => {
+    const handler = sqsConsumer(ctx, "unfurl", async ({ itemId }) => {
+      throw new Error(`cannot reach ${itemId}`);
+    });
+    const res = await handler(
+      batch(record("m1", '{"itemId":"early"}', 1), record("m2", '{"itemId":"late"}', 3)),
+      lambda,
+    );
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(["m1", "m2"]);
+    expect(await ctx.store.failedJobs.list(NOW)).toEqual([
+      {
+        id: expect.any(String),
+        kind: "unfurl",
+        payload: { itemId: "late" },
+        error: "Error: cannot reach late",
+        attempts: 3,
+        firstFailedAt: new Date(FIRST_RECEIVE).toISOString(),
+        failedAt: NOW.toISOString(),
+      },
+    ]);
+  });
+
+  it("keeps a malformed message's text, and no dead letter for a job dropped as permanent", async () => {
+    const handler = sqsConsumer(ctx, "send", async ({ issueNumber }) => {
+      throw new NotFoundError("issue", String(issueNumber));
+    });
+    const res = await handler(
+      batch(record("m1", "not json", 3), record("m2", '{"issueNumber":4}', 3)),
+      lambda,
+    );
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+    const [dead, ...rest] = await ctx.store.failedJobs.list(NOW);
+    expect(rest).toEqual([]);
+    expect(dead).toMatchObject({ kind: "send", payload: "not json", attempts: 3 });
+    expect(dead?.error).toMatch(/^SyntaxError/);
+  });
+
+  it("answers the same batch response when the dead letter cannot be kept", async () => {
+    // a table that does not exist: the write fails for real
+    const broken = await env.ctx({ config: { tableName: "no-such-table" } });
+    const errors: string[] = [];
+    const log = { ...broken.log, error: (msg: string) => void errors.push(msg) };
+    const handler = sqsConsumer({ ...broken, log }, "poll", async () => {
+      throw new Error("boom");
+    });
+    const res = await handler(batch(record("m1", '{"sourceId":"s"}', 3)), lambda);
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: "m1" }] });
+    expect(errors).toContain("could not keep the dead letter");
   });
 });

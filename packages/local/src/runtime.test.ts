@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { loadConfig } from "@wkn/core/config";
 import { silentLogger } from "@wkn/core/log";
+import { addActive, readyDraft } from "@wkn/core/mail/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { acquireDataLock, DataDirLockedError } from "./lock.js";
-import { startLocal } from "./runtime.js";
+import { JOB_CONCURRENCY, startLocal } from "./runtime.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -91,6 +92,35 @@ describe("npm start runtime", () => {
     } finally {
       await rt.close();
     }
+  });
+});
+
+describe("scheduled work", () => {
+  it("resumes a send left unfinished, as the 15-minute schedule does, and runs it to the end", async () => {
+    const rt = await startLocal(configFor(tempDir()), { log: silentLogger, schedule: false });
+    try {
+      expect(await rt.resumeTick()).toEqual([]);
+      await addActive(rt.ctx, 2);
+      const n = await readyDraft(rt.ctx);
+      // an issue in "sending" whose job is gone (a crash, a dead letter)
+      await rt.ctx.store.issues.transition(n, "draft", "sending");
+      expect(await rt.resumeTick()).toEqual([n]);
+      await rt.jobs.idle();
+      expect(await rt.ctx.store.issues.get(n)).toMatchObject({
+        status: "sent",
+        delivery: { total: 2, sent: 2 },
+      });
+      expect(readdirSync(join(rt.config.dataDir, "outbox")).filter((f) => f.endsWith(".eml"))).toHaveLength(
+        2,
+      );
+      expect(await rt.resumeTick()).toEqual([]);
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it("runs every job kind, confirmation mails included", () => {
+    expect(Object.keys(JOB_CONCURRENCY).sort()).toEqual(["confirm", "poll", "send", "unfurl"]);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The embedded runtime behind `npm start`: one Node process with dynalite (persisted under
  * DATA_DIR), the local SES endpoint (outbox of .eml files), the Hono app on HOST:PORT and croner
- * running the poll schedule. `DYNAMODB_ENDPOINT` / `SES_ENDPOINT` point it at other servers.
+ * running the poll schedule and, as the AWS cron does, resuming unfinished sends every 15 minutes.
+ * `DYNAMODB_ENDPOINT` / `SES_ENDPOINT` point it at other servers.
  */
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -19,6 +20,7 @@ import { dueSourceIds, pollSource } from "@wkn/core/sources/poll";
 import { seedSources } from "@wkn/core/sources/seed";
 import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
 import { ensureTable } from "@wkn/core/store/ensure-table";
+import { runConfirmJob } from "@wkn/core/subscribers/confirm-job";
 import { Cron } from "croner";
 import { startDynalite } from "./dynamo.js";
 import { createLocalJobs, type LocalJobs } from "./jobs.js";
@@ -33,10 +35,14 @@ export interface LocalRuntime {
   config: Config;
   /** Polls the due sources as the schedule would (fan-out through the job runner). */
   tick(): Promise<number>;
+  /** Enqueues a send job for every issue left in "sending", as the 15-minute schedule does. */
+  resumeTick(): Promise<number[]>;
   close(): Promise<void>;
 }
 
-export const JOB_CONCURRENCY = { poll: 8, unfurl: 4, send: 1 };
+export const JOB_CONCURRENCY = { poll: 8, unfurl: 4, send: 1, confirm: 2 };
+/** As the SendResume cron on AWS (stacks/Mail.ts): a send whose job died is picked up again. */
+export const RESUME_SENDS_CRON = "*/15 * * * *";
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startLocal(
@@ -97,21 +103,30 @@ export async function startLocal(
         poll: ({ sourceId }) => pollSource(ctx, sourceId),
         unfurl: ({ itemId }) => unfurlItem(ctx, itemId),
         send: ({ issueNumber }) => runSend(ctx, issueNumber),
+        confirm: (payload) => runConfirmJob(ctx, payload),
       },
       JOB_CONCURRENCY,
       log,
+      { deadLetter: (job) => ctx.store.failedJobs.add(job, ctx.now()), now: () => ctx.now() },
     );
     ctx = createCtx(config, { jobs, log });
     cleanups.push(async () => {
-      const { abandoned } = await jobs.stop(SHUTDOWN_GRACE_MS);
-      if (abandoned) log.warn("jobs abandoned at shutdown; sends resume at next start", { abandoned });
+      const { abandoned, cancelledRetries } = await jobs.stop(SHUTDOWN_GRACE_MS);
+      if (abandoned || cancelledRetries) {
+        log.warn("jobs abandoned at shutdown; sends resume at next start", { abandoned, cancelledRetries });
+      }
     });
 
     if (table === "created") {
       const { seeded } = await seedSources(ctx, config.sourcesFile);
       log.info("new data folder", { dataDir, seededSources: seeded });
     }
-    for (const n of await resumeSends(ctx)) log.info("resuming an unfinished send", { issue: n });
+    const resumeTick = async () => {
+      const issues = await resumeSends(ctx);
+      if (issues.length > 0) log.info("resuming unfinished sends", { issues });
+      return issues;
+    };
+    await resumeTick();
 
     const tick = async () => {
       const ids = await dueSourceIds(ctx);
@@ -119,7 +134,7 @@ export async function startLocal(
       return ids.length;
     };
     if (opts.schedule !== false) {
-      const cron = new Cron(
+      const poll = new Cron(
         config.pollCron,
         { protect: true, catch: (e) => log.error("scheduled poll failed", { error: e }) },
         async () => {
@@ -127,7 +142,17 @@ export async function startLocal(
           log.info("poll tick", { due: n });
         },
       );
-      cleanups.push(() => cron.stop());
+      const resume = new Cron(
+        RESUME_SENDS_CRON,
+        { protect: true, catch: (e) => log.error("scheduled send resume failed", { error: e }) },
+        async () => {
+          await resumeTick();
+        },
+      );
+      cleanups.push(() => {
+        poll.stop();
+        resume.stop();
+      });
     }
 
     const app = createApp(ctx);
@@ -151,6 +176,7 @@ export async function startLocal(
       jobs,
       config,
       tick,
+      resumeTick,
       close: closeAll,
     };
   } catch (e) {

@@ -44,7 +44,10 @@ function inlineJobs(run: boolean) {
       }
     },
   };
-  return { jobs, enqueued, results, failures, bind: (c: Ctx) => void (ctx = c) };
+  const bind = (c: Ctx) => {
+    ctx = c;
+  };
+  return { jobs, enqueued, results, failures, bind };
 }
 
 /** A context on a fresh table, mailing through a local SES endpoint, with a clock tests can move. */
@@ -295,7 +298,9 @@ describe("POST /subscribe's work", () => {
     }
     // and an invalid address does no more than that, and enqueues nothing
     s.jobs.enqueued.length = 0;
-    expect((await s.subscribeJson("not an address", { "x-forwarded-for": "198.51.100.99" })).status).toBe(400);
+    expect((await s.subscribeJson("not an address", { "x-forwarded-for": "198.51.100.99" })).status).toBe(
+      400,
+    );
     expect(commands.take()).toEqual(work[0]!.commands);
     expect(s.jobs.enqueued).toEqual([]);
   });

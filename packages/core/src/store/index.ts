@@ -4,6 +4,7 @@
  */
 import type { Db } from "./client.js";
 import { deliveriesRepo } from "./deliveries.js";
+import { failedJobsRepo } from "./failed-jobs.js";
 import { issuesRepo } from "./issues.js";
 import { itemsRepo } from "./items.js";
 import { rateLimitsRepo } from "./rate-limits.js";
@@ -24,6 +25,7 @@ export function createStore(db: Db, opts: StoreOptions) {
     deliveries: deliveriesRepo(db),
     subscribers: subscribersRepo(db, opts.cursorSecret),
     rateLimits: rateLimitsRepo(db),
+    failedJobs: failedJobsRepo(db),
   };
 }
 

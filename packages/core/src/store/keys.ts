@@ -14,6 +14,7 @@
  * | subscriber    | SUB#<emailhash>       | SUB                | SUBS#<status> / <createdAt>#<id>  | —                                     | —                            |
  * | counter       | COUNTER#<name>        | COUNTER            | —                                 | —                                     | —                            |
  * | rate limit    | RATE#<bucket>         | RATE               | —                                 | —                                     | —                            |
+ * | failed job    | JOBS#FAILED           | <failedAt>#<id>    | —                                 | —                                     | —                            |
  */
 
 export interface Key {
@@ -111,6 +112,10 @@ export const keys = {
 
   counter: (name: string): Key => ({ pk: `COUNTER#${name}`, sk: "COUNTER" }),
   rateLimit: (bucket: string): Key => ({ pk: `RATE#${bucket}`, sk: "RATE" }),
+
+  /** A dead letter (store/failed-jobs.ts): one partition, newest first by failure time. */
+  failedJob: (failedAt: string, id: string): Key => ({ pk: "JOBS#FAILED", sk: `${failedAt}#${id}` }),
+  failedJobsPartition: "JOBS#FAILED",
 };
 
 /** Attributes that are keys, stripped before an entity leaves the store. */

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError } from "../errors.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { subscriberIdOf } from "./address.js";
+import { runConfirmJob } from "./confirm-job.js";
 import { importSubscribers } from "./csv.js";
 import { addSubscriber, removeSubscriber, suppressAddress } from "./manage.js";
-import { subscribe } from "./subscribe.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe("suppressAddress", () => {
     // nothing brings them back: not the editor, not an import, not the subscribe form
     for (const email of ["ann@example.com", "stranger@example.com"]) {
       await expect(addSubscriber(ctx, email)).rejects.toBeInstanceOf(ConflictError);
-      expect((await subscribe(ctx, { email, client: "t" })).outcome).toBe("suppressed");
+      expect((await runConfirmJob(ctx, { email })).outcome).toBe("suppressed");
     }
     expect(await importSubscribers(ctx, "ann@example.com\nstranger@example.com\n")).toMatchObject({
       imported: 0,

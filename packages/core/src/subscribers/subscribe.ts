@@ -1,23 +1,20 @@
 /**
  * The public subscription flows (DESIGN.md step 9, "Contract details: Subscribers"): subscribe
- * with double opt-in, confirm, unsubscribe. Callers learn nothing about an address's state from
- * `subscribe` (the route answers 202 whatever happened); the outcome is returned for logs and tests.
+ * with double opt-in, confirm, unsubscribe. A `/subscribe` request only checks the client's limit
+ * and the address's form, then enqueues a confirm job (./confirm-job.ts) that does the rest: the
+ * request does the same work whatever the address's state, so neither its answer nor its timing
+ * tells whether an address is known.
  */
 import type { Ctx } from "../context.js";
 import { RateLimitedError, ValidationError } from "../errors.js";
-import { composeMessage, fromAddress } from "../mail/compose.js";
-import { sendRaw } from "../mail/ses.js";
-import type { Subscriber } from "../model/index.js";
 import type { RateLimit } from "../store/rate-limits.js";
 import { checkAddress, subscriberIdOf } from "./address.js";
-import { confirmationMail } from "./confirmation-mail.js";
-import { confirmLink } from "./links.js";
 import { verifyToken } from "./tokens.js";
 
 export interface SubscribeLimits {
   /** Subscribe requests per client (IP address). Over it: 429. */
   client: RateLimit;
-  /** Confirmation attempts per address. Over it: the same 202, nothing sent. */
+  /** Confirmation attempts per address (counted by the confirm job). Over it: nothing sent. */
   address: RateLimit;
 }
 
@@ -33,13 +30,6 @@ export class SubscribeRateLimitedError extends RateLimitedError {
   }
 }
 
-export type SubscribeOutcome =
-  | "confirmation_sent"
-  | "already_active"
-  | "suppressed"
-  | "address_rate_limited"
-  | "send_failed";
-
 export interface SubscribeRequest {
   email: unknown;
   /** Who asks: the client IP (or another stable client key). */
@@ -47,75 +37,25 @@ export interface SubscribeRequest {
 }
 
 /**
- * Starts a subscription: a new, pending or unsubscribed address becomes pending and gets a
- * confirmation mail; an active one changes nothing; a suppressed one is never re-activated.
- * Throws SubscribeRateLimitedError (per client) and ValidationError (field `email`).
+ * Takes a subscribe request: counts it against the client (SubscribeRateLimitedError), checks
+ * the address (ValidationError, field `email`) and enqueues one confirm job with the normalised
+ * address. Reads and writes nothing of the address.
  */
-export async function subscribe(
+export async function requestSubscription(
   ctx: Ctx,
   req: SubscribeRequest,
-  limits: SubscribeLimits = SUBSCRIBE_LIMITS,
-): Promise<{ outcome: SubscribeOutcome; subscriberId: string }> {
-  const now = ctx.now();
+  limits: Pick<SubscribeLimits, "client"> = SUBSCRIBE_LIMITS,
+): Promise<{ subscriberId: string }> {
   const byClient = await ctx.store.rateLimits.hit(
     `subscribe-client:${req.client}`,
     limits.client,
-    now.getTime(),
+    ctx.now().getTime(),
   );
   if (!byClient.allowed) throw new SubscribeRateLimitedError(byClient.retryAfterSeconds);
-
   const check = checkAddress(req.email);
   if (!check.ok) throw new ValidationError("email", check.reason);
-  const email = check.email;
-  const id = subscriberIdOf(email);
-
-  // Counted before the state is read, whatever the state: the limit itself must not tell.
-  const byAddress = await ctx.store.rateLimits.hit(`subscribe-address:${id}`, limits.address, now.getTime());
-  if (!byAddress.allowed) return { outcome: "address_rate_limited", subscriberId: id };
-
-  const nowIso = now.toISOString();
-  let pending: Subscriber | undefined;
-  for (let attempt = 0; attempt < 3 && !pending; attempt++) {
-    const current = await ctx.store.subscribers.get(id);
-    if (!current) {
-      const fresh: Subscriber = {
-        id,
-        email,
-        status: "pending",
-        createdAt: nowIso,
-        updatedAt: nowIso,
-        confirmedAt: null,
-        unsubscribedAt: null,
-        suppressedAt: null,
-        suppressedReason: null,
-        source: "subscribe",
-      };
-      if (await ctx.store.subscribers.createIfAbsent(fresh)) pending = fresh;
-      continue; // created meanwhile by someone else: read it again
-    }
-    if (current.status === "active") return { outcome: "already_active", subscriberId: id };
-    if (current.status === "suppressed") return { outcome: "suppressed", subscriberId: id };
-    pending = await ctx.store.subscribers.transition(id, ["pending", "unsubscribed"], {
-      status: "pending",
-      updatedAt: nowIso,
-    });
-  }
-  if (!pending) return { outcome: "send_failed", subscriberId: id };
-
-  try {
-    await sendConfirmation(ctx, pending);
-    return { outcome: "confirmation_sent", subscriberId: id };
-  } catch (e) {
-    ctx.log.error("confirmation mail not sent", { subscriberId: id, error: e, errorName: (e as Error).name });
-    return { outcome: "send_failed", subscriberId: id };
-  }
-}
-
-/** Composes and sends the confirmation mail with a fresh confirm token; returns the SES MessageId. */
-export async function sendConfirmation(ctx: Ctx, sub: Pick<Subscriber, "id" | "email">): Promise<string> {
-  const content = confirmationMail(ctx.config, confirmLink(ctx, sub.id));
-  const raw = await composeMessage({ from: fromAddress(ctx.config), to: sub.email, ...content });
-  return sendRaw(ctx, raw, [sub.email]);
+  await ctx.jobs.enqueue("confirm", { email: check.email });
+  return { subscriberId: subscriberIdOf(check.email) };
 }
 
 export type ConfirmOutcome = "confirmed" | "already_active" | "no_longer_valid";
