@@ -1,100 +1,106 @@
-/** The classification of the errors the real SES client throws, against the local SES endpoint. */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+/**
+ * The classification of what the real SES client throws, against the local SES endpoint answering
+ * every failure in SES's own shapes (packages/local/src/ses/faults.ts): who is wrong decides.
+ */
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
+import type { SesFaultName } from "@wkn/local/ses";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS } from "../store/client.js";
-import { classifySesError, sesErrorText } from "./ses-errors.js";
+import { answerWithin } from "./send-loop.js";
+import { classifySesError, type SesVerdict, sesErrorText } from "./ses-errors.js";
 import { type SesHandle, startSes } from "./testing.js";
 
+const SENDER = "newsletter@news.example.org";
 let handle: SesHandle;
-const faults: Record<number, "Throttling" | "MessageRejected"> = { 1: "Throttling", 2: "MessageRejected" };
+/** The fault the endpoint answers to the next SendRawEmail. */
+let next: SesFaultName | null = null;
 beforeAll(async () => {
-  handle = await startSes(100, ({ action, n }) => (action === "SendRawEmail" ? (faults[n] ?? null) : null));
+  handle = await startSes(1000, ({ action }) => (action === "SendRawEmail" ? next : null));
 });
 afterAll(() => handle.close());
 
 const client = (endpoint: string) =>
   new SESClient({ region: "us-east-1", endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-const RAW = Buffer.from("From: a@news.example.org\r\nTo: b@example.com\r\nSubject: x\r\n\r\nhello\r\n");
-const send = (c: SESClient, raw = RAW) =>
-  c
-    .send(
+const RAW = Buffer.from(`From: ${SENDER}\r\nTo: reader@example.com\r\nSubject: x\r\n\r\nhello\r\n`);
+
+/** What SendRawEmail throws, given up on after `timeoutMs` as the sender does (answerWithin). */
+async function answerTo(
+  fault: SesFaultName | null,
+  c = client(handle.ses.endpoint),
+  raw = RAW,
+  timeoutMs = 5000,
+) {
+  next = fault;
+  try {
+    const call = c.send(
       new SendRawEmailCommand({
-        Source: "a@news.example.org",
-        Destinations: ["b@example.com"],
+        Source: SENDER,
+        Destinations: ["reader@example.com"],
         RawMessage: { Data: raw },
       }),
-    )
-    .then(
-      () => undefined,
-      (e: unknown) => e,
     );
-
-/** A loopback server answering, in turn: an account-level refusal, a 500, a dropped connection. */
-async function sesLike() {
-  const error = (code: string, message: string) =>
-    `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`;
-  let n = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      n++;
-      if (n === 1)
-        res
-          .writeHead(400, { "content-type": "text/xml" })
-          .end(error("AccountSendingPausedException", "Sending paused."));
-      else if (n === 2)
-        res.writeHead(500, { "content-type": "text/xml" }).end(error("InternalFailure", "Internal failure."));
-      else req.socket.destroy();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+    await answerWithin(call, timeoutMs);
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    next = null;
+    c.destroy();
+  }
 }
 
-const SENDER = "a@news.example.org";
-const kind = (e: unknown) => classifySesError(e, SENDER).kind;
+const verdictOf = async (fault: SesFaultName | null, c?: SESClient, raw?: Buffer): Promise<SesVerdict> =>
+  classifySesError(await answerTo(fault, c, raw), SENDER);
 
 describe("classifySesError", () => {
-  it("tells a slow-down from a refusal of the recipient and from a refusal of the call", async () => {
-    const c = client(handle.ses.endpoint);
-    const throttled = await send(c);
-    expect(classifySesError(throttled, SENDER)).toMatchObject({ kind: "transient", throttled: true });
-    const rejected = await send(c);
-    expect(kind(rejected)).toBe("recipient");
-    expect(sesErrorText(rejected)).toMatch(/^MessageRejected: /);
-    const malformed = await send(c, Buffer.from("no headers, no body"));
-    expect((malformed as Error).name).toBe("InvalidParameterValue");
-    expect(kind(malformed)).toBe("account"); // the message itself: every copy would fail alike
-    // a daily quota answer is Throttling too, but waiting seconds does not help
-    expect(
-      classifySesError(
-        Object.assign(new Error("Daily message quota exceeded."), { name: "Throttling" }),
-        SENDER,
-      ),
-    ).toMatchObject({ kind: "account", code: "daily_quota" });
+  it("stops the send for faults of the account or the sender, with the reason in words", async () => {
+    const cases: [SesFaultName, string, RegExp][] = [
+      ["SenderNotVerified", "sender_not_verified", /newsletter@news\.example\.org.*not a verified identity/],
+      ["MailFromDomainNotVerified", "sender_not_verified", /Verify the sender/],
+      ["AccountSendingPaused", "sending_paused", /Re-enable sending/],
+      ["AccountPausedByAws", "sending_paused", /AWS has paused sending/],
+      ["ConfigurationSetSendingPaused", "sending_paused", /paused sending/],
+      ["DailyQuotaExceeded", "daily_quota", /24-hour sending quota is used up/],
+      ["ConfigurationSetDoesNotExist", "configuration_set", /configuration set is missing/],
+      ["AccessDenied", "access_denied", /credentials or permissions/],
+      ["InvalidClientTokenId", "access_denied", /credentials or permissions/],
+    ];
+    for (const [fault, code, reason] of cases) {
+      const v = await verdictOf(fault);
+      expect(v, fault).toMatchObject({ kind: "account", code });
+      if (v.kind === "account") expect(v.reason, fault).toMatch(reason);
+      expect(v.reason, fault).toMatch(/resume/i);
+    }
   });
 
-  it("knows a connection that was never made sent nothing, and a dropped one may have", async () => {
-    const closed = client("http://127.0.0.1:9");
-    expect(classifySesError(await send(closed), SENDER)).toMatchObject({
-      kind: "transient",
-      throttled: false,
-    });
-    const answers = await sesLike();
-    try {
-      const c = client(answers.endpoint);
-      const paused = await send(c);
-      expect((paused as Error).name).toBe("AccountSendingPausedException");
-      expect(classifySesError(paused, SENDER)).toMatchObject({ kind: "account", code: "sending_paused" });
-      expect(kind(await send(c))).toBe("transient"); // 500 InternalFailure: SES answered, nothing sent
-      expect(kind(await send(c))).toBe("ambiguous"); // connection dropped after the request was written
-    } finally {
-      await answers.close();
-    }
+  it("fails one delivery for faults of the recipient (the sandbox's unverified recipient included)", async () => {
+    expect(await verdictOf("MessageRejected")).toMatchObject({ kind: "recipient" });
+    const sandboxed = await verdictOf("RecipientNotVerified");
+    expect(sandboxed).toMatchObject({ kind: "recipient", reason: expect.stringMatching(/sandbox/) });
+    // an address SES cannot take fails that address; a message it cannot take fails them all alike
+    const badAddress = Object.assign(new Error("Missing final '@domain'"), { name: "InvalidParameterValue" });
+    expect(classifySesError(badAddress, SENDER).kind).toBe("recipient");
+    const malformed = await verdictOf(null, undefined, Buffer.from("no headers, no body"));
+    expect(malformed).toMatchObject({ kind: "account", code: "message_refused" });
+  });
+
+  it("retries transient faults: throttling, SES's 5xx answers, a connection never made", async () => {
+    expect(await verdictOf("Throttling")).toMatchObject({ kind: "transient", throttled: true });
+    expect(await verdictOf("InternalFailure")).toMatchObject({ kind: "transient", throttled: false });
+    expect(await verdictOf("ServiceUnavailable")).toMatchObject({ kind: "transient", throttled: false });
+    expect(await verdictOf(null, client("http://127.0.0.1:9"))).toMatchObject({ kind: "transient" });
+  });
+
+  it("calls ambiguous only a request that was written and got no answer", async () => {
+    const reset = await answerTo("ResetAfterRequest");
+    expect(classifySesError(reset, SENDER).kind).toBe("ambiguous");
+    const hung = await answerTo("AcceptThenHang", undefined, RAW, 300);
+    expect(classifySesError(hung, SENDER).kind).toBe("ambiguous");
+    expect(handle.ses.stats().accepted).toBeGreaterThanOrEqual(1); // it was in fact sent
+  });
+
+  it("describes an error briefly for the delivery record", async () => {
+    expect(sesErrorText(await answerTo("MessageRejected"))).toBe("MessageRejected: Address blacklisted.");
+    expect(sesErrorText(Object.assign(new Error("x".repeat(900)), { name: "E" }))).toHaveLength(500);
   });
 });

@@ -111,6 +111,14 @@ export function classifySesError(e: unknown, sender: string): SesVerdict {
     return { kind: "transient", throttled: true, reason };
   }
   if (name === "MessageRejected") {
+    // An account AWS itself paused answers MessageRejected, worded for the account.
+    if (/sending paused for this account|account.*(paused|suspended)/i.test(message)) {
+      return {
+        kind: "account",
+        code: "sending_paused",
+        reason: `AWS has paused sending for this SES account (${reason}). Check the mail of the AWS account's owner and the SES console, then resume.`,
+      };
+    }
     const identities = failedIdentities(message);
     if (identities) {
       const from = sender.toLowerCase();

@@ -3,7 +3,14 @@
  * the caller's bytes as they are; SendEmail builds the MIME with nodemailer's MailComposer.
  */
 import MailComposer from "nodemailer/lib/mail-composer";
-import { addressesOf, headerRecipients, MAX_MESSAGE_BYTES, readHeaders } from "./mime.js";
+import {
+  addressesOf,
+  headerRecipients,
+  MAX_MESSAGE_BYTES,
+  readHeaders,
+  type Sender,
+  senderOf,
+} from "./mime.js";
 import type { QueryParams } from "./query.js";
 import { SesError } from "./xml.js";
 
@@ -13,6 +20,8 @@ export interface OutgoingMessage {
   source: string;
   /** Bare recipient addresses: the Destinations parameter, else To/Cc/Bcc. */
   destinations: string[];
+  /** Every sender field SES verifies, as written: From (raw messages only), then Source. */
+  senders: Sender[];
   configurationSetName?: string;
   tags: { name: string; value: string }[];
 }
@@ -62,15 +71,17 @@ export function readRawEmail(q: QueryParams): OutgoingMessage {
   const source = sourceParam ? firstAddress(sourceParam) : firstAddress(from ?? "");
   // Parse the From field even when Source wins: SES refuses a message whose From is malformed.
   if (from !== undefined) addressesOf(from);
+  const senders = [from, sourceParam].flatMap((field) => (field ? (senderOf(field) ?? []) : []));
   const listed = q.list("Destinations").flatMap(addressesOf);
   const destinations = atLeastOne(listed.length > 0 ? listed : headerRecipients(headers));
-  return { raw, source, destinations, ...extras(q) };
+  return { raw, source, destinations, senders, ...extras(q) };
 }
 
 /** Builds the message of a SendEmail call; `messageId` becomes its Message-ID, as SES does. */
 export async function composeEmail(q: QueryParams, messageId: string): Promise<OutgoingMessage> {
   const from = required(q, "Source");
   const source = firstAddress(from);
+  const senders = [senderOf(from) ?? { display: source, address: source }];
   const subject = required(q, "Message.Subject.Data");
   const text = q.get("Message.Body.Text.Data");
   const html = q.get("Message.Body.Html.Data");
@@ -103,5 +114,5 @@ export async function composeEmail(q: QueryParams, messageId: string): Promise<O
     messageId: `<${messageId}@email.amazonses.com>`,
   });
   const raw = await composer.compile().build();
-  return { raw, source, destinations, ...extras(q) };
+  return { raw, source, destinations, senders, ...extras(q) };
 }

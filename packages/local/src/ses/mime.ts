@@ -42,6 +42,21 @@ export function addressesOf(field: string): string[] {
   return addressparser(field, { flatten: true }).map((a) => checkAddress(a.address || a.name));
 }
 
+/** A sender as SES names it in its "not verified" answer: `Name <addr>`, or the bare `addr`. */
+export interface Sender {
+  display: string;
+  address: string;
+}
+
+/** The first address of a field as a Sender; undefined for a field without any. */
+export function senderOf(field: string): Sender | undefined {
+  const [first] = addressparser(field, { flatten: true });
+  if (!first) return undefined;
+  const address = checkAddress(first.address || first.name);
+  const name = first.address ? first.name.trim() : "";
+  return { display: name ? `${name} <${address}>` : address, address };
+}
+
 /** Returns the address, or throws SES's InvalidParameterValue for it. */
 export function checkAddress(address: string): string {
   const at = address.lastIndexOf("@");

@@ -17,7 +17,7 @@ import MailComposer from "nodemailer/lib/mail-composer";
 import { parseHeaderValue } from "nodemailer/lib/mime-funcs";
 import { afterEach, describe, expect, it } from "vitest";
 import { readHeaders } from "./mime.js";
-import { type LocalSesOptions, startLocalSes } from "./server.js";
+import { type LocalSesOptions, type LocalSesStats, type SesCall, startLocalSes } from "./server.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -81,6 +81,17 @@ async function failure(client: SESClient, command: SesCommand): Promise<SESServi
 const classifiedAsThrottling = (err: unknown) =>
   isThrottlingError(err as Parameters<typeof isThrottlingError>[0]);
 
+/** stats() with the counters a test does not name at 0. */
+const counts = (named: Partial<LocalSesStats>): LocalSesStats => ({
+  accepted: 0,
+  throttled: 0,
+  rejected: 0,
+  failed: 0,
+  hung: 0,
+  reset: 0,
+  ...named,
+});
+
 const emlFiles = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith(".eml")).sort();
 
 describe("SendRawEmail", () => {
@@ -121,7 +132,7 @@ describe("SendRawEmail", () => {
         tags: [{ name: "issue", value: "72" }],
       },
     ]);
-    expect(ses.stats()).toEqual({ accepted: 1, throttled: 0, rejected: 0 });
+    expect(ses.stats()).toEqual(counts({ accepted: 1, throttled: 0, rejected: 0 }));
   });
 
   it("keeps bytes that are not UTF-8 exactly as sent", async () => {
@@ -258,7 +269,7 @@ describe("the send rate", () => {
       expect(classifiedAsThrottling(err)).toBe(true);
     }
     expect(await emlFiles(outboxDir)).toHaveLength(2);
-    expect(ses.stats()).toEqual({ accepted: 2, throttled: 3, rejected: 0 });
+    expect(ses.stats()).toEqual(counts({ accepted: 2, throttled: 3, rejected: 0 }));
 
     clock += 500; // half a second refills one message at 2/s
     await client.send(rawInput(oneRecipient));
@@ -289,7 +300,7 @@ describe("the send rate", () => {
     const accepted = results.filter((r) => r.status === "fulfilled").length;
     expect(accepted).toBeGreaterThanOrEqual(1);
     expect(accepted).toBeLessThanOrEqual(1 + Math.ceil(seconds));
-    expect(ses.stats()).toEqual({ accepted, throttled: 5 - accepted, rejected: 0 });
+    expect(ses.stats()).toEqual(counts({ accepted, throttled: 5 - accepted, rejected: 0 }));
   });
 });
 
@@ -378,13 +389,13 @@ describe("malformed requests", () => {
     expect(err.$metadata.httpStatusCode).toBe(400);
     expect(classifiedAsThrottling(err)).toBe(false);
     expect(await emlFiles(outboxDir)).toEqual([]);
-    expect(ses.stats()).toEqual({ accepted: 0, throttled: 0, rejected: 1 });
+    expect(ses.stats()).toEqual(counts({ accepted: 0, throttled: 0, rejected: 1 }));
   });
 });
 
 describe("the fault hook", () => {
   it("answers the chosen calls with Throttling or MessageRejected before handling them", async () => {
-    const seen: { action: string; n: number }[] = [];
+    const seen: SesCall[] = [];
     const { ses, client } = await start({
       fault: (call) => {
         seen.push(call);
@@ -407,14 +418,14 @@ describe("the fault hook", () => {
     expect(rejected).toBeInstanceOf(MessageRejected);
     expect(rejected.name).toBe("MessageRejected");
     expect(rejected.$metadata.httpStatusCode).toBe(400);
-    expect(seen).toEqual([
-      { action: "SendRawEmail", n: 1 },
-      { action: "SendRawEmail", n: 2 },
-      { action: "SendRawEmail", n: 3 },
-      { action: "SendRawEmail", n: 4 },
-      { action: "GetSendQuota", n: 1 },
-    ]);
+    const send = (n: number) => ({
+      action: "SendRawEmail",
+      n,
+      source: "news@example.com",
+      destinations: ["a@example.org"],
+    });
+    expect(seen).toEqual([send(1), send(2), send(3), send(4), { action: "GetSendQuota", n: 1 }]);
     expect(ses.messages()).toHaveLength(2);
-    expect(ses.stats()).toEqual({ accepted: 2, throttled: 1, rejected: 1 });
+    expect(ses.stats()).toEqual(counts({ accepted: 2, throttled: 1, rejected: 1 }));
   });
 });

@@ -1,13 +1,17 @@
 /** SES's XML answers (namespace 2010-12-01) and its error shape, as the SDK's awsQuery protocol reads them. */
 export const SES_NAMESPACE = "http://ses.amazonaws.com/doc/2010-12-01/";
 
-/** An SES error answer: `code` becomes the SDK error's `name`. */
+/**
+ * An SES error answer: `code` becomes the SDK error's `name`; `members` are further `<Error>`
+ * fields that the SDK copies onto a modelled exception (such as `ConfigurationSetName`).
+ */
 export class SesError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status = 400,
     readonly type: "Sender" | "Receiver" = status < 500 ? "Sender" : "Receiver",
+    readonly members: Record<string, string> = {},
   ) {
     super(message);
     this.name = code;
@@ -21,11 +25,15 @@ export function escapeXml(text: string): string {
   );
 }
 
-/** `<ActionResponse><ActionResult>…fields…</ActionResult><ResponseMetadata>…` */
-export function resultXml(action: string, fields: Record<string, string>, requestId: string): string {
-  const body = Object.entries(fields)
+function elements(fields: Record<string, string>): string {
+  return Object.entries(fields)
     .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
     .join("");
+}
+
+/** `<ActionResponse><ActionResult>…fields…</ActionResult><ResponseMetadata>…` */
+export function resultXml(action: string, fields: Record<string, string>, requestId: string): string {
+  const body = elements(fields);
   return (
     `<${action}Response xmlns="${SES_NAMESPACE}">` +
     `<${action}Result>${body}</${action}Result>` +
@@ -37,7 +45,7 @@ export function resultXml(action: string, fields: Record<string, string>, reques
 export function errorXml(err: SesError, requestId: string): string {
   return (
     `<ErrorResponse xmlns="${SES_NAMESPACE}">` +
-    `<Error><Type>${err.type}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
+    `<Error><Type>${err.type}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message>${elements(err.members)}</Error>` +
     `<RequestId>${requestId}</RequestId>` +
     `</ErrorResponse>`
   );
