@@ -49,7 +49,7 @@ async function answerTo(
   }
 }
 
-const verdictOf = async (fault: SesFaultName | null, c?: SESClient, raw?: Buffer): Promise<SesVerdict> =>
+const verdictOf = async (fault: SesFaultName | null, c?: SESClient, raw: Buffer = RAW): Promise<SesVerdict> =>
   classifySesError(await answerTo(fault, c, raw), SENDER);
 
 describe("classifySesError", () => {
