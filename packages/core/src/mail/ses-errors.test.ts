@@ -27,7 +27,7 @@ const RAW = Buffer.from(`From: ${SENDER}\r\nTo: reader@example.com\r\nSubject: x
 async function answerTo(
   fault: SesFaultName | null,
   c = client(handle.ses.endpoint),
-  raw = RAW,
+  raw: Uint8Array = RAW,
   timeoutMs = 5000,
 ) {
   next = fault;
@@ -49,7 +49,7 @@ async function answerTo(
   }
 }
 
-const verdictOf = async (fault: SesFaultName | null, c?: SESClient, raw: Buffer = RAW): Promise<SesVerdict> =>
+const verdictOf = async (fault: SesFaultName | null, c?: SESClient, raw: Uint8Array = RAW): Promise<SesVerdict> =>
   classifySesError(await answerTo(fault, c, raw), SENDER);
 
 describe("classifySesError", () => {
