@@ -29,6 +29,7 @@ async function main() {
       `  token:   ${rt.config.editorToken}  ${tokenNote}`,
       `  data:    ${rt.config.dataDir}  (mail in outbox/)`,
       `  polls:   "${rt.config.pollCron}"`,
+      `  sends:   unfinished ones resumed at start-up and every 15 minutes; failed jobs at /api/jobs/failed`,
       "",
     ].join("\n"),
   );
