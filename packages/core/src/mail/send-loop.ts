@@ -16,8 +16,9 @@
  * SES's answers are read by who is wrong (ses-errors.ts): a transient refusal is retried with
  * backoff, a recipient's refusal fails that delivery, an account's refusal stops the run with
  * the reason (`pause`) and releases every claim it holds. Until SES has accepted one message of
- * the issue a recipient's refusal is not trusted: the claim is released, and a few of them in a
- * row pause the send instead of failing everyone for an account problem SES words as theirs.
+ * the issue a recipient's refusal is not trusted: it is tried again once something went out, and
+ * a few of them with nothing accepted pause the send instead of failing everyone for an account
+ * problem SES words as the recipients' (the sandbox).
  */
 import type { Ctx } from "../context.js";
 import type { RenderedIssue } from "../issues/render/index.js";
@@ -270,6 +271,9 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
 
   const settle = (record: DeliveryRecord) => settler.add(record);
 
+  /** Refusals not believed yet: sent again once SES accepted something, else believed at the end. */
+  const doubted: { item: Ready; reason: string }[] = [];
+
   /** Sends one claimed message; its first pacer slot was taken before it left the queue. */
   const deliver = async ({ record, raw }: Ready) => {
     for (let attempt = 0; ; attempt++) {
@@ -311,8 +315,10 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
                   code: "refused",
                   reason: `SES refused the first ${result.doubted} recipients of this issue and accepted none (last: ${verdict.reason}). That points at the account (the SES sandbox, the sender's identity) rather than the addresses: check it in SES, then resume.`,
                 };
+                return release(record);
               }
-              return release(record);
+              doubted.push({ item: { record, raw }, reason: verdict.reason });
+              return;
             }
             result.failed++;
             ctx.log.warn("ses refused a recipient", log);
@@ -353,6 +359,19 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     .finally(() => queue.close());
   await Promise.all([producing, ...Array.from({ length: sizes.senders }, consume)]);
   for (const left of queue.drain()) await release(left.record);
+  // SES accepted other messages of this run: the refusals were the recipients' own after all, so
+  // each is tried once more (then believed). A run that stopped gives them back. A run in which
+  // SES accepted nothing, and refused fewer than DOUBTED_LIMIT, believes them.
+  for (const { item, reason } of doubted.splice(0)) {
+    if (halted() || result.stop) await release(item.record);
+    else if (result.sent > 0) {
+      await pacer.slot();
+      await deliver(item);
+    } else {
+      result.failed++;
+      settle({ ...item.record, status: "failed", error: reason });
+    }
+  }
   try {
     await settler.close();
   } catch (e) {

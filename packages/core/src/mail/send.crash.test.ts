@@ -120,4 +120,4 @@ it("resumes a send whose process was killed: no duplicate, every recipient sent 
   const issue = await getIssue(ctx, n);
   expect(issue.status).toBe("sent");
   expect(issue.delivery.sent).toBe(delivery.sent);
-});
+}, 180_000);

@@ -236,7 +236,7 @@ describe("runSend", () => {
     expect(issue.delivery).toMatchObject({ sent: 1000, lastError: null, paused: null });
     // the items of a sent issue are used
     expect((await ctx.store.items.list({ status: "used", limit: 10 })).items).toHaveLength(2);
-  });
+  }, 180_000);
 
   it("marks a recipient SES refuses as failed and sends the rest", async () => {
     const local = await ses(500, ({ action, destinations }) =>
@@ -632,5 +632,22 @@ describe("resume", () => {
     expect(enqueued).toEqual([{ kind: "send", payload: { issueNumber: n } }]);
     await drainSendJobs(enqueued, (i) => runSend(ctx, i));
     await expect(resumeSend(ctx, n)).rejects.toBeInstanceOf(ConflictError); // sent, nothing left
+  });
+});
+
+describe("recipient refusals before anything was accepted", () => {
+  it("believes them when every recipient is refused and there are fewer than three", async () => {
+    const local = await ses(200, ({ action }) => (action === "SendRawEmail" ? "MessageRejected" : null));
+    const { jobs, enqueued } = recordingJobs();
+    const ctx = await mailCtx(env, local, { jobs });
+    await addActive(ctx, 2);
+    const n = await readyDraft(ctx);
+    await startSend(ctx, n);
+    enqueued.length = 0;
+    expect(await runSend(ctx, n, noWait)).toMatchObject({
+      status: "sent",
+      delivery: { total: 2, sent: 0, failed: 2, pending: 0 },
+    });
+    expect(enqueued).toEqual([]); // settled in one run: no continuation loop
   });
 });

@@ -49,8 +49,11 @@ async function answerTo(
   }
 }
 
-const verdictOf = async (fault: SesFaultName | null, c?: SESClient, raw: Uint8Array = RAW): Promise<SesVerdict> =>
-  classifySesError(await answerTo(fault, c, raw), SENDER);
+const verdictOf = async (
+  fault: SesFaultName | null,
+  c?: SESClient,
+  raw: Uint8Array = RAW,
+): Promise<SesVerdict> => classifySesError(await answerTo(fault, c, raw), SENDER);
 
 describe("classifySesError", () => {
   it("stops the send for faults of the account or the sender, with the reason in words", async () => {
