@@ -8,7 +8,10 @@ import type { Ctx } from "@wkn/core/context";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { errorBody, onError } from "./errors.js";
-import { editorAuth } from "./middleware/auth/index.js";
+import { editorAuth, SESSION_COOKIE } from "./middleware/auth/index.js";
+import { clientIpFrom } from "./middleware/client-ip/index.js";
+import { declaredBodies, noBody } from "./middleware/no-body/index.js";
+import { sameOrigin } from "./middleware/same-origin/index.js";
 import { createRouter } from "./router.js";
 import { archiveRoutes } from "./routes/archive.js";
 import { editorRoutes } from "./routes/editor.js";
@@ -42,6 +45,7 @@ export function createApp(ctx: Ctx) {
         c.json(errorBody("payload_too_large", `request body over ${MAX_BODY_BYTES} bytes`), 413),
     }),
   );
+  app.use("*", clientIpFrom({ trustProxy: ctx.config.trustProxy }));
 
   // Documented like every /api route (openapi.test.ts checks); registered before the auth below.
   app.openapi(
@@ -55,10 +59,13 @@ export function createApp(ctx: Ctx) {
     (c) => c.json({ ok: true as const }, 200),
   );
 
+  // A change made with the session cookie must come from our own origin (403), sign-out included.
+  app.use("/api/*", sameOrigin({ origin: ctx.config.publicBaseUrl, cookie: SESSION_COOKIE }));
   app.route("/api", sessionRoutes(ctx));
 
-  // Every other /api route needs the editor token.
+  // Every other /api route needs the editor token, and takes a body only where it declares one.
   app.use("/api/*", editorAuth({ token: ctx.config.editorToken }));
+  app.use("/api/*", noBody({ takesBody: declaredBodies(app) }));
   app.route("/api", sourcesRoutes(ctx));
   app.route("/api", pollRoutes(ctx));
   app.route("/api", itemsRoutes(ctx));

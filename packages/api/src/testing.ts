@@ -19,8 +19,9 @@ export function testClient(ctx: Ctx) {
     app,
     call,
     get: (path: string, headers?: Record<string, string>) => call("GET", path, undefined, headers),
+    /** Without `body`, no body at all (routes that take none refuse one). */
     post: (path: string, body?: unknown, headers?: Record<string, string>) =>
-      call("POST", path, body ?? {}, headers),
+      call("POST", path, body, headers),
     patch: (path: string, body: unknown) => call("PATCH", path, body),
     put: (path: string, body: unknown) => call("PUT", path, body),
     del: (path: string) => call("DELETE", path),

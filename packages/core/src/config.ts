@@ -15,6 +15,8 @@ export interface Config {
   fromEmail: string;
   sourcesFile: string | undefined;
   allowPrivateNetwork: boolean;
+  /** How many proxies in front of the local server append to X-Forwarded-For (0: trust none). */
+  trustProxy: number;
   githubApiUrl: string;
   githubToken: string | undefined;
   kaggleApiUrl: string;
@@ -45,6 +47,15 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got "${raw}"`);
   return n;
+}
+
+/** A count such as TRUST_PROXY: a whole number >= 0, else a config error naming the variable. */
+function count(env: Env, name: string, what: string): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return 0;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new Error(`${name} must be a whole number >= 0 (${what}), got "${raw}"`);
+  return Number(raw);
 }
 
 export function slugify(name: string): string {
@@ -79,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     fromEmail: nonEmpty(env.FROM_EMAIL) ?? "newsletter@localhost",
     sourcesFile: nonEmpty(env.SOURCES_FILE),
     allowPrivateNetwork: env.ALLOW_PRIVATE_NETWORK === "1" || env.ALLOW_PRIVATE_NETWORK === "true",
+    trustProxy: count(env, "TRUST_PROXY", "how many X-Forwarded-For hops to trust"),
     githubApiUrl: (nonEmpty(env.GITHUB_API_URL) ?? "https://api.github.com").replace(/\/+$/, ""),
     githubToken: nonEmpty(env.GITHUB_TOKEN),
     kaggleApiUrl: (nonEmpty(env.KAGGLE_API_URL) ?? "https://api.kaggle.com/v1").replace(/\/+$/, ""),

@@ -60,6 +60,8 @@ async function setup(opts: { runJobs?: boolean; ses?: SesHandle; env?: Record<st
       SES_ENDPOINT: endpoint.ses.endpoint,
       PUBLIC_BASE_URL: BASE,
       FROM_EMAIL: "newsletter@news.example.org",
+      // The tests tell clients apart by X-Forwarded-For, as a reverse proxy in front would.
+      TRUST_PROXY: "1",
       ...opts.env,
     },
     jobs: jobs.jobs,

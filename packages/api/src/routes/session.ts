@@ -1,15 +1,19 @@
 /**
  * The web page's login: the editor types the token once and gets an HttpOnly, SameSite=Strict
  * session cookie (an HMAC of an expiry, never the token: middleware/auth). These routes check the
- * token themselves, so they sit before the /api auth middleware.
+ * token themselves, so they sit before the /api auth middleware. Sign-in is only taken from our
+ * own origin (middleware/same-origin), so another page cannot sign the editor's browser into a
+ * session; sign-out with the cookie is guarded by app.ts like every other change.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { errorBody } from "../errors.js";
 import { issueSession, SESSION_COOKIE, SESSION_TTL_SECONDS, tokenMatches } from "../middleware/auth/index.js";
+import { noBody } from "../middleware/no-body/index.js";
+import { sameOrigin } from "../middleware/same-origin/index.js";
 import { createRouter } from "../router.js";
-import { errors, json } from "../schemas/common.js";
+import { ErrorSchema, errors, json } from "../schemas/common.js";
 
 const LoginSchema = z.object({ token: z.string().min(1).max(500) }).openapi("Login");
 
@@ -23,19 +27,16 @@ export function sessionRoutes(ctx: Ctx) {
       path: "/session",
       tags: ["session"],
       security: [],
+      middleware: [sameOrigin({ origin: ctx.config.publicBaseUrl })],
       request: { body: { content: { "application/json": { schema: LoginSchema } }, required: true } },
       responses: {
         204: { description: "Signed in: the session cookie is set" },
         400: errors[400],
         401: errors[401],
-        403: json(errors[401].content["application/json"].schema, "A cross-site login attempt"),
+        403: json(ErrorSchema, "Not from our own origin (Origin / Sec-Fetch-Site), or a form post"),
       },
     }),
     async (c) => {
-      // Login CSRF: another site must not sign the editor's browser into a session of its choosing.
-      if (c.req.header("sec-fetch-site") === "cross-site") {
-        return c.json(errorBody("forbidden", "cross-site login refused"), 403);
-      }
       if (!tokenMatches(c.req.valid("json").token, ctx.config.editorToken)) {
         return c.json(errorBody("unauthorized", "wrong editor token"), 401);
       }
@@ -56,7 +57,12 @@ export function sessionRoutes(ctx: Ctx) {
       path: "/session",
       tags: ["session"],
       security: [],
-      responses: { 204: { description: "Signed out" } },
+      middleware: [noBody()],
+      responses: {
+        204: { description: "Signed out" },
+        403: json(ErrorSchema, "With the cookie, but not from our own origin"),
+        415: json(ErrorSchema, "A request body was sent"),
+      },
     }),
     (c) => {
       deleteCookie(c, SESSION_COOKIE, { path: "/", secure, sameSite: "Strict", httpOnly: true });

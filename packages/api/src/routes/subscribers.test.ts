@@ -200,7 +200,34 @@ describe("POST /api/subscribers/import", () => {
     const broken = await csvPost(t, 'email\n"ann@example.com\n');
     expect(broken.status).toBe(400);
     expect((await broken.json()).error.details[0].field).toBe("body");
-    expect((await t.post("/api/subscribers/import", { email: "x@example.com" })).status).toBe(400);
+  });
+
+  it("takes text/csv or a multipart form only (415 otherwise, naming what to send)", async () => {
+    const t = testClient(await env.ctx());
+    const csv = "email\nann@example.com\n";
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/json",
+      "application/csv",
+    ]) {
+      const res = await t.call("POST", "/api/subscribers/import", csv, { "content-type": type });
+      expect(res.status, type).toBe(415);
+      const error = (await res.json()).error;
+      expect(error.code).toBe("unsupported_media_type");
+      expect(error.message).toMatch(/text\/csv.*multipart\/form-data/);
+    }
+    const untyped = await t.app.request("http://localhost/api/subscribers/import", {
+      method: "POST",
+      headers: { authorization: `Bearer ${(await import("@wkn/core/testing")).TEST_TOKEN}` },
+      body: new Blob([csv]),
+    });
+    expect(untyped.status).toBe(415);
+    expect(await (await t.get("/api/subscribers")).json()).toMatchObject({ subscribers: [] });
+    const ok = await t.call("POST", "/api/subscribers/import", csv, {
+      "content-type": "text/csv; charset=utf-8",
+    });
+    expect(await ok.json()).toMatchObject({ imported: 1 });
   });
 });
 

@@ -4,8 +4,9 @@ import { ValidationError } from "@wkn/core/errors";
 import { exportSubscribers, importSubscribers } from "@wkn/core/subscribers/csv";
 import { addSubscriber, listSubscribers, removeSubscriber } from "@wkn/core/subscribers/manage";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { createRouter } from "../router.js";
-import { errors, IdParam, json } from "../schemas/common.js";
+import { ErrorSchema, errors, IdParam, json } from "../schemas/common.js";
 import {
   ImportResultSchema,
   NewSubscriberSchema,
@@ -14,20 +15,25 @@ import {
   SubscriberSchema,
 } from "../schemas/subscribers.js";
 
-/** The CSV of an import: a raw body (text/csv or text/plain), or the file of a multipart form. */
+/**
+ * The CSV of an import: a text/csv body, or the file of a multipart form; anything else is a 415
+ * (a form or text/plain post is what another site can make a browser send).
+ */
 async function csvBody(c: Context): Promise<string> {
-  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   let text: string;
-  if (type.startsWith("multipart/form-data")) {
+  if (type === "multipart/form-data") {
     const form = await c.req.parseBody();
     const file = form.file ?? Object.values(form).find((v) => v instanceof File);
     if (file instanceof File) text = await file.text();
     else if (typeof file === "string") text = file;
     else throw new ValidationError("file", "the form has no CSV file (field `file`)");
-  } else if (type === "" || type.startsWith("text/") || type.startsWith("application/csv")) {
+  } else if (type === "text/csv") {
     text = await c.req.text();
   } else {
-    throw new ValidationError("body", "send the CSV as text/csv, or as the `file` field of a multipart form");
+    throw new HTTPException(415, {
+      message: `send the CSV as text/csv, or as the \`file\` field of a multipart/form-data form (got ${type || "no content type"})`,
+    });
   }
   if (text.trim() === "") throw new ValidationError("body", "the CSV is empty");
   return text;
@@ -73,10 +79,26 @@ export function subscribersRoutes(ctx: Ctx) {
       tags: ["subscribers"],
       description:
         "CSV with a column headed email / e-mail / mail, or the addresses in the first column. " +
-        "Raw text/csv body, or a multipart form with a `file` field. Known addresses are skipped, " +
-        "never re-subscribed.",
-      request: { body: { content: { "text/csv": { schema: z.string() } }, required: true } },
-      responses: { 200: json(ImportResultSchema, "What was imported"), 400: errors[400], 401: errors[401] },
+        "Raw text/csv body, or a multipart/form-data form with a `file` field (any other content " +
+        "type: 415). Known addresses are skipped, never re-subscribed.",
+      request: {
+        body: {
+          content: {
+            "text/csv": { schema: z.string() },
+            // A plain schema, not zod: the file is read by csvBody, not by a form validator.
+            "multipart/form-data": {
+              schema: { type: "object", properties: { file: { type: "string", format: "binary" } } },
+            },
+          },
+          required: true,
+        },
+      },
+      responses: {
+        200: json(ImportResultSchema, "What was imported"),
+        400: errors[400],
+        401: errors[401],
+        415: json(ErrorSchema, "Not text/csv or multipart/form-data"),
+      },
     }),
     async (c) => c.json(await importSubscribers(ctx, await csvBody(c)), 200),
   );

@@ -1,20 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { ISSUE_LIMITS } from "@wkn/core/issues";
 import { isoTime } from "./common.js";
-
-/** One line of text: no line breaks (a subject is a mail header). */
-const line = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(/^[^\r\n]*$/, "must be a single line");
+import { line, text } from "./text.js";
 
 const itemId = z.string().min(1).max(64);
 
 export const IssueSectionSchema = z
   .object({
     heading: line(ISSUE_LIMITS.heading).trim().min(1),
-    body: z.string().max(ISSUE_LIMITS.body).optional(),
+    body: text(ISSUE_LIMITS.body).optional(),
     itemIds: z.array(itemId).max(ISSUE_LIMITS.items),
   })
   .strict()
@@ -68,7 +62,7 @@ export const IssueListSchema = z.object({ issues: z.array(IssueSchema) }).openap
 export const NewIssueSchema = z
   .object({
     title: line(ISSUE_LIMITS.title).optional(),
-    intro: z.string().max(ISSUE_LIMITS.intro).optional(),
+    intro: text(ISSUE_LIMITS.intro).optional(),
   })
   .strict()
   .openapi("NewIssue");
@@ -78,7 +72,7 @@ export const IssueDraftSchema = z
   .object({
     title: line(ISSUE_LIMITS.title).optional(),
     subject: line(ISSUE_LIMITS.subject).optional(),
-    intro: z.string().max(ISSUE_LIMITS.intro).optional(),
+    intro: text(ISSUE_LIMITS.intro).optional(),
     sections: z.array(IssueSectionSchema).max(ISSUE_LIMITS.sections).optional(),
   })
   .strict()

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isoTime } from "./common.js";
+import { line, text } from "./text.js";
 
 export const ItemStatusSchema = z.enum(["new", "selected", "rejected", "used"]);
 export const ItemKindSchema = z.enum(["article", "release", "competition", "link"]);
@@ -67,15 +68,13 @@ export const ItemPatchSchema = z
       description:
         'new, selected or rejected; "used" is set by sending an issue (400); a used item keeps its status (409)',
     }),
-    comment: z
-      .string()
-      .max(2000)
+    comment: text(2000)
       .nullable()
       .optional()
       .openapi({ description: "Plain text or a small markdown subset" }),
-    section: z.string().max(100).nullable().optional(),
-    title: z.string().min(1).max(500).optional(),
-    description: z.string().max(2000).nullable().optional(),
+    section: line(100).nullable().optional(),
+    title: line(500).min(1).optional(),
+    description: text(2000).nullable().optional(),
     imageUrl: z.string().max(2048).nullable().optional().openapi({ description: "http(s) URL" }),
   })
   .strict()
@@ -84,8 +83,8 @@ export const ItemPatchSchema = z
 export const NewLinkSchema = z
   .object({
     url: z.string().min(1).max(2048).openapi({ example: "https://example.com/post" }),
-    comment: z.string().max(2000).nullable().optional(),
-    section: z.string().max(100).nullable().optional(),
+    comment: text(2000).nullable().optional(),
+    section: line(100).nullable().optional(),
   })
   .strict()
   .openapi("NewLink");

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isoTime } from "./common.js";
+import { line } from "./text.js";
 
 export const SourceSchema = z
   .object({
@@ -23,7 +24,7 @@ export const SourceSchema = z
   .openapi("Source");
 
 const common = {
-  name: z.string().trim().min(1).max(200).optional(),
+  name: line(200).trim().min(1).optional(),
   intervalMinutes: z.number().int().min(5).max(10080).optional(),
   enabled: z.boolean().optional(),
 };
@@ -34,8 +35,8 @@ export const NewSourceSchema = z
     z.object({ kind: z.literal("github"), repo: z.string().min(3).max(200), ...common }),
     z.object({
       kind: z.literal("kaggle"),
-      search: z.string().max(200).optional(),
-      category: z.string().max(100).optional(),
+      search: line(200).optional(),
+      category: line(100).optional(),
       ...common,
     }),
   ])

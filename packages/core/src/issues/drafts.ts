@@ -3,6 +3,7 @@
  * "Assemble" and the issue routes of the HTTP contract).
  */
 import type { Ctx } from "../context.js";
+import { singleLineProblem, stripControls } from "../control-chars.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { DeliveryCounts, DeliveryState, Issue, IssueSection } from "../model/index.js";
 import { type IssueRecord, ZERO_DELIVERY } from "../store/issues.js";
@@ -40,18 +41,26 @@ export function parseIssueId(id: string): number {
   return Number(id);
 }
 
-const clean = (s: string | undefined): string => (s ?? "").trim();
+/** A single-line field (it reaches the Subject header and `<title>`): trimmed, or a 400 naming it. */
+function line(s: string | undefined, field: string): string {
+  const problem = singleLineProblem(s ?? "");
+  if (problem) throw new ValidationError(field, problem);
+  return (s ?? "").trim();
+}
+
+/** Multi-line text: control characters stripped, trimmed. */
+const text = (s: string | undefined): string => stripControls(s ?? "").trim();
 
 export async function createDraft(ctx: Ctx, input: NewDraft = {}): Promise<Issue> {
   const n = await ctx.store.issues.nextNumber();
   const now = ctx.now().toISOString();
-  const title = clean(input.title) || defaultTitle(ctx, n);
+  const title = line(input.title, "title") || defaultTitle(ctx, n);
   const rec = await ctx.store.issues.create({
     id: String(n),
     number: n,
     title,
     subject: title,
-    intro: clean(input.intro),
+    intro: text(input.intro),
     status: "draft",
     sections: [],
     createdAt: now,
@@ -88,7 +97,10 @@ export async function checkIssueItems(ctx: Ctx, sections: IssueSection[]): Promi
     const item = items.get(id);
     if (!item) problems.push({ field, message: `unknown item ${id}` });
     else if (item.status === "rejected")
-      problems.push({ field, message: `item ${id} is rejected: remove it from the issue or select it again` });
+      problems.push({
+        field,
+        message: `item ${id} is rejected: remove it from the issue or select it again`,
+      });
   }
   if (problems.length) {
     problems.sort((a, b) => a.field.localeCompare(b.field, "en", { numeric: true }));
@@ -102,17 +114,21 @@ export async function updateDraft(ctx: Ctx, n: number, input: DraftInput): Promi
   // A non-draft is refused before its body is looked at: the state is the first problem.
   const current = await ctx.store.issues.mustGet(n);
   if (current.status !== "draft") throw new ConflictError(`issue ${n} is ${current.status}, not draft`);
-  const title = clean(input.title) || defaultTitle(ctx, n);
-  const sections = (input.sections ?? []).map((s) => ({
-    heading: s.heading.trim(),
-    ...(s.body?.trim() ? { body: s.body.trim() } : {}),
-    itemIds: [...s.itemIds],
-  }));
+  const title = line(input.title, "title") || defaultTitle(ctx, n);
+  const subject = line(input.subject, "subject") || title;
+  const sections = (input.sections ?? []).map((s, i) => {
+    const body = text(s.body);
+    return {
+      heading: line(s.heading, `sections.${i}.heading`),
+      ...(body ? { body } : {}),
+      itemIds: [...s.itemIds],
+    };
+  });
   await checkIssueItems(ctx, sections);
   // Conditional on "draft" again: a send that started meanwhile wins (409).
   const rec = await ctx.store.issues.replaceDraft(
     n,
-    { title, subject: clean(input.subject) || title, intro: clean(input.intro), sections },
+    { title, subject, intro: text(input.intro), sections },
     ctx.now().toISOString(),
   );
   return toIssue(rec, { ...ZERO_DELIVERY });

@@ -5,11 +5,12 @@
  * the sender marking the item used, unfurling filling a field) is never silently overwritten.
  */
 import type { Ctx } from "../context.js";
+import { singleLineProblem, stripControls } from "../control-chars.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { Item, ItemStatus } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
 import { checkHttpUrl } from "../url/check.js";
-import { collapseWhitespace, hasControlCharacters } from "./text.js";
+import { collapseWhitespace } from "./text.js";
 
 export const MAX_COMMENT_LENGTH = 2000;
 export const MAX_SECTION_LENGTH = 100;
@@ -29,11 +30,10 @@ export interface ItemEdit {
   imageUrl?: string | null;
 }
 
-/** Multi-line text: line breaks normalised, trimmed, length-checked; empty means "clear". */
+/** Multi-line text: line breaks normalised, control characters stripped, trimmed, length-checked; empty means "clear". */
 function multiline(value: string | null, field: string, max: number): string | null {
   if (value === null) return null;
-  const v = value.replace(/\r\n?/g, "\n").trim();
-  if (hasControlCharacters(v)) throw new ValidationError(field, "must not contain control characters");
+  const v = stripControls(value).trim();
   if (v.length > max) throw new ValidationError(field, `at most ${max} characters`);
   return v === "" ? null : v;
 }
@@ -41,8 +41,9 @@ function multiline(value: string | null, field: string, max: number): string | n
 /** One-line text: whitespace collapsed, length-checked; empty means "clear". */
 function oneLine(value: string | null, field: string, max: number): string | null {
   if (value === null) return null;
-  if (hasControlCharacters(value.replace(/[\r\n\t]/g, " ")))
-    throw new ValidationError(field, "must not contain control characters");
+  // Line breaks are collapsed here (the API refuses them before); other controls are refused.
+  const problem = singleLineProblem(value.replace(/[\r\n\u2028\u2029]/g, " "));
+  if (problem) throw new ValidationError(field, problem);
   const v = collapseWhitespace(value);
   if (v.length > max) throw new ValidationError(field, `at most ${max} characters`);
   return v === "" ? null : v;

@@ -45,10 +45,3 @@ export function truncateGraphemes(text: string, max: number, ellipsis = "…"): 
   }
   return text;
 }
-
-/** Characters that have no place in a stored single-line or multi-line text field. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-export function hasControlCharacters(text: string): boolean {
-  return CONTROL.test(text);
-}

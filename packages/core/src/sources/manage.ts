@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Ctx } from "../context.js";
+import { singleLineProblem } from "../control-chars.js";
 import { ValidationError } from "../errors.js";
 import type { Source, SourceKind } from "../model/index.js";
 import { type SourceRecord, toSource } from "../store/sources.js";
@@ -44,6 +45,13 @@ export function checkRepo(repo: string): string {
     .replace(/\/+$/, "");
   if (!REPO.test(r)) throw new ValidationError("repo", 'must be "owner/name"');
   return r;
+}
+
+/** A name or Kaggle query: one line without control characters (it reaches logs and the UI). */
+function checkLine(value: string | undefined, field: string): string | undefined {
+  const problem = value === undefined ? undefined : singleLineProblem(value);
+  if (problem) throw new ValidationError(field, problem);
+  return value;
 }
 
 function checkInterval(v: number | undefined): number {
@@ -100,8 +108,8 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
     case "kaggle":
       form = {
         ...input,
-        search: input.search?.trim() || undefined,
-        category: input.category?.trim() || undefined,
+        search: checkLine(input.search, "search")?.trim() || undefined,
+        category: checkLine(input.category, "category")?.trim() || undefined,
       };
       break;
     default:
@@ -110,7 +118,7 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
   const nk = naturalKey(form.kind, form);
   if (input.id !== undefined && !ID.test(input.id))
     throw new ValidationError("id", "must be lower-case letters, digits, '.', '_' or '-'");
-  const name = input.name?.trim() || defaultName(form);
+  const name = checkLine(input.name, "name")?.trim() || defaultName(form);
   if (name.length > 200) throw new ValidationError("name", "must be at most 200 characters");
   const prefix = (
     form.kind === "github"
@@ -161,7 +169,7 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
   const current = await ctx.store.sources.mustGet(id);
   const changes: Partial<SourceRecord> = {};
   if (patch.name !== undefined) {
-    const name = patch.name.trim();
+    const name = (checkLine(patch.name, "name") ?? "").trim();
     if (!name || name.length > 200) throw new ValidationError("name", "must be 1 to 200 characters");
     changes.name = name;
   }
