@@ -4,47 +4,57 @@
  * URLs (xml:base, then the feed's own link, then the fetch URL), dates ISO-8601 UTC or null,
  * and every entry gets a stable hash.
  */
+import { ParseBudget } from "../parse/limits.js";
 import { shortHash } from "../url/canonical.js";
 import { parseDate } from "./date.js";
 import { collapse, firstImageSrc, htmlToText, looksLikeHtml, sanitizeHtml, textToHtml } from "./html.js";
 import type { NormalizedEntry, ParsedFeed, RawEntry, RawFeed, RawText, RawUrl } from "./types.js";
 
-export function normalizeFeed(raw: RawFeed, fetchUrl: string): ParsedFeed {
+/**
+ * `budget` is the document's (parse/limits.ts): the HTML of every entry is parsed under it, and
+ * it counts entries too, so a feed of many entries is bounded in time as a whole.
+ */
+export function normalizeFeed(raw: RawFeed, fetchUrl: string, budget = new ParseBudget()): ParsedFeed {
+  const html = budget.part("HTML in the feed");
   const docBase = absolute(fetchUrl, null);
-  const link = firstUrl(raw.links, docBase);
+  const link = firstUrl(raw.links, docBase, budget);
   const entryBase = link ?? docBase;
-  const entries = raw.entries.map((e) => normalizeEntry(e, entryBase));
+  const entries = raw.entries.map((e) => {
+    budget.tick();
+    return normalizeEntry(e, entryBase, html);
+  });
   assignHashes(entries);
-  return { format: raw.format, title: plain(raw.title) || null, link, entries };
+  return { format: raw.format, title: plain(raw.title, html) || null, link, entries };
 }
 
 type Unhashed = Omit<NormalizedEntry, "hash"> & { hash?: string };
 
-function normalizeEntry(raw: RawEntry, fallbackBase: string | null): NormalizedEntry {
+function normalizeEntry(raw: RawEntry, fallbackBase: string | null, budget: ParseBudget): NormalizedEntry {
   const base = resolveBases(raw.bases, fallbackBase);
   const summary = raw.summary?.value.trim() ? raw.summary : raw.content?.value.trim() ? raw.content : null;
-  const summaryHtml = summary ? sanitizeHtml(asHtml(summary), base) || null : null;
-  const summaryText = summaryHtml ? htmlToText(summaryHtml, { lines: true }) || null : null;
-  const publishedAt = firstDate(raw.published) ?? firstDate(raw.updated);
+  const summaryHtml = summary ? sanitizeHtml(asHtml(summary), base, budget) || null : null;
+  const summaryText = summaryHtml ? htmlToText(summaryHtml, { lines: true, budget }) || null : null;
+  const publishedAt = firstDate(raw.published, budget) ?? firstDate(raw.updated, budget);
   const entry: Unhashed = {
     id: raw.id?.trim() || null,
-    url: firstUrl(raw.links, fallbackBase),
-    title: plain(raw.title),
+    url: firstUrl(raw.links, fallbackBase, budget),
+    title: plain(raw.title, budget),
     summaryHtml,
     summaryText,
     author: raw.authors.map(authorName).find(Boolean) ?? null,
     publishedAt,
-    updatedAt: firstDate(raw.updated),
-    imageUrl: firstUrl(raw.images, fallbackBase) ?? inlineImage(raw, base),
+    updatedAt: firstDate(raw.updated, budget),
+    imageUrl: firstUrl(raw.images, fallbackBase, budget) ?? inlineImage(raw, base, budget),
     categories: [...new Set(raw.categories.map((c) => collapse(c)).filter(Boolean))],
   };
   return entry as NormalizedEntry;
 }
 
 /** Plain text of a title-like field. */
-function plain(t: RawText | null): string {
+function plain(t: RawText | null, budget: ParseBudget): string {
   if (!t) return "";
-  if (t.type === "html" || (t.type === "guess" && looksLikeHtml(t.value))) return htmlToText(t.value);
+  if (t.type === "html" || (t.type === "guess" && looksLikeHtml(t.value)))
+    return htmlToText(t.value, { budget });
   return collapse(t.value);
 }
 
@@ -53,15 +63,19 @@ function asHtml(t: RawText): string {
   return textToHtml(t.value.trim());
 }
 
-/** "jane@example.com (Jane Doe)" → "Jane Doe"; otherwise the name as given. */
+/**
+ * "jane@example.com (Jane Doe)" → "Jane Doe"; otherwise the name as given. (As one expression,
+ * `^\S+@\S+\s+…`, it is quadratic on a long run of "a@a@…": the @ is checked apart.)
+ */
 function authorName(s: string): string {
   const t = collapse(s);
-  const m = /^\S+@\S+\s+\((.+)\)$/.exec(t);
-  return m?.[1]?.trim() ?? t;
+  const m = /^(\S+)\s+\((.+)\)$/.exec(t);
+  return m && /.@./.test(m[1]!) ? m[2]!.trim() : t;
 }
 
-function firstDate(values: string[]): string | null {
+function firstDate(values: string[], budget: ParseBudget): string | null {
   for (const v of values) {
+    budget.tick();
     const iso = parseDate(v);
     if (iso) return iso;
   }
@@ -69,10 +83,10 @@ function firstDate(values: string[]): string | null {
 }
 
 /** The first picture in the entry's own HTML (content before summary), as an absolute URL. */
-function inlineImage(raw: RawEntry, base: string | null): string | null {
+function inlineImage(raw: RawEntry, base: string | null, budget: ParseBudget): string | null {
   for (const t of [raw.content, raw.summary]) {
     if (!t || !(t.type === "html" || t.type === "guess")) continue;
-    const src = firstImageSrc(t.value);
+    const src = firstImageSrc(t.value, budget);
     const url = src ? absolute(src, base) : null;
     if (url) return url;
   }
@@ -89,8 +103,9 @@ function resolveBases(bases: string[], fallback: string | null): string | null {
 }
 
 /** The first candidate that resolves to an absolute http(s) URL. */
-function firstUrl(candidates: RawUrl[], fallback: string | null): string | null {
+function firstUrl(candidates: RawUrl[], fallback: string | null, budget: ParseBudget): string | null {
   for (const c of candidates) {
+    budget.tick(); // an entry may carry any number of unusable links
     const url = absolute(c.href, resolveBases(c.bases, fallback));
     if (url) return url;
   }

@@ -1,10 +1,15 @@
 /**
  * HTML from feeds: reduce to plain text, sanitise for storage, find the first picture, and tell
  * whether an RSS string is HTML at all. Used by the adapter only.
+ *
+ * Every parse runs under a ParseBudget (parse/limits.ts): depth, element count and time are
+ * bounded, and a fragment past them throws ParseLimitError. Callers pass the budget of the
+ * document the fragment came from, so a feed's fragments share its deadline.
  */
 import { escapeText } from "entities";
-import { Parser } from "htmlparser2";
 import sanitize from "sanitize-html";
+import { ParseBudget } from "../parse/limits.js";
+import { Guarded, parseMarkup } from "../parse/markup.js";
 
 /** Elements whose content is never readable text (object/applet content is fallback text: kept). */
 const HIDDEN = new Set([
@@ -59,10 +64,11 @@ const BLOCK = new Set([
  * Plain text of an HTML fragment, entities decoded. `lines`: block elements become line breaks
  * (for summaries); otherwise every run of whitespace is one space (for titles).
  */
-export function htmlToText(html: string, opts: { lines?: boolean } = {}): string {
+export function htmlToText(html: string, opts: { lines?: boolean; budget?: ParseBudget } = {}): string {
   let out = "";
   let hidden = 0;
-  const parser = new Parser(
+  parseMarkup(
+    html,
     {
       onopentag(name) {
         if (HIDDEN.has(name)) hidden++;
@@ -77,9 +83,8 @@ export function htmlToText(html: string, opts: { lines?: boolean } = {}): string
         if (hidden === 0) out += text;
       },
     },
-    { decodeEntities: true },
+    { parser: { decodeEntities: true }, budget: opts.budget ?? new ParseBudget("the HTML") },
   );
-  parser.end(html);
   return opts.lines ? tidyLines(out) : collapse(out);
 }
 
@@ -151,7 +156,11 @@ const ALLOWED_TAGS = [
  * Safe HTML for storage and display: basic formatting, links and pictures; no scripts, styles,
  * frames, event handlers or non-http(s)/mailto URLs. Relative URLs resolve against `base`.
  */
-export function sanitizeHtml(html: string, base: string | null): string {
+export function sanitizeHtml(
+  html: string,
+  base: string | null,
+  budget = new ParseBudget("the HTML"),
+): string {
   const absolute = (url: string | undefined): string | undefined => {
     if (!url || !base) return url;
     try {
@@ -160,7 +169,9 @@ export function sanitizeHtml(html: string, base: string | null): string {
       return url;
     }
   };
-  return sanitize(html, {
+  // sanitize-html runs its own htmlparser2 (same O(depth) stack): its tag hooks carry the guard.
+  const guard = new Guarded(budget);
+  const out = sanitize(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ["href", "title"],
@@ -174,15 +185,32 @@ export function sanitizeHtml(html: string, base: string | null): string {
     allowProtocolRelative: false,
     disallowedTagsMode: "discard",
     nonTextTags: [...HIDDEN],
+    onOpenTag: (name) => guard.onopentagname(name),
+    onCloseTag: (name, isImplied) => guard.onclosetag(name, isImplied),
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, href: absolute(attribs.href) ?? "" } }),
       img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, src: absolute(attribs.src) ?? "" } }),
     },
-    // Pictures without a source, and 1×1 tracking pixels.
-    exclusiveFilter: (frame) =>
-      frame.tag === "img" &&
-      (!frame.attribs.src || frame.attribs.width === "1" || frame.attribs.height === "1"),
-  }).trim();
+  });
+  // Pictures without a source and tracking pixels are dropped here (see isRealPicture).
+  return out.replace(IMG_TAG, (tag, attrs: string) => (isRealPicture(attrs) ? tag : "")).trim();
+}
+
+/**
+ * A picture as sanitize-html writes it: ` name="value"` (or a bare name) per attribute, then
+ * ` />`. Text and attribute values are escaped, so `<img` only ever starts a tag here.
+ */
+const IMG_TAG = /<img((?: [a-z]+(?:="[^"]*")?)*) \/>/g;
+
+/**
+ * Pictures without a source, and 1×1 tracking pixels, are dropped from the output. Not with
+ * sanitize-html's exclusiveFilter: that cuts its output string once per picture dropped,
+ * quadratic in a hostile summary (7.5 s for 2 MB of text and pixels).
+ */
+function isRealPicture(attrs: string): boolean {
+  const values = new Map<string, string>();
+  for (const [, name, value] of attrs.matchAll(/ ([a-z]+)(?:="([^"]*)")?/g)) values.set(name!, value ?? "");
+  return !!values.get("src") && values.get("width") !== "1" && values.get("height") !== "1";
 }
 
 /** Plain text as HTML (for text-typed summaries). */
@@ -192,28 +220,40 @@ export const textToHtml = (text: string): string => escapeText(text).replace(/\n
  * The `src` of the first real picture in an HTML fragment (1×1 tracking pixels skipped),
  * as written (the caller resolves it).
  */
-export function firstImageSrc(html: string): string | null {
+export function firstImageSrc(html: string, budget = new ParseBudget("the HTML")): string | null {
   let found: string | null = null;
-  const parser = new Parser({
-    onopentag(name, attrs) {
-      if (found || name !== "img") return;
-      const src = attrs.src?.trim();
-      if (!src || src.startsWith("data:")) return;
-      if (attrs.width === "1" || attrs.height === "1") return;
-      found = src;
+  parseMarkup(
+    html,
+    {
+      onopentag(name, attrs) {
+        if (found || name !== "img") return;
+        const src = attrs.src?.trim();
+        if (!src || src.startsWith("data:")) return;
+        if (attrs.width === "1" || attrs.height === "1") return;
+        found = src;
+      },
     },
-  });
-  parser.end(html);
+    { budget, done: () => found !== null },
+  );
   return found;
 }
 
 /** HTML element names that make an RSS string "HTML" (plus any end tag or entity reference). */
 const HTML_ELEMENTS =
   "a|abbr|b|big|blockquote|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|kbd|li|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|td|th|tr|tt|u|ul|script|style|iframe|object|embed|applet|blink|meta|link|frame";
-const LOOKS_LIKE_HTML = new RegExp(
-  `<\\/[a-z][a-z0-9]*\\s*>|<(?:${HTML_ELEMENTS})(?:\\s[^>]*)?\\/?>|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);`,
-  "i",
-);
+const END_TAG_OR_REFERENCE = /<\/[a-z][a-z0-9]*\s*>|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
+const START_TAG = new RegExp(`<(?:${HTML_ELEMENTS})(\\/?>|\\s)`, "i");
 
-/** Whether a string from an untyped field (RSS title) is HTML rather than plain text. */
-export const looksLikeHtml = (s: string): boolean => LOOKS_LIKE_HTML.test(s);
+/**
+ * Whether a string from an untyped field (RSS title) is HTML rather than plain text: an end tag,
+ * a character reference, or a start tag `<name(\s[^>]*)?/?>`. That last pattern, as one regular
+ * expression, rescans to the end from every `<name ` without a `>` (quadratic in a hostile
+ * title); it matches exactly when a `<name` is closed at once or is followed by a space and,
+ * anywhere later, a `>`, and the first such `<name` decides.
+ */
+export function looksLikeHtml(s: string): boolean {
+  if (END_TAG_OR_REFERENCE.test(s)) return true;
+  const m = START_TAG.exec(s);
+  if (!m) return false;
+  return m[1]!.endsWith(">") || s.includes(">", m.index + m[0].length);
+}

@@ -4,6 +4,8 @@
  * (adapter.ts). Nothing downstream sees format details.
  */
 import { decodeBody } from "../encoding/index.js";
+import { parseJson } from "../parse/json.js";
+import { isParseLimitError, ParseBudget } from "../parse/limits.js";
 import { normalizeFeed } from "./adapter.js";
 import { FeedError } from "./errors.js";
 import { readJsonFeed } from "./read-json.js";
@@ -27,14 +29,21 @@ export interface FeedInput {
 /**
  * Parses and normalises one feed document. Throws FeedError (with a message such as
  * "not a feed: got an HTML page") when the document is not a feed; a feed with bad parts
- * (a broken date, an entry without a link, stray entities) still parses.
+ * (a broken date, an entry without a link, stray entities) still parses. A document past the
+ * parse bounds (parse/limits.ts: nesting, size, time) is a FeedError too, such as "the
+ * document nests deeper than 512 elements".
  */
-export function parseFeed(input: FeedInput): ParsedFeed {
-  return normalizeFeed(readFeed(input), input.url);
+export function parseFeed(input: FeedInput, budget = new ParseBudget()): ParsedFeed {
+  try {
+    return normalizeFeed(readFeed(input, budget), input.url, budget);
+  } catch (e) {
+    if (isParseLimitError(e)) throw new FeedError(e.message, { cause: e });
+    throw e;
+  }
 }
 
 /** Decodes and reads a document into the raw, format-specific shape. */
-export function readFeed(input: FeedInput): RawFeed {
+export function readFeed(input: FeedInput, budget = new ParseBudget()): RawFeed {
   const text = (
     typeof input.body === "string"
       ? input.body
@@ -47,15 +56,16 @@ export function readFeed(input: FeedInput): RawFeed {
   if (first === "{" || first === "[") {
     let doc: unknown;
     try {
-      doc = JSON.parse(text);
+      doc = parseJson(text, budget);
     } catch (e) {
+      if (isParseLimitError(e)) throw e;
       throw new FeedError("not a feed: invalid JSON", { cause: e });
     }
     return readJsonFeed(doc);
   }
 
   const markup = first === "<" ? text : leadingGarbageSkipped(text);
-  const root = parseXml(markup);
+  const root = parseXml(markup, budget);
   if (!root) throw new FeedError("not a feed: no XML element found");
   return readXmlFeed(root);
 }

@@ -292,7 +292,8 @@ function latestFirst(el: XElement, fields: [string, string | string[]][]): strin
   const tiers: string[][] = fields.map(() => []);
   for (const c of own) {
     const i = fields.findIndex((f) => matches(c, f));
-    if (i >= 0) tiers[i]!.unshift(textContent(c).trim());
+    if (i >= 0) tiers[i]!.push(textContent(c).trim());
   }
-  return tiers.flat().filter(Boolean);
+  // Pushed then reversed: unshift would cost O(n) per date, quadratic in a hostile feed.
+  return tiers.flatMap((t) => t.reverse()).filter(Boolean);
 }

@@ -9,9 +9,13 @@
  *   common prefixes understood even when a feed forgets to declare them;
  * - lower-cases local names (feeds write `pubdate`, `TiTlE`, CDF's `ITEM`);
  * - records the `xml:base` values in scope of every element, outermost first.
+ *
+ * Parsing is bounded (parse/limits.ts: depth, element count, time) and the walks over the tree
+ * below use explicit stacks, so no document can exhaust the call stack.
  */
 import { DecodingMode, decodeHTML } from "entities";
-import { Parser } from "htmlparser2";
+import { ParseBudget, ParseLimitError } from "../parse/limits.js";
+import { parseMarkup } from "../parse/markup.js";
 
 export interface XElement {
   /** Namespace key: "" for the feed vocabulary, "atom", "dc", "media", … or "{uri}". */
@@ -106,8 +110,11 @@ function keyOf(uri: string | undefined, rootUri: string | undefined, cache: Map<
 /** Text with XML and HTML character references decoded; unknown references stay as written. */
 export const decodeRefs = (s: string): string => (s.includes("&") ? decodeHTML(s, DecodingMode.Strict) : s);
 
-/** Parses a document into its root element, or null when there is no element at all. */
-export function parseXml(text: string): XElement | null {
+/**
+ * Parses a document into its root element, or null when there is no element at all.
+ * Throws ParseLimitError past the budget's bounds.
+ */
+export function parseXml(text: string, budget = new ParseBudget()): XElement | null {
   const doc: XElement = {
     ns: "",
     name: "#document",
@@ -121,10 +128,26 @@ export function parseXml(text: string): XElement | null {
   let rootUri: string | undefined;
   let cdata = false;
   const keys = new Map<string, string>();
+  // Text arrives in pieces (the document is written in chunks): references are decoded once a
+  // run of text is whole, so one cut in two still decodes.
+  let raw = "";
+  const append = (text: string) => {
+    const parent = stack[stack.length - 1]!.el;
+    const last = parent.children[parent.children.length - 1];
+    if (typeof last === "string") parent.children[parent.children.length - 1] = last + text;
+    else parent.children.push(text);
+  };
+  const flush = () => {
+    if (raw === "") return;
+    append(decodeRefs(raw));
+    raw = "";
+  };
 
-  const parser = new Parser(
+  parseMarkup(
+    stripDoctype(text),
     {
       onopentag(rawName, rawAttribs) {
+        flush();
         const parent = stack[stack.length - 1]!;
         let scope = parent.scope;
         const rawAttrs = Object.entries(rawAttribs).map(([k, v]) => [k, decodeRefs(v)] as [string, string]);
@@ -157,32 +180,53 @@ export function parseXml(text: string): XElement | null {
           attrs,
           rawAttrs,
           children: [],
-          bases: base ? [...parent.el.bases, base] : parent.el.bases,
+          bases: base ? withBase(parent.el.bases, base) : parent.el.bases,
         };
         parent.el.children.push(el);
         stack.push({ el, scope });
       },
       onclosetag() {
+        flush();
         if (stack.length > 1) stack.pop();
       },
       ontext(data) {
-        const parent = stack[stack.length - 1]!.el;
-        const text = cdata ? data : decodeRefs(data);
-        const last = parent.children[parent.children.length - 1];
-        if (typeof last === "string") parent.children[parent.children.length - 1] = last + text;
-        else parent.children.push(text);
+        if (cdata) {
+          flush();
+          append(data);
+        } else raw += data;
       },
       oncdatastart() {
+        flush();
         cdata = true;
       },
+      // Text on either side of a comment or instruction is decoded apart, as it always was.
+      oncomment: flush,
+      onprocessinginstruction: flush,
       oncdataend() {
         cdata = false;
       },
     },
-    { xmlMode: true, decodeEntities: false },
+    { parser: { xmlMode: true, decodeEntities: false }, budget },
   );
-  parser.end(stripDoctype(text));
+  flush();
   return (doc.children.find((c) => typeof c !== "string") as XElement | undefined) ?? null;
+}
+
+/** Relative `xml:base` values in a row; real feeds nest two or three. */
+export const MAX_BASES = 16;
+const ABSOLUTE = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The bases in scope below an element with `xml:base`. An absolute base that parses makes the
+ * outer ones irrelevant (resolving against anything gives itself), so the list starts over;
+ * a long run of relative ones is refused, as each list is a copy (memory and resolving time
+ * would grow with depth × elements).
+ */
+function withBase(outer: string[], base: string): string[] {
+  if (ABSOLUTE.test(base) && URL.canParse(base.trim())) return [base];
+  if (outer.length >= MAX_BASES)
+    throw new ParseLimitError(`the document nests xml:base deeper than ${MAX_BASES} levels`);
+  return [...outer, base];
 }
 
 function splitName(name: string): [string, string] {
@@ -236,10 +280,21 @@ export function children(el: XElement, name?: string, ns: string | string[] = ""
 export const child = (el: XElement, name: string, ns: string | string[] = ""): XElement | undefined =>
   children(el, name, ns)[0];
 
+/** Pushes an element's children so that they pop in document order. */
+function pushChildren<T>(stack: (XNode | T)[], el: XElement): void {
+  for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
+}
+
 /** All text inside an element, markup dropped. */
 export function textContent(el: XElement): string {
   let out = "";
-  for (const c of el.children) out += typeof c === "string" ? c : textContent(c);
+  const stack: XNode[] = [];
+  pushChildren(stack, el);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (typeof n === "string") out += n;
+    else pushChildren(stack, n);
+  }
   return out;
 }
 
@@ -269,9 +324,17 @@ const VOID = new Set([
 /** The element's content re-serialised as (X)HTML markup, prefixes dropped. */
 export function innerXml(el: XElement): string {
   let out = "";
-  for (const c of el.children) {
+  // An element is visited twice: its start tag and content, then (as { end }) its end tag.
+  const stack: (XNode | { end: string })[] = [];
+  pushChildren(stack, el);
+  while (stack.length > 0) {
+    const c = stack.pop()!;
     if (typeof c === "string") {
       out += escapeText(c);
+      continue;
+    }
+    if ("end" in c) {
+      out += `</${c.end}>`;
       continue;
     }
     const name = splitName(c.rawName)[1];
@@ -279,11 +342,13 @@ export function innerXml(el: XElement): string {
       .filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:"))
       .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
       .join("");
-    const inner = innerXml(c);
-    out +=
-      inner === "" && VOID.has(name.toLowerCase())
-        ? `<${name}${attrs} />`
-        : `<${name}${attrs}>${inner}</${name}>`;
+    // An empty CDATA section leaves "" as a child: still empty content.
+    if (VOID.has(name.toLowerCase()) && c.children.every((x) => x === "")) out += `<${name}${attrs} />`;
+    else {
+      out += `<${name}${attrs}>`;
+      stack.push({ end: name });
+      pushChildren(stack, c);
+    }
   }
   return out;
 }

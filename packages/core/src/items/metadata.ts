@@ -10,9 +10,14 @@
  * also builds a full DOM of the page, and its fallbacks guess (first `<img>` of the body,
  * `.post-title`), which we do not want for a newsletter card. htmlparser2 streams: we stop at
  * `<body>` once the head has given us everything.
+ *
+ * The page is parsed under the bounds of parse/limits.ts (nesting, element count, time): past
+ * them it fails with a ParseLimitError ("the page nests deeper than 512 elements"), which the
+ * unfurler records on the item, unless the metadata was already complete.
  */
-import { Parser } from "htmlparser2";
 import { htmlToText } from "../feed/html.js";
+import { isParseLimitError, ParseBudget } from "../parse/limits.js";
+import { parseMarkup } from "../parse/markup.js";
 import { collapseWhitespace, truncateGraphemes } from "./text.js";
 
 export const MAX_TITLE_GRAPHEMES = 300;
@@ -41,10 +46,15 @@ const WANTED = new Set([
   "description",
 ]);
 
-const CHUNK = 64 * 1024;
-
-/** Reads the metadata of an HTML document fetched from `pageUrl` (the final URL, after redirects). */
-export function extractMetadata(html: string, pageUrl: string): PageMetadata {
+/**
+ * Reads the metadata of an HTML document fetched from `pageUrl` (the final URL, after redirects).
+ * Throws ParseLimitError for a page past the parse bounds.
+ */
+export function extractMetadata(
+  html: string,
+  pageUrl: string,
+  budget = new ParseBudget("the page"),
+): PageMetadata {
   const meta = new Map<string, string>();
   let title: string | null = null;
   let titleText: string[] | null = null;
@@ -52,48 +62,51 @@ export function extractMetadata(html: string, pageUrl: string): PageMetadata {
   let svgDepth = 0;
   let inBody = false;
 
-  const parser = new Parser(
-    {
-      onopentag(name, attrs) {
-        if (name === "svg") svgDepth++;
-        else if (name === "body") inBody = true;
-        else if (name === "title" && svgDepth === 0 && title === null) titleText = [];
-        else if (name === "base" && base === null && attrs.href) base = attrs.href;
-        else if (name === "meta") {
-          const key = (attrs.property || attrs.name || attrs.itemprop || "").trim().toLowerCase();
-          const content = attrs.content ?? attrs.value;
-          // The first of each wins (og:image may repeat; the first is the page's main picture).
-          if (WANTED.has(key) && content !== undefined && content.trim() !== "" && !meta.has(key))
-            meta.set(key, content);
-        }
-      },
-      ontext(text) {
-        titleText?.push(text);
-      },
-      onclosetag(name) {
-        if (name === "svg") svgDepth = Math.max(0, svgDepth - 1);
-        else if (name === "title" && titleText) {
-          title = titleText.join("");
-          titleText = null;
-        }
-      },
-    },
-    { decodeEntities: true },
-  );
   const complete = () =>
     title !== null && (meta.has("og:description") || meta.has("description")) && hasImage(meta);
-  for (let i = 0; i < html.length; i += CHUNK) {
-    parser.write(html.slice(i, i + CHUNK));
+  const handler = {
+    onopentag(name: string, attrs: Record<string, string>) {
+      if (name === "svg") svgDepth++;
+      else if (name === "body") inBody = true;
+      else if (name === "title" && svgDepth === 0 && title === null) titleText = [];
+      else if (name === "base" && base === null && attrs.href) base = attrs.href;
+      else if (name === "meta") {
+        const key = (attrs.property || attrs.name || attrs.itemprop || "").trim().toLowerCase();
+        const content = attrs.content ?? attrs.value;
+        // The first of each wins (og:image may repeat; the first is the page's main picture).
+        if (WANTED.has(key) && content !== undefined && content.trim() !== "" && !meta.has(key))
+          meta.set(key, content);
+      }
+    },
+    ontext(text: string) {
+      titleText?.push(text);
+    },
+    onclosetag(name: string) {
+      if (name === "svg") svgDepth = Math.max(0, svgDepth - 1);
+      else if (name === "title" && titleText) {
+        title = titleText.join("");
+        titleText = null;
+      }
+    },
+  };
+  try {
     // Metadata belongs in <head>; a page that strays into <body> is read to its end (≤ maxBytes).
-    if (inBody && complete()) break;
+    parseMarkup(html, handler, {
+      parser: { decodeEntities: true },
+      budget,
+      done: () => inBody && complete(),
+    });
+  } catch (e) {
+    // A bound hit in the body after the head gave everything: the same card as reading on.
+    if (!(isParseLimitError(e) && inBody && complete())) throw e;
   }
-  parser.end();
+  const valueBudget = budget.part("HTML in the page's metadata");
 
   const pick = (...names: string[]) => {
     for (const n of names) {
       const v = meta.get(n);
-      const text = v === undefined ? "" : toPlainText(v);
-      if (text) return text;
+      const plain = v === undefined ? "" : toPlainText(v, valueBudget);
+      if (plain) return plain;
     }
     return null;
   };
@@ -149,7 +162,7 @@ function safeUrl(value: string, base: string, strict: boolean): string | null {
  * now and then (`<b>`, or an attack's `<script>`), so they go through the feed's HTML-to-text
  * reduction (script/style content dropped), then every kind of whitespace is collapsed.
  */
-export function toPlainText(value: string): string {
+export function toPlainText(value: string, budget?: ParseBudget): string {
   if (!value.includes("<") && !value.includes("&")) return collapseWhitespace(value);
-  return collapseWhitespace(htmlToText(value));
+  return collapseWhitespace(htmlToText(value, { budget }));
 }

@@ -23,47 +23,73 @@ export function htmlToText(html: string, opts: { urls?: boolean } = {}): string 
     if (t) blocks.push(t);
     line = "";
   };
+  // A list item ends its line without a blank line after it.
+  const flushLine = () => {
+    const t = line.replace(/[ \t]+/g, " ").trim();
+    if (t) blocks.push(t);
+    line = "";
+  };
 
-  const walk = (nodes: ChildNode[], ctx: { pre: boolean; quote: boolean; li: boolean }) => {
-    for (const n of nodes) {
-      if (n.type === "text") {
-        line += ctx.pre ? n.data : n.data.replace(/\s+/g, " ");
-        continue;
-      }
-      if (n.type !== "tag") continue;
-      const el = n as Element;
-      const name = el.name;
-      if (name === "br") line += "\n";
-      else if (name === "a") {
-        const before = line.length;
-        walk(el.children, ctx);
+  // The tree is walked with an explicit stack, not recursion: markdown emphasis nests without
+  // markdown-it's nesting limit (`*****…x…*****` within the 20,000-character intro is ~5,000
+  // elements deep), which overflowed the call stack. A task is a node to enter, or the work to
+  // do once an element's content is done.
+  type Ctx = { pre: boolean; quote: boolean; li: boolean };
+  const stack: ({ node: ChildNode; ctx: Ctx; index: number } | (() => void))[] = [];
+  /** Pushes `nodes` to pop in document order; `index` is a tag's 1-based place among its sibling tags. */
+  const enter = (nodes: ChildNode[], ctx: Ctx) => {
+    let index = nodes.filter((c) => c.type === "tag").length;
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const node = nodes[i]!;
+      stack.push({ node, ctx, index });
+      if (node.type === "tag") index--;
+    }
+  };
+  enter(doc.children, { pre: false, quote: false, li: false });
+  while (stack.length > 0) {
+    const task = stack.pop()!;
+    if (typeof task === "function") {
+      task();
+      continue;
+    }
+    const { node: n, ctx, index } = task;
+    if (n.type === "text") {
+      line += ctx.pre ? n.data : n.data.replace(/\s+/g, " ");
+      continue;
+    }
+    if (n.type !== "tag") continue;
+    const el = n as Element;
+    const name = el.name;
+    if (name === "br") line += "\n";
+    else if (name === "a") {
+      const before = line.length;
+      stack.push(() => {
         const label = line.slice(before).trim();
         const href = el.attribs.href ?? "";
         // A bare URL in the text (linkified) is replaced by its tagged form, not repeated.
         if (/^https?:\/\//i.test(label)) line = line.slice(0, before) + (urls ? href : label);
         else if (href && urls) line += ` (${href})`;
-      } else if (name === "li") {
-        flushLine();
-        const ordered = (el.parent as Element | null)?.name === "ol";
-        const index = (el.parent as Element).children.filter((c) => c.type === "tag").indexOf(el) + 1;
-        line += ordered ? `${index}. ` : "- ";
-        walk(el.children, { ...ctx, li: true });
-        flushLine();
-      } else if (name === "hr") {
-        flush();
-        blocks.push("----");
-      } else if (name === "p" && ctx.li) {
-        // a loose list's paragraphs stay on the item's line
-        walk(el.children, ctx);
+      });
+      enter(el.children, ctx);
+    } else if (name === "li") {
+      flushLine();
+      const ordered = (el.parent as Element | null)?.name === "ol";
+      line += ordered ? `${index}. ` : "- ";
+      stack.push(flushLine);
+      enter(el.children, { ...ctx, li: true });
+    } else if (name === "hr") {
+      flush();
+      blocks.push("----");
+    } else if (name === "p" && ctx.li) {
+      // a loose list's paragraphs stay on the item's line
+      stack.push(() => {
         line += " ";
-      } else if (BLOCKS.has(name)) {
-        flush();
-        const start = blocks.length;
-        walk(el.children, {
-          pre: ctx.pre || name === "pre",
-          quote: ctx.quote || name === "blockquote",
-          li: false,
-        });
+      });
+      enter(el.children, ctx);
+    } else if (BLOCKS.has(name)) {
+      flush();
+      const start = blocks.length;
+      stack.push(() => {
         flush();
         if (name === "blockquote") {
           for (let i = start; i < blocks.length; i++) blocks[i] = blocks[i]!.replace(/^/gm, "> ");
@@ -73,16 +99,14 @@ export function htmlToText(html: string, opts: { urls?: boolean } = {}): string 
           const items = blocks.splice(start);
           if (items.length) blocks.push(items.join("\n"));
         }
-      } else walk(el.children, ctx);
-    }
-  };
-  // A list item ends its line without a blank line after it.
-  const flushLine = () => {
-    const t = line.replace(/[ \t]+/g, " ").trim();
-    if (t) blocks.push(t);
-    line = "";
-  };
-  walk(doc.children, { pre: false, quote: false, li: false });
+      });
+      enter(el.children, {
+        pre: ctx.pre || name === "pre",
+        quote: ctx.quote || name === "blockquote",
+        li: false,
+      });
+    } else enter(el.children, ctx);
+  }
   flush();
   return blocks.join("\n\n");
 }
