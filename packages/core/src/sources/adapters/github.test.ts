@@ -176,3 +176,11 @@ describe("github source", () => {
     expect((await getSource(ctx, "gh-odd")).consecutiveFailures).toBe(1);
   });
 });
+
+describe("markdownToText on hostile release notes", () => {
+  it("drops the description of notes nested past the parse limit instead of failing the poll", () => {
+    const deep = `${"<div>".repeat(5000)}x${"</div>".repeat(5000)}`;
+    expect(markdownToText(deep)).toBe("");
+    expect(markdownToText("**Fixed** the `loader`.")).toBe("Fixed the loader.");
+  });
+});

@@ -7,6 +7,7 @@
 import MarkdownIt from "markdown-it";
 import type { Ctx } from "../../context.js";
 import { htmlToText } from "../../feed/html.js";
+import { ParseLimitError } from "../../parse/limits.js";
 import type { SourceRecord } from "../../store/sources.js";
 import { pollFeedDocument } from "./feed.js";
 import { type AdapterResult, type Candidate, type SourceAdapter, SourceError } from "./types.js";
@@ -18,9 +19,18 @@ const MAX_BODY_CHARS = 20_000;
 
 const markdown = new MarkdownIt({ html: true, linkify: false });
 
-/** Release notes (GitHub-flavoured markdown, raw HTML allowed) as plain text. */
-export const markdownToText = (md: string): string =>
-  htmlToText(markdown.render(md.slice(0, MAX_BODY_CHARS)));
+/**
+ * Release notes (GitHub-flavoured markdown, raw HTML allowed) as plain text. Notes past the parse
+ * limits (hostile nesting) lose their description, not the whole poll: the release still counts.
+ */
+export function markdownToText(md: string): string {
+  try {
+    return htmlToText(markdown.render(md.slice(0, MAX_BODY_CHARS)));
+  } catch (e) {
+    if (e instanceof ParseLimitError) return "";
+    throw e;
+  }
+}
 
 /** The web origin of a GitHub API URL: api.github.com → github.com; GHE `https://host/api/v3` → `https://host`. */
 export function githubWebUrl(apiUrl: string): string {
