@@ -8,7 +8,8 @@ export default defineConfig({
       "functions/**/*.test.ts",
       "scripts/**/*.test.ts",
     ],
-    exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
+    // Fault suites (`*.faults.test.ts`) are slow by design: `npm run test:faults` (vitest.faults.config.ts).
+    exclude: ["**/*.browser.test.ts", "**/*.faults.test.ts", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

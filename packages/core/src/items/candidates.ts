@@ -132,25 +132,29 @@ export async function storeCandidates(
   if (fresh.length > 0) {
     const existing = await ctx.store.items.getMany(fresh.map((p) => p.id));
     const created: Item[] = [];
-    await mapLimit(fresh, WRITE_CONCURRENCY, async (p) => {
-      const known = existing.get(p.id);
-      if (known) {
-        if (!known.sourceIds.includes(source.id) && (await ctx.store.items.addSource(p.id, source.id))) {
+    try {
+      await mapLimit(fresh, WRITE_CONCURRENCY, async (p) => {
+        const known = existing.get(p.id);
+        if (known) {
+          if (!known.sourceIds.includes(source.id) && (await ctx.store.items.addSource(p.id, source.id))) {
+            linkedItemIds.push(p.id);
+          }
+          return;
+        }
+        const item = candidateToItem(p, source.id, now);
+        if (await ctx.store.items.createIfAbsent(item)) {
+          created.push(item);
+          newItemIds.push(item.id);
+        } else if (await ctx.store.items.addSource(p.id, source.id)) {
+          // Another poll stored it between our read and our write.
           linkedItemIds.push(p.id);
         }
-        return;
-      }
-      const item = candidateToItem(p, source.id, now);
-      if (await ctx.store.items.createIfAbsent(item)) {
-        created.push(item);
-        newItemIds.push(item.id);
-      } else if (await ctx.store.items.addSource(p.id, source.id)) {
-        // Another poll stored it between our read and our write.
-        linkedItemIds.push(p.id);
-      }
-    });
-    // What the source did not give (a picture, a description) comes from the page.
-    await enqueueUnfurl(ctx, created);
+      });
+    } finally {
+      // What the source did not give (a picture, a description) comes from the page. Also when a
+      // write failed: the items created before it are "known" to the retried poll, never new again.
+      await enqueueUnfurl(ctx, created);
+    }
   }
 
   const current = prepared.map((p) => seenKey(p.id));

@@ -57,8 +57,14 @@ function readRows(csv: string): Row[] {
   }
 }
 
-/** Undoes the export's formula escaping: `'=x@y` was written for `=x@y`. */
-const unescapeFormula = (v: string): string => (/^'[-=+@\t\r]/.test(v) ? v.slice(1) : v);
+/**
+ * Undoes the export's escaping: `'=x@y` was written for `=x@y`, and `''x@y` for `'x@y` (a value
+ * that starts with `'` is escaped too, or `'+a@b.org` would come back as `+a@b.org`).
+ */
+const unescapeFormula = (v: string): string => (/^'[-=+@\t\r']/.test(v) ? v.slice(1) : v);
+
+/** A leading `'` is doubled: csv-stringify's escape_formulas leaves it, and import strips one. */
+const escapeQuote = (v: unknown): unknown => (typeof v === "string" && v.startsWith("'") ? `'${v}` : v);
 
 export async function importSubscribers(ctx: Ctx, csv: string): Promise<ImportResult> {
   const rows = readRows(csv);
@@ -133,7 +139,7 @@ export async function* exportSubscribers(ctx: Ctx): AsyncGenerator<string> {
   for (const status of SUBSCRIBER_STATUSES) {
     for await (const page of ctx.store.subscribers.pages(status)) {
       yield stringify(
-        page.map((s) => EXPORT_COLUMNS.map((c) => s[c] ?? "")),
+        page.map((s) => EXPORT_COLUMNS.map((c) => escapeQuote(s[c] ?? ""))),
         { record_delimiter: "windows", escape_formulas: true },
       );
     }
