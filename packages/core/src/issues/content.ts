@@ -6,6 +6,7 @@
 import type { Ctx } from "../context.js";
 import { NotFoundError } from "../errors.js";
 import type { IssueRecord } from "../store/issues.js";
+import { checkIssueItems } from "./drafts.js";
 import {
   type RenderedIssue,
   type RenderIssueInput,
@@ -13,7 +14,6 @@ import {
   renderOptions,
   renderWebVersion,
 } from "./render/index.js";
-import { checkIssueItems } from "./drafts.js";
 import { cardsOf } from "./snapshot.js";
 
 export async function renderInputOf(ctx: Ctx, rec: IssueRecord): Promise<RenderIssueInput> {

@@ -67,7 +67,8 @@ export async function markItemsUsed(ctx: Ctx, issueNumber: number): Promise<numb
   const markOne = async (item: Item) => {
     let current: Item | undefined = item;
     // The update is conditioned on the status read; an editor's concurrent change means: re-read, retry.
-    const usable = (i: Item | undefined): i is Item => i !== undefined && (i.status === "new" || i.status === "selected");
+    const usable = (i: Item | undefined): i is Item =>
+      i !== undefined && (i.status === "new" || i.status === "selected");
     for (let attempt = 0; usable(current) && attempt < 5; attempt++) {
       if (await ctx.store.items.update(current, { status: "used" })) {
         changed++;

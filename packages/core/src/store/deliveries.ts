@@ -123,7 +123,12 @@ export function deliveriesRepo(db: Db) {
         if (d.resentAt) {
           condition.ExpressionAttributeValues[":resend"] = "resend";
           await db.doc.send(
-            new UpdateCommand({ TableName: db.table, Key, UpdateExpression: "SET #st = :resend", ...condition }),
+            new UpdateCommand({
+              TableName: db.table,
+              Key,
+              UpdateExpression: "SET #st = :resend",
+              ...condition,
+            }),
           );
         } else {
           await db.doc.send(new DeleteCommand({ TableName: db.table, Key, ...condition }));
