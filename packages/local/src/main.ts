@@ -1,55 +1,87 @@
-/** `npm start`: the whole pipeline on this machine. See README "Run it locally". */
+/**
+ * `npm start`: the whole pipeline on this machine. See README "Run it locally".
+ *
+ * The npm script is `exec node --import tsx packages/local/src/main.ts`, so this is the process
+ * npm hands signals to (a `tsx` parent does not pass SIGTERM on, nor does the `sh -c` npm runs
+ * scripts in without `exec`). SIGINT, SIGTERM and SIGHUP stop it cleanly, also while it is
+ * starting; a start-up failure is one line on stderr and exit code 1.
+ */
 import { loadConfig } from "@wkn/core/config";
-import { DataDirLockedError } from "./lock.js";
-import { startLocal } from "./runtime.js";
+import { createLogger } from "@wkn/core/log";
+import { prepareLocal } from "./prepare.js";
+import type { LocalRuntime } from "./runtime.js";
+import { StartupError } from "./startup-error.js";
 
-async function main() {
-  // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is for upgrades.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const config = loadConfig(process.env);
-  let rt: Awaited<ReturnType<typeof startLocal>>;
-  try {
-    rt = await startLocal(config);
-  } catch (e) {
-    if (e instanceof DataDirLockedError) {
-      console.error(`error: ${e.message}`);
-      process.exit(1);
-    }
-    throw e;
-  }
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ").trim();
+
+function fail(e: unknown): never {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`error: ${oneLine(e instanceof StartupError ? message : `could not start: ${message}`)}`);
+  process.exit(1);
+}
+
+function banner(rt: LocalRuntime): string {
   const tokenNote = process.env.EDITOR_TOKEN
     ? "(from EDITOR_TOKEN)"
     : `(kept in ${rt.config.dataDir}/secrets.json)`;
-  console.log(
-    [
-      "",
-      `  ${rt.config.newsletterName} is running`,
-      `  editor:  ${rt.url}/`,
-      `  API:     ${rt.url}/api  (Authorization: Bearer <token>)`,
-      `  token:   ${rt.config.editorToken}  ${tokenNote}`,
-      `  data:    ${rt.config.dataDir}  (mail in outbox/)`,
-      `  polls:   "${rt.config.pollCron}"`,
-      `  sends:   unfinished ones resumed at start-up and every 15 minutes; failed jobs at /api/jobs/failed`,
-      "",
-    ].join("\n"),
-  );
+  return [
+    "",
+    `  ${rt.config.newsletterName} is running`,
+    `  editor:  ${rt.url}/`,
+    `  API:     ${rt.url}/api  (Authorization: Bearer <token>)`,
+    `  token:   ${rt.config.editorToken}  ${tokenNote}`,
+    `  data:    ${rt.config.dataDir}  (mail in outbox/)`,
+    `  polls:   "${rt.config.pollCron}"`,
+    `  sends:   unfinished ones resumed at start-up and every 15 minutes; failed jobs at /api/jobs/failed`,
+    "",
+  ].join("\n");
+}
 
+function main() {
+  // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is for upgrades.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    fail(new StartupError((e as Error).message));
+  }
+
+  const starting = (async () => {
+    const log = createLogger({ service: "local" });
+    // The checks first, the app (seconds to load) after them: a start that cannot succeed says so at once.
+    const prepared = await prepareLocal(config, log);
+    let runtime: typeof import("./runtime.js");
+    try {
+      runtime = await import("./runtime.js");
+    } catch (e) {
+      await prepared.abandon();
+      throw e;
+    }
+    return runtime.startLocal(config, { log, prepared });
+  })();
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = (signal: string) => {
     if (stopping) {
       console.error("forced exit");
       process.exit(1);
     }
     stopping = true;
     console.log(`${signal}: finishing in-flight work and shutting down…`);
-    await rt.close();
-    process.exit(0);
+    // A signal during start-up waits for the start to finish (or fail), then closes it.
+    starting.then(
+      async (rt) => {
+        await rt.close();
+        process.exit(0);
+      },
+      () => {}, // reported below
+    );
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal));
+
+  starting.then((rt) => {
+    if (!stopping) console.log(banner(rt));
+  }, fail);
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exit(1);
-});
+main();

@@ -127,7 +127,7 @@ describe("scheduled work", () => {
 describe("npm start on a locked folder", () => {
   it("exits at once with a clear message", async () => {
     const dataDir = tempDir();
-    const release = acquireDataLock(dataDir);
+    const { release } = acquireDataLock(dataDir);
     try {
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = execFile(

@@ -3,12 +3,13 @@
  * DATA_DIR), the local SES endpoint (outbox of .eml files), the Hono app on HOST:PORT and croner
  * running the poll schedule and, as the AWS cron does, resuming unfinished sends every 15 minutes.
  * `DYNAMODB_ENDPOINT` / `SES_ENDPOINT` point it at other servers.
+ *
+ * Start-up: the checks of prepare.ts (port, data folder, lock, secrets, database), then
+ * dynalite, the table, seeding, saving generated secrets, and serving. Any failure undoes what
+ * this start created and throws; a StartupError says what to do in one line.
  */
-import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { serve } from "@hono/node-server";
 import { createApp } from "@wkn/api";
 import type { Config } from "@wkn/core/config";
 import type { Ctx } from "@wkn/core/context";
@@ -24,8 +25,7 @@ import { runConfirmJob } from "@wkn/core/subscribers/confirm-job";
 import { Cron } from "croner";
 import { startDynalite } from "./dynamo.js";
 import { createLocalJobs, type LocalJobs } from "./jobs.js";
-import { acquireDataLock } from "./lock.js";
-import { loadOrCreateSecrets } from "./secrets.js";
+import { type Prepared, prepareLocal } from "./prepare.js";
 import { startLocalSes } from "./ses/index.js";
 
 export interface LocalRuntime {
@@ -47,13 +47,20 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startLocal(
   baseConfig: Config,
-  opts: { log?: Logger; schedule?: boolean } = {},
+  opts: {
+    log?: Logger;
+    schedule?: boolean;
+    /** The checks already made (main.ts makes them before loading this module). */
+    prepared?: Prepared;
+    /** The clock (tests move it, e.g. past a dead sender's lease). */
+    now?: () => Date;
+  } = {},
 ): Promise<LocalRuntime> {
   const log = opts.log ?? createLogger({ service: "local" });
-  const dataDir = resolve(baseConfig.dataDir);
-  mkdirSync(dataDir, { recursive: true });
-  const release = acquireDataLock(dataDir);
-  const cleanups: (() => Promise<void> | void)[] = [release];
+  const prepared = opts.prepared ?? (await prepareLocal(baseConfig, log));
+  const { config, http, secrets } = prepared;
+  const dataDir = config.dataDir;
+  const cleanups: (() => Promise<void> | void)[] = [prepared.release];
   const closeAll = async () => {
     for (const c of cleanups.splice(0).reverse()) {
       try {
@@ -65,16 +72,8 @@ export async function startLocal(
   };
 
   try {
-    const secrets = loadOrCreateSecrets(dataDir, baseConfig);
-    const config: Config = {
-      ...baseConfig,
-      dataDir,
-      editorToken: secrets.editorToken,
-      signingSecret: secrets.signingSecret,
-    };
-
-    if (!config.dynamodbEndpoint) {
-      const dyn = await startDynalite({ path: join(dataDir, "dynamodb") });
+    if (prepared.databasePath) {
+      const dyn = await startDynalite({ path: prepared.databasePath });
       cleanups.push(() => dyn.close());
       config.dynamodbEndpoint = dyn.endpoint;
     }
@@ -83,8 +82,7 @@ export async function startLocal(
       endpoint: config.dynamodbEndpoint,
       credentials: LOCAL_CREDENTIALS,
     });
-    const table = await ensureTable(admin, config.tableName);
-    admin.destroy();
+    const table = await ensureTable(admin, config.tableName).finally(() => admin.destroy());
 
     if (!config.sesEndpoint) {
       const ses = await startLocalSes({
@@ -109,7 +107,7 @@ export async function startLocal(
       log,
       { deadLetter: (job) => ctx.store.failedJobs.add(job, ctx.now()), now: () => ctx.now() },
     );
-    ctx = createCtx(config, { jobs, log });
+    ctx = createCtx(config, { jobs, log, now: opts.now });
     cleanups.push(async () => {
       const { abandoned, cancelledRetries } = await jobs.stop(SHUTDOWN_GRACE_MS);
       if (abandoned || cancelledRetries) {
@@ -121,6 +119,7 @@ export async function startLocal(
       const { seeded } = await seedSources(ctx, config.sourcesFile);
       log.info("new data folder", { dataDir, seededSources: seeded });
     }
+    secrets.save();
     const resumeTick = async () => {
       const issues = await resumeSends(ctx);
       if (issues.length > 0) log.info("resuming unfinished sends", { issues });
@@ -155,32 +154,13 @@ export async function startLocal(
       });
     }
 
-    const app = createApp(ctx);
-    const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
-    await new Promise<void>((res, rej) => {
-      server.once("listening", () => res());
-      server.once("error", rej);
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((res) => {
-          server.close(() => res());
-          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        }),
-    );
-    const { port } = server.address() as AddressInfo;
-    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    return {
-      url: `http://${host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host}:${port}`,
-      ctx,
-      jobs,
-      config,
-      tick,
-      resumeTick,
-      close: closeAll,
-    };
+    http.serve(createApp(ctx).fetch);
+    cleanups.push(() => http.close()); // runs first at shutdown: no new requests while work winds down
+    return { url: http.url, ctx, jobs, config, tick, resumeTick, close: closeAll };
   } catch (e) {
+    cleanups.shift(); // the lock: `abandon` frees it after the folder is cleaned up
     await closeAll();
+    await prepared.abandon();
     throw e;
   }
 }

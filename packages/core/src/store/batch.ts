@@ -32,15 +32,38 @@ export async function batchPutAll(db: Db, records: Record<string, unknown>[]): P
   }
 }
 
+export interface BatchGetOptions {
+  /** Strongly consistent reads (twice the read units on AWS). */
+  consistent?: boolean;
+  /** Only these attributes (the keys are always read). */
+  attributes?: readonly string[];
+}
+
 /** Reads records by key, 100 per request, resending unprocessed keys. Missing keys are absent. */
-export async function batchGetAll(db: Db, keyList: Key[]): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(
+  db: Db,
+  keyList: Key[],
+  opts: BatchGetOptions = {},
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
+  const attributes = opts.attributes ? [...new Set(["pk", "sk", ...opts.attributes])] : undefined;
+  const shape = {
+    ...(opts.consistent ? { ConsistentRead: true } : {}),
+    ...(attributes
+      ? {
+          ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(", "),
+          ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+        }
+      : {}),
+  };
   for (const chunk of chunks(keyList, GET_BATCH)) {
     let pending: Record<string, unknown>[] = chunk.map((k) => ({ pk: k.pk, sk: k.sk }));
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
       if (round > 0) await pause(round);
-      const r = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending } } }));
+      const r = await db.doc.send(
+        new BatchGetCommand({ RequestItems: { [db.table]: { Keys: pending, ...shape } } }),
+      );
       out.push(...((r.Responses?.[db.table] ?? []) as Record<string, unknown>[]));
       pending = (r.UnprocessedKeys?.[db.table]?.Keys ?? []) as Record<string, unknown>[];
     }

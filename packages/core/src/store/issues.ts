@@ -3,6 +3,7 @@ import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../error
 import type { IssueCard } from "../issues/card.js";
 import type { DeliveryCounts, Issue, IssueSection, IssueStatus, SendPause } from "../model/index.js";
 import type { Db } from "./client.js";
+import { confirmEntries } from "./confirm.js";
 import { keys, stripKeys } from "./keys.js";
 import { queryAll } from "./query.js";
 
@@ -43,9 +44,9 @@ const LIST_FIELDS = [
   "delivery",
   "pause",
 ];
-const projection = () => ({
-  ProjectionExpression: LIST_FIELDS.map((_, i) => `#p${i}`).join(", "),
-  ExpressionAttributeNames: Object.fromEntries(LIST_FIELDS.map((f, i) => [`#p${i}`, f])),
+const projection = (fields: readonly string[]) => ({
+  ProjectionExpression: fields.map((_, i) => `#p${i}`).join(", "),
+  ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#p${i}`, f])),
 });
 
 const fromItem = (rec: Record<string, unknown>): IssueRecord => {
@@ -70,10 +71,14 @@ export function issuesRepo(db: Db) {
     throw new ConflictError(`issue ${n} is ${rec.status}, not ${expected}`);
   }
 
-  /** One index partition, newest first, without snapshots (they can be large). */
+  /**
+   * One index partition, newest first, without snapshots (they can be large), each entry
+   * confirmed by its record (store/confirm.ts).
+   */
   const listPartition = async (part: { index: "gsi1" | "gsi2"; pk: string }): Promise<IssueRecord[]> => {
-    const p = projection();
-    const items = await queryAll(db, {
+    const fields = [...LIST_FIELDS, "pk", "sk", `${part.index}pk`, `${part.index}sk`];
+    const p = projection(fields);
+    const entries = await queryAll(db, {
       IndexName: part.index,
       KeyConditionExpression: "#pk = :p",
       ExpressionAttributeNames: { ...p.ExpressionAttributeNames, "#pk": `${part.index}pk` },
@@ -81,7 +86,7 @@ export function issuesRepo(db: Db) {
       ProjectionExpression: p.ProjectionExpression,
       ScanIndexForward: false,
     });
-    return items.map(fromItem);
+    return (await confirmEntries(db, part.index, entries, LIST_FIELDS)).map(fromItem);
   };
 
   return {

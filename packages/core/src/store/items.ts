@@ -4,9 +4,11 @@ import { searchTextOf } from "../items/text.js";
 import type { Item, ItemKind, ItemStatus } from "../model/index.js";
 import { batchGetAll } from "./batch.js";
 import type { Db } from "./client.js";
+import { agrees, recordOf, recordsAt } from "./confirm.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { keys } from "./keys.js";
 import { queryPage } from "./query.js";
+import type { GsiName } from "./table.js";
 
 const ITEM_DEFAULTS: Omit<
   Item,
@@ -117,26 +119,31 @@ export function itemsRepo(db: Db, cursorSecret: string) {
   }
 
   /**
-   * Replaces pointer records (further sources) with their items and keeps only items that
-   * still match: a pointer lags behind its item's status change for a moment (two writes, no
-   * transactions), and such a pointer is moved to where it belongs.
+   * The items behind a page of index entries (one BatchGetItem: a page holds at most 100). An
+   * item's own entry is kept while its record exists with the same index keys (store/confirm.ts).
+   * A pointer of a further source (gsi3) stands for its item while that item lists the source and
+   * has the listed status; a pointer lags its item's status change for a moment (two writes, no
+   * transactions) and is then moved to where it belongs. What is shown is the record, so kind and
+   * terms are checked on it again.
    */
-  async function hydrateLinks(records: Record<string, unknown>[], q: ItemListQuery): Promise<Item[]> {
-    const linked = records.map((r) => r[LINK_MARK]).filter((id): id is string => typeof id === "string");
-    const found = linked.length ? await repo.getMany(linked) : new Map<string, Item>();
+  async function confirmPage(entries: Record<string, unknown>[], index: GsiName, q: ItemListQuery) {
+    const itemIdOf = (e: Record<string, unknown>) => String(e[LINK_MARK] ?? e.id);
+    const records = await recordsAt(
+      db,
+      entries.map((e) => keys.item(itemIdOf(e))),
+    );
     const out: Item[] = [];
-    for (const r of records) {
-      const linkedId = r[LINK_MARK];
-      if (typeof linkedId !== "string") {
-        out.push(toItem(r));
-        continue;
-      }
-      const item = found.get(linkedId);
-      if (!item) continue;
-      if (item.status !== q.status) {
-        await relinkSources(item);
-        continue;
-      }
+    for (const e of entries) {
+      const rec = recordOf(records, keys.item(itemIdOf(e)));
+      if (!rec) continue;
+      const item = toItem(rec);
+      if (typeof e[LINK_MARK] === "string") {
+        if (!item.sourceIds.includes(String(e.sourceId))) continue;
+        if (item.status !== q.status) {
+          await relinkSources(item);
+          continue;
+        }
+      } else if (!agrees(index, e, rec)) continue;
       if (q.kind && item.kind !== q.kind) continue;
       const text = searchTextOf(item);
       if (q.terms?.some((t) => !text.includes(t))) continue;
@@ -194,6 +201,9 @@ export function itemsRepo(db: Db, cursorSecret: string) {
      * size, at the price of a page that may hold fewer than `limit` matches (even none) while
      * `nextCursor` says there is more to look at. A full-text index (OpenSearch) would remove that
      * trade-off; for an editor's few thousand candidates a week it is not worth running.
+     *
+     * Each page then reads the items behind its entries in one BatchGetItem (`confirmPage`), so a
+     * stale or orphaned index entry never shows, and a page may come back short.
      *
      * The cursor is signed with the whole query (index, partition, range, kind, terms) as its scope,
      * so a cursor of one listing cannot be replayed against another.
@@ -266,7 +276,7 @@ export function itemsRepo(db: Db, cursorSecret: string) {
           maxReads: q.maxReads,
         },
       );
-      const items = part.index === "gsi3" ? await hydrateLinks(page.items, q) : page.items.map(toItem);
+      const items = await confirmPage(page.items, part.index, q);
       return { items, nextCursor: encodeCursor(cursorSecret, scope, page.lastKey) };
     },
 

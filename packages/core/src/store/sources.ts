@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/l
 import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
 import type { Source, SourcePollState } from "../model/index.js";
 import type { Db } from "./client.js";
+import { confirmEntries } from "./confirm.js";
 import { keys, stripKeys } from "./keys.js";
 import { queryAll } from "./query.js";
 import { buildUpdate } from "./update.js";
@@ -69,23 +70,31 @@ export function sourcesRepo(db: Db) {
       return rec;
     },
 
-    /** Every source, ordered by next poll time (a Query on gsi1, never a Scan). */
+    /**
+     * Every source, ordered by next poll time (a Query on gsi1, never a Scan), each confirmed by
+     * its record (store/confirm.ts: one BatchGetItem per 100 sources).
+     */
     async list(): Promise<SourceRecord[]> {
-      return queryAll(db, {
+      const entries = await queryAll(db, {
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :p",
         ExpressionAttributeValues: { ":p": keys.sourcesPartition },
-      }).then((items) => items.map(fromItem));
+      });
+      return (await confirmEntries(db, "gsi1", entries)).map(fromItem);
     },
 
-    /** Enabled sources whose nextPollAt is at or before `nowIso` (a Query on gsi1's sort key). */
+    /**
+     * Enabled sources whose nextPollAt is at or before `nowIso` (a Query on gsi1's sort key),
+     * confirmed by their records as `list` does; `enabled` is read from the record, not the entry.
+     */
     async listDue(nowIso: string): Promise<SourceRecord[]> {
-      return queryAll(db, {
+      const entries = await queryAll(db, {
         IndexName: "gsi1",
         KeyConditionExpression: "gsi1pk = :p AND gsi1sk <= :now",
-        FilterExpression: "enabled = :t",
-        ExpressionAttributeValues: { ":p": keys.sourcesPartition, ":now": `${nowIso}#\uffff`, ":t": true },
-      }).then((items) => items.map(fromItem));
+        ExpressionAttributeValues: { ":p": keys.sourcesPartition, ":now": `${nowIso}#\uffff` },
+      });
+      const records = await confirmEntries(db, "gsi1", entries);
+      return records.filter((r) => r.enabled === true).map(fromItem);
     },
 
     /**

@@ -1,14 +1,15 @@
 /**
  * Subscribers in the table: `SUB#<emailhash>` / `SUB`, listed by status through gsi1
  * (`SUBS#<status>` / `<createdAt>#<id>`). Every status change is one conditional update that
- * names the statuses it may leave and moves the gsi1 partition key with it, so the index never
- * disagrees with the record and two racing changes cannot both win.
+ * names the statuses it may leave and moves the gsi1 partition key with it, so two racing changes
+ * cannot both win; listings still check each index entry against its record (store/confirm.ts).
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { Subscriber, SubscriberStatus } from "../model/index.js";
 import { batchGetAll, batchPutAll } from "./batch.js";
 import type { Db } from "./client.js";
+import { confirmEntries } from "./confirm.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { keys, stripKeys } from "./keys.js";
 import { queryPage } from "./query.js";
@@ -139,7 +140,10 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
       }
     },
 
-    /** One page of the subscribers in a status, newest first (a Query on gsi1). */
+    /**
+     * One page of the subscribers in a status, newest first (a Query on gsi1), each confirmed by
+     * its record (store/confirm.ts: one BatchGetItem per 100 entries): a page may come back short.
+     */
     async list(q: { status: SubscriberStatus; limit: number; cursor?: string | null }) {
       const part = keys.subscribersByStatus(q.status);
       const scope = `${part.index}:${part.pk}`;
@@ -152,15 +156,17 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
         },
         { limit: q.limit, start: decodeCursor(cursorSecret, scope, q.cursor), keyOf: gsi1KeyOf },
       );
+      const records = await confirmEntries(db, part.index, page.items);
       return {
-        subscribers: page.items.map(toSubscriber),
+        subscribers: records.map(toSubscriber),
         nextCursor: encodeCursor(cursorSecret, scope, page.lastKey),
       };
     },
 
     /**
      * Every subscriber in a status, oldest first, a page (up to `pageSize`) at a time: for the
-     * export and the sender, without holding the whole list in memory.
+     * export and the sender, without holding the whole list in memory. Confirmed by their
+     * records as `list` is, so nobody is mailed or exported on the word of a stale index entry.
      */
     async *pages(status: SubscriberStatus, pageSize = 500): AsyncGenerator<Subscriber[]> {
       const part = keys.subscribersByStatus(status);
@@ -176,8 +182,8 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
             ExclusiveStartKey: start,
           }),
         );
-        const items = (r.Items ?? []) as Record<string, unknown>[];
-        if (items.length) yield items.map(toSubscriber);
+        const records = await confirmEntries(db, part.index, (r.Items ?? []) as Record<string, unknown>[]);
+        if (records.length) yield records.map(toSubscriber);
         start = r.LastEvaluatedKey;
       } while (start);
     },
