@@ -5,6 +5,7 @@
 import { runSend } from "@wkn/core/mail/send";
 import {
   addActive,
+  claimByDeadRunner,
   mailCtx,
   perDestination,
   readyDraft,
@@ -236,17 +237,7 @@ describe("when a send goes wrong", () => {
     const n = await readyDraft(ctx);
     await api.post(`/api/issues/${n}/send`);
     enqueued.length = 0;
-    await ctx.store.deliveries.claim({
-      issueNumber: n,
-      subscriberId: lost!.id,
-      email: lost!.email,
-      status: "claimed",
-      claimedAt: new Date().toISOString(),
-      sentAt: null,
-      messageId: null,
-      error: null,
-      runner: "a-runner-that-died",
-    });
+    await claimByDeadRunner(ctx, n, lost!);
     await runSend(ctx, n);
     expect((await (await api.get(`/api/issues/${n}`)).json()).delivery.ambiguous).toBe(1);
 

@@ -15,6 +15,7 @@ import { startTestEnv, TEST_SECRET, type TestEnv } from "../testing/index.js";
 import { resendAmbiguous, resumeSend, resumeSends, runSend, startSend } from "./send.js";
 import {
   addActive,
+  claimByDeadRunner,
   drainSendJobs,
   mailCtx,
   perDestination,
@@ -506,17 +507,7 @@ describe("runSend", () => {
     await startSend(ctx, n);
     enqueued.length = 0;
     // a runner claimed `lost` and died before it recorded SES's answer
-    await ctx.store.deliveries.claim({
-      issueNumber: n,
-      subscriberId: lost!.id,
-      email: lost!.email,
-      status: "claimed",
-      claimedAt: new Date().toISOString(),
-      sentAt: null,
-      messageId: null,
-      error: null,
-      runner: "dead-runner",
-    });
+    await claimByDeadRunner(ctx, n, lost!);
 
     const result = await runSend(ctx, n);
 

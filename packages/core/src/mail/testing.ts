@@ -129,3 +129,22 @@ export function perDestination(ses: LocalSes): Map<string, number> {
   for (const m of ses.messages()) for (const d of m.destinations) counts.set(d, (counts.get(d) ?? 0) + 1);
   return counts;
 }
+
+/** A claim left by a runner that died between claiming `sub` and recording SES's answer. */
+export async function claimByDeadRunner(
+  ctx: Ctx,
+  issueNumber: number,
+  sub: Pick<Subscriber, "id" | "email">,
+) {
+  await ctx.store.deliveries.claim({
+    issueNumber,
+    subscriberId: sub.id,
+    email: sub.email,
+    status: "claimed",
+    claimedAt: ctx.now().toISOString(),
+    sentAt: null,
+    messageId: null,
+    error: null,
+    runner: "a-runner-that-died",
+  });
+}
