@@ -21,6 +21,7 @@ import type { ItemStatus, SubscriberStatus } from "@wkn/core/model";
 import { createSource } from "@wkn/core/sources/manage";
 import { rss } from "@wkn/core/sources/test-server";
 import { stripKeys } from "@wkn/core/store/keys";
+import { seededRandom } from "@wkn/core/testing/faults/dynamo-proxy";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startLocal } from "./runtime.js";
 import { type Entry, spawnEntry } from "./testing/entry.js";
@@ -47,18 +48,6 @@ interface Kill {
   repaired: number;
   /** Milliseconds: the child's start, the operation until the kill, the start after it with the checks. */
   ms: { start: number; op: number; verify: number };
-}
-
-/** mulberry32: small and seedable. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 let root: string;
@@ -283,7 +272,7 @@ async function verify(kill: number): Promise<{ repaired: number }> {
 }
 
 it("after each of 20 kills during polls, imports and sends, indexes and listings equal the records", async () => {
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   // the folder, with its sources
   const setup = await startLocal(loadConfig(env()), { log: capture().log, schedule: false });
   for (let i = 0; i < FEEDS; i++)

@@ -149,14 +149,11 @@ async function deliveryOf(ctx: Ctx, rec: IssueRecord): Promise<DeliveryState> {
   if (rec.status === "draft") return { ...ZERO_DELIVERY, ...IDLE };
   if (rec.status === "sent" && rec.delivery && rec.delivery.pending === 0)
     return { ...contractCounts(rec.delivery), ...IDLE };
-  const [counts, lease] = await Promise.all([
-    ctx.store.deliveries.counts(rec.number),
-    ctx.store.deliveries.getLease(rec.number),
-  ]);
+  const { counts, lastError } = await ctx.store.deliveries.progress(rec.number);
   return {
     ...contractCounts(counts),
     paused: rec.status === "paused" ? (rec.pause ?? null) : null,
-    lastError: lease?.lastError ?? null,
+    lastError,
   };
 }
 

@@ -35,6 +35,7 @@ import {
   type StopReason,
   sendToAll,
 } from "./send-loop.js";
+import { dailyQuotaReason } from "./ses-errors.js";
 
 /** How long a runner's lease lasts without renewal; it is renewed every third of it. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -360,7 +361,7 @@ export async function runSend(
     if (quota.remaining24h === 0 && todo.length > 0) {
       return await pause(ctx, issueNumber, resendOnly, {
         code: "daily_quota",
-        reason: `SES's 24-hour sending quota is used up (0 of its messages left, ${todo.length} recipients to go). Resume when the rolling 24-hour window has room again, or ask AWS for a higher quota.`,
+        reason: dailyQuotaReason(`0 of its messages left, ${todo.length} recipients to go`),
       });
     }
     if (quota.remaining24h !== null && quota.remaining24h < todo.length) {

@@ -32,6 +32,10 @@ export type SesVerdict =
   | { kind: "transient"; throttled: boolean; reason: string }
   | { kind: "ambiguous"; reason: string };
 
+/** The words of a paused send whose daily quota is used up; `detail` says how we know. */
+export const dailyQuotaReason = (detail: string): string =>
+  `SES's 24-hour sending quota is used up (${detail}). Resume when the rolling 24-hour window has room again, or ask AWS for a higher quota.`;
+
 interface SdkErrorLike {
   name?: string;
   code?: string;
@@ -102,11 +106,7 @@ export function classifySesError(e: unknown, sender: string): SesVerdict {
 
   if (THROTTLED.has(name)) {
     if (/daily message quota/i.test(message)) {
-      return {
-        kind: "account",
-        code: "daily_quota",
-        reason: `SES's 24-hour sending quota is used up (${reason}). Resume when the rolling 24-hour window has room again, or ask AWS for a higher quota.`,
-      };
+      return { kind: "account", code: "daily_quota", reason: dailyQuotaReason(reason) };
     }
     return { kind: "transient", throttled: true, reason };
   }

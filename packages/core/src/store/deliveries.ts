@@ -81,6 +81,14 @@ export function deliveriesRepo(db: Db) {
     };
   }
 
+  /** The counts and the last failed run, from one read of the deliveries and one of the job record. */
+  async function progress(
+    issueNumber: number,
+  ): Promise<{ counts: SendCounts; lastError: SendProblem | null }> {
+    const [records, lease] = await Promise.all([list(issueNumber), getLease(issueNumber)]);
+    return { counts: countDeliveries(records, lease?.total ?? 0), lastError: lease?.lastError ?? null };
+  }
+
   return {
     list,
     getLease,
@@ -248,9 +256,10 @@ export function deliveriesRepo(db: Db) {
 
     /** Counts of an issue's deliveries; recipients not claimed yet (the job's `total`) are pending. */
     async counts(issueNumber: number): Promise<SendCounts> {
-      const [records, lease] = await Promise.all([list(issueNumber), getLease(issueNumber)]);
-      return countDeliveries(records, lease?.total ?? 0);
+      return (await progress(issueNumber)).counts;
     },
+
+    progress,
 
     /** Takes the lease if it is free, expired (`leaseUntil < nowMs`) or already ours. */
     async acquireLease(
