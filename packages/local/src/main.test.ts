@@ -25,7 +25,7 @@ import { silentLogger } from "@wkn/core/log";
 import { describe, expect, it } from "vitest";
 import { acquireDataLock } from "./lock.js";
 import { startLocal } from "./runtime.js";
-import { type Entry, MAIN, REPO, spawnEntry, unprivileged } from "./testing/entry.js";
+import { type Entry, MAIN, REPO, spawnEntry, unprivileged, unprivilegedCanRun } from "./testing/entry.js";
 
 type Cleanup = (fn: () => void | Promise<void>) => void;
 
@@ -125,7 +125,8 @@ describe.concurrent("a start that cannot succeed says why in one line, exits 1 a
     }
   });
 
-  it("DATA_DIR cannot be created", async ({ onTestFinished }) => {
+  // As root the child runs as nobody (file modes bind only it); it must be able to reach the checkout.
+  it.skipIf(!unprivilegedCanRun)("DATA_DIR cannot be created", async ({ onTestFinished }) => {
     const root = tempRoot(onTestFinished);
     const parent = join(root, "readonly");
     mkdirSync(parent);
@@ -139,7 +140,8 @@ describe.concurrent("a start that cannot succeed says why in one line, exits 1 a
     expect(readdirSync(parent)).toEqual([]);
   });
 
-  it("DATA_DIR not writable", async ({ onTestFinished }) => {
+  // As root the child runs as nobody (file modes bind only it); it must be able to reach the checkout.
+  it.skipIf(!unprivilegedCanRun)("DATA_DIR not writable", async ({ onTestFinished }) => {
     const root = tempRoot(onTestFinished);
     const dataDir = join(root, "data");
     mkdirSync(dataDir);
@@ -151,20 +153,24 @@ describe.concurrent("a start that cannot succeed says why in one line, exits 1 a
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
-  it("database folder not writable: no stale lock, nothing added", async ({ onTestFinished }) => {
-    const root = tempRoot(onTestFinished);
-    const dataDir = await usedDataDir(root);
-    giveToChild(dataDir);
-    chmodSync(join(dataDir, "dynamodb"), 0o555);
-    const before = tree(dataDir);
-    const r = await run(onTestFinished, { DATA_DIR: dataDir }, unprivileged);
-    expect(r.code).toBe(1);
-    expect(oneLine(r.stderr)).toMatch(
-      /the database folder .*\/dynamodb is not writable \(.*Permission denied\)/,
-    );
-    expect(tree(dataDir)).toEqual(before);
-    expect(existsSync(join(dataDir, ".lock"))).toBe(false);
-  });
+  // As root the child runs as nobody (file modes bind only it); it must be able to reach the checkout.
+  it.skipIf(!unprivilegedCanRun)(
+    "database folder not writable: no stale lock, nothing added",
+    async ({ onTestFinished }) => {
+      const root = tempRoot(onTestFinished);
+      const dataDir = await usedDataDir(root);
+      giveToChild(dataDir);
+      chmodSync(join(dataDir, "dynamodb"), 0o555);
+      const before = tree(dataDir);
+      const r = await run(onTestFinished, { DATA_DIR: dataDir }, unprivileged);
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toMatch(
+        /the database folder .*\/dynamodb is not writable \(.*Permission denied\)/,
+      );
+      expect(tree(dataDir)).toEqual(before);
+      expect(existsSync(join(dataDir, ".lock"))).toBe(false);
+    },
+  );
 
   it("database folder corrupt", async ({ onTestFinished }) => {
     const root = tempRoot(onTestFinished);

@@ -2,7 +2,7 @@
  * Test helper, not product code: runs the real `npm start` entry (`node --import tsx
  * packages/local/src/main.ts`) in its own process and waits on what it prints, never on timers.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -11,6 +11,17 @@ export const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 /** Permission tests need a user the file modes apply to: root ignores them, so run as nobody. */
 export const unprivileged: { uid?: number; gid?: number } =
   process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+/**
+ * Whether that user can run the entry from this checkout: a clone inside a folder only root may
+ * enter (mktemp -d) cannot be, and there file modes cannot be tested at all.
+ */
+export const unprivilegedCanRun: boolean =
+  unprivileged.uid === undefined ||
+  spawnSync(process.execPath, ["-e", `require("fs").accessSync(${JSON.stringify(MAIN)}, 4)`], {
+    uid: unprivileged.uid,
+    gid: unprivileged.gid,
+  }).status === 0;
 
 export interface Entry {
   proc: ChildProcess;
