@@ -11,6 +11,7 @@ import { useProject } from "sst/project.js";
 /** Settings forwarded to the functions as they are, when set. */
 export const FORWARDED = [
   "NEWSLETTER_NAME",
+  "NEWSLETTER_LANG",
   "FROM_EMAIL",
   "PUBLIC_BASE_URL",
   "UTM_SOURCE",

@@ -10,6 +10,8 @@ export interface Config {
   signingSecret: string;
   publicBaseUrl: string;
   newsletterName: string;
+  /** The readers' language: their pages, the confirmation mail and the mail's footer (`NEWSLETTER_LANG`). */
+  newsletterLang: NewsletterLang;
   /** Slug of the newsletter name: default `utm_source` and Message-ID domain part. */
   newsletterSlug: string;
   fromEmail: string;
@@ -38,6 +40,15 @@ export interface Config {
 }
 
 export type Env = Record<string, string | undefined>;
+
+export const NEWSLETTER_LANGS = ["en", "ja"] as const;
+export type NewsletterLang = (typeof NEWSLETTER_LANGS)[number];
+
+function newsletterLang(env: Env): NewsletterLang {
+  const v = nonEmpty(env.NEWSLETTER_LANG)?.toLowerCase() ?? "en";
+  if ((NEWSLETTER_LANGS as readonly string[]).includes(v)) return v as NewsletterLang;
+  throw new Error(`NEWSLETTER_LANG must be one of ${NEWSLETTER_LANGS.join(", ")}, got "${env.NEWSLETTER_LANG}"`);
+}
 
 const nonEmpty = (v: string | undefined): string | undefined => (v && v.trim() !== "" ? v.trim() : undefined);
 
@@ -87,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     newsletterName,
     newsletterSlug: slugify(newsletterName),
+    newsletterLang: newsletterLang(env),
     fromEmail: nonEmpty(env.FROM_EMAIL) ?? "newsletter@localhost",
     sourcesFile: nonEmpty(env.SOURCES_FILE),
     allowPrivateNetwork: env.ALLOW_PRIVATE_NETWORK === "1" || env.ALLOW_PRIVATE_NETWORK === "true",
