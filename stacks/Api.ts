@@ -1,14 +1,22 @@
 /**
- * The HTTP API: every route goes to one function serving the Hono app (functions/api.ts), which
- * also sends test copies of issues and enqueues unfurl, send and confirm jobs (a `/subscribe`
- * request's confirmation mail goes out from the confirm worker).
+ * The HTTP API: one function serves the Hono app (functions/api.ts), which also sends test copies
+ * of issues and enqueues unfurl, send and confirm jobs (a `/subscribe` request's confirmation mail
+ * goes out from the confirm worker). The editor's page (`GET /`, its assets) is another function
+ * on the same API (functions/web.ts), so it shares the origin (the SameSite=Strict session cookie)
+ * and stays out of the API's bundle.
  */
+import path from "node:path";
 import * as sst from "sst/constructs";
+import { useProject } from "sst/project.js";
+import { ensureWebBuilt } from "../packages/web/server/build.js";
 import { Ingest } from "./Ingest.js";
 import { Mail } from "./Mail.js";
 import { Secrets } from "./Secrets.js";
 import { Storage } from "./Storage.js";
 import { deploySettings, PUBLIC_BASE_URL_PARAMETER, sesSendStatements } from "./settings.js";
+
+/** The built page, relative to the project's root (copyFiles' `from`). */
+const WEB_DIST = "packages/web/dist";
 
 export function Api({ stack }: sst.StackContext) {
   const { table } = sst.use(Storage);
@@ -36,9 +44,35 @@ export function Api({ stack }: sst.StackContext) {
   confirmQueue.cdk.queue.grantSendMessages(apiFunction);
   apiFunction.attachPermissions(sesSendStatements(stack, settings.fromAddress));
 
+  // The page built by Vite, read from memory: no table, queue or secret. SST loads this file
+  // bundled (import.meta.url is not here), hence the project's root.
+  const root = useProject().paths.root;
+  const webFunction = new sst.Function(stack, "WebFunction", {
+    handler: "functions/web.handler",
+    timeout: "10 seconds",
+    memorySize: "256 MB",
+    copyFiles: [{ from: WEB_DIST, to: "web" }],
+    hooks: {
+      // Before its bundle is made (deploy, synth, the infra tests): dist/ is git-ignored. A deploy
+      // ships the current page or fails; offline (NODE_ENV=test) a failed rebuild keeps the last.
+      beforeBuild: async () => {
+        await ensureWebBuilt({
+          root: path.join(root, "packages", "web"),
+          onFailure: process.env.NODE_ENV === "test" ? "keep" : "throw",
+          log: (line) => console.log(line),
+        });
+      },
+    },
+  });
+
   const api = new sst.Api(stack, "Api", {
-    cors: false, // the editor's page is served by the API itself
-    routes: { "ANY /": apiFunction, "ANY /{proxy+}": apiFunction },
+    cors: false, // the page and the API share one origin
+    routes: {
+      "GET /": webFunction,
+      "GET /index.html": webFunction,
+      "GET /assets/{proxy+}": webFunction,
+      "ANY /{proxy+}": apiFunction,
+    },
   });
 
   if (!settings.publicBaseUrl) {
@@ -49,5 +83,5 @@ export function Api({ stack }: sst.StackContext) {
   }
 
   stack.addOutputs({ ApiUrl: api.url, PublicBaseUrl: settings.publicBaseUrl ?? api.url });
-  return { api, apiFunction };
+  return { api, apiFunction, webFunction };
 }

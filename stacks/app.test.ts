@@ -1,9 +1,10 @@
 /**
  * The whole app as `sst deploy` would build it (sst.config.ts's stacks and function defaults),
  * asserted on its CloudFormation: schedule, routes, queues, event sources, runtime, environment,
- * and that each function's IAM policy reaches only what it uses.
+ * that each function's IAM policy reaches only what it uses, and each bundle's size (DESIGN.md's
+ * budget: 1 MiB each, the API's 900 KiB).
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "@wkn/core/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,7 @@ const secretPaths = (...ids: string[]) =>
 const PUBLIC_BASE_URL_PARAM = `${SSM}/sst/weekly-ml-news/test/Parameter/PUBLIC_BASE_URL/value`;
 const TABLE = ["table:Table", "table:Table/index/*"];
 
+/** The functions on the table (the web function, which serves the page, has none). */
 const FUNCTIONS = [
   "api",
   "confirm-worker",
@@ -37,6 +39,10 @@ const FUNCTIONS = [
   "unfurl-worker",
 ];
 
+const KiB = 1024;
+/** DESIGN.md "Performance budget": each bundle minified, the AWS SDK external. */
+const BUDGET = { default: 1024 * KiB, api: 900 * KiB };
+
 let cloud: Cloud;
 let outdir: string;
 let dispose: () => Promise<void>;
@@ -45,6 +51,20 @@ const fn = (name: string): Resource => {
   if (!r) throw new Error(`no function ${name}`);
   return r;
 };
+/** The unzipped code asset of a function, as the assembly holds it. */
+const assetDir = (name: string): string =>
+  path.join(outdir, `asset.${(fn(name).Properties.Code.S3Key as string).replace(/\.zip$/, "")}`);
+/** What SST's deploy build leaves in every bundle (its `npm install` of no packages). */
+const SST_INSTALL = ["package.json", "package-lock.json"];
+async function filesOf(dir: string): Promise<{ path: string; bytes: number }[]> {
+  const out: { path: string; bytes: number }[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const full = path.join(e.parentPath, e.name);
+    out.push({ path: path.relative(dir, full).split(path.sep).join("/"), bytes: (await stat(full)).size });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
 const env = (name: string): Record<string, string> =>
   Object.fromEntries(
     Object.entries<unknown>(fn(name).Properties.Environment.Variables).map(([k, v]) => [
@@ -62,8 +82,8 @@ beforeAll(async () => {
 afterAll(() => dispose?.());
 
 describe("functions", () => {
-  it("are the eight entry points of functions/, on the newest Node runtime, arm64", () => {
-    expect([...cloud.functions().keys()].sort()).toEqual(FUNCTIONS);
+  it("are the nine entry points of functions/, on the newest Node runtime, arm64", () => {
+    expect([...cloud.functions().keys()].sort()).toEqual([...FUNCTIONS, "web"].sort());
     for (const r of cloud.functions().values()) {
       expect(r.Properties.Runtime).toBe("nodejs24.x");
       expect(r.Properties.Architectures).toEqual(["arm64"]);
@@ -81,6 +101,20 @@ describe("functions", () => {
       expect(code).not.toContain("DynamoDB_20120810"); // the DynamoDB client's own code
       expect(code).not.toContain("sst/node");
       expect(code).not.toContain("__FETCH_FROM_SECRET__"); // sst/node's config client
+    }
+  });
+
+  it("stay within the bundle budget: 1 MiB each, the API's 900 KiB", async () => {
+    const sizes: Record<string, number> = {};
+    for (const name of cloud.functions().keys()) {
+      sizes[name] = (await filesOf(assetDir(name))).reduce((n, f) => n + f.bytes, 0);
+    }
+    for (const [name, bytes] of Object.entries(sizes)) {
+      const budget = name === "api" ? BUDGET.api : BUDGET.default;
+      expect(
+        bytes,
+        `${name}: ${(bytes / KiB).toFixed(1)} KiB of ${budget / KiB} KiB (npm run synth)`,
+      ).toBeLessThanOrEqual(budget);
     }
   });
 
@@ -244,15 +278,23 @@ describe("Mail", () => {
 });
 
 describe("Api", () => {
-  it("routes everything to the api function (HTTP API, payload 2.0)", () => {
+  it("routes the page and its assets to the web function, everything else to the api function (HTTP API, payload 2.0)", () => {
     const routes = cloud.ofType("AWS::ApiGatewayV2::Route");
-    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(["ANY /", "ANY /{proxy+}"]);
-    for (const r of routes) {
-      const integrationId = r.Properties.Target["Fn::Join"][1][1].Ref;
-      const integration = cloud.get(r.stack, integrationId).Properties;
-      expect(cloud.render(r.stack, integration.IntegrationUri)).toBe("function:api");
-      expect(integration.PayloadFormatVersion).toBe("2.0");
-    }
+    const target = Object.fromEntries(
+      routes.map((r) => {
+        const integrationId = r.Properties.Target["Fn::Join"][1][1].Ref;
+        const integration = cloud.get(r.stack, integrationId).Properties;
+        expect(integration.PayloadFormatVersion).toBe("2.0");
+        return [r.Properties.RouteKey, cloud.render(r.stack, integration.IntegrationUri)];
+      }),
+    );
+    // one origin for both: the page's session cookie is SameSite=Strict
+    expect(target).toEqual({
+      "GET /": "function:web",
+      "GET /index.html": "function:web",
+      "GET /assets/{proxy+}": "function:web",
+      "ANY /{proxy+}": "function:api",
+    });
     const [api] = cloud.ofType("AWS::ApiGatewayV2::Api");
     expect(api!.Properties.ProtocolType).toBe("HTTP");
     expect(api!.Properties.CorsConfiguration).toBeUndefined();
@@ -263,6 +305,41 @@ describe("Api", () => {
       .ofType("AWS::SSM::Parameter")
       .find((p) => p.Properties.Name === "/sst/weekly-ml-news/test/Parameter/PUBLIC_BASE_URL/value");
     expect(cloud.render("Api", param!.Properties.Value)).toMatch(/\.ApiEndpoint$/);
+  });
+});
+
+describe("the web function", () => {
+  it("bundles the built page beside a small handler, and nothing of the API", async () => {
+    const files = await filesOf(assetDir("web"));
+    const page = await readFile(path.join(assetDir("web"), "web", "index.html"), "utf8");
+    const referenced = [...page.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => `web/${m[1]}`);
+    expect(referenced.length).toBeGreaterThan(0);
+    for (const ref of referenced) expect(files.map((f) => f.path)).toContain(ref);
+    expect(files.map((f) => f.path).filter((p) => !p.startsWith("web/") && !SST_INSTALL.includes(p))).toEqual(
+      ["functions/web.mjs"],
+    );
+    const handler = files.find((f) => f.path === "functions/web.mjs")!;
+    expect(handler.bytes).toBeLessThan(100 * KiB); // hono and the server module
+    const code = await readFile(path.join(assetDir("web"), "functions", "web.mjs"), "utf8");
+    // no SDK, no API (zod), nothing of the build (Vite, rolldown)
+    expect(code).not.toMatch(/@aws-sdk\/|DynamoDB_20120810|ZodError|rolldown|createServer/);
+  });
+
+  it("keeps the page out of the API's bundle", async () => {
+    const files = (await filesOf(assetDir("api"))).map((f) => f.path);
+    expect(files.filter((p) => !SST_INSTALL.includes(p))).toEqual(["functions/api.mjs"]);
+    const code = await readFile(path.join(assetDir("api"), "functions", "api.mjs"), "utf8");
+    const page = await readFile(path.join(assetDir("web"), "web", "index.html"), "utf8");
+    for (const [, asset] of page.matchAll(/\/assets\/([^"]+)"/g)) expect(code).not.toContain(asset);
+  });
+
+  it("reads no table, queue or secret, and is given none", () => {
+    const web = fn("web");
+    expect(cloud.statements(web)).toEqual([]);
+    const vars = Object.keys(web.Properties.Environment?.Variables ?? {});
+    expect(
+      vars.filter((v) => !/^(SST_APP|SST_STAGE|SST_SSM_PREFIX|AWS_NODEJS_CONNECTION_REUSE_ENABLED)$/.test(v)),
+    ).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@
  * with references resolved to names, so assertions say "queue PollQueue" rather than a logical id.
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,15 @@ export const TEST_ACCOUNT = "123456789012";
 export const TEST_REGION = "us-east-1";
 export const TEST_STAGE = "test";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * The esbuild SST bundles the functions with (its own dependency, older than the top-level one
+ * whose types this borrows). Use it with `functionBuildOptions` (bundle.ts).
+ */
+export function sstEsbuild(): typeof import("esbuild") {
+  const require = createRequire(import.meta.url);
+  return require(require.resolve("esbuild", { paths: [path.dirname(require.resolve("sst/package.json"))] }));
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: SST's functional stacks are typed `FunctionalStack<any>`
 type StackFn = (...args: any[]) => unknown;

@@ -12,9 +12,8 @@ import { editorAuth, SESSION_COOKIE } from "./middleware/auth/index.js";
 import { clientIpFrom } from "./middleware/client-ip/index.js";
 import { declaredBodies, noBody } from "./middleware/no-body/index.js";
 import { sameOrigin } from "./middleware/same-origin/index.js";
-import { createRouter } from "./router.js";
+import { createRouter, type Router } from "./router.js";
 import { archiveRoutes } from "./routes/archive.js";
-import { editorRoutes } from "./routes/editor.js";
 import { issuesRoutes } from "./routes/issues.js";
 import { itemsRoutes } from "./routes/items.js";
 import { jobsRoutes } from "./routes/jobs.js";
@@ -28,7 +27,18 @@ import { json } from "./schemas/common.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createApp(ctx: Ctx) {
+export interface AppOptions {
+  /**
+   * More /api routes, registered on a router mounted under /api behind the editor's auth (the
+   * local runtime's outbox: packages/local/src/outbox-routes.ts). They are passed in, never
+   * imported here, so they stay out of the Lambda bundle.
+   */
+  localRoutes?: (r: Router) => void;
+  /** The local run, whose sent mail is in DATA_DIR/outbox: `GET /api/session` says so to the page. */
+  outbox?: boolean;
+}
+
+export function createApp(ctx: Ctx, options: AppOptions = {}) {
   const app = createRouter();
 
   app.onError((err, c) =>
@@ -36,7 +46,8 @@ export function createApp(ctx: Ctx) {
   );
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: false }));
+  // Defaults for every response; a header a route sets itself wins (the sandboxed HTML the page frames).
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: false, overwrite: false }));
   app.use(
     "*",
     bodyLimit({
@@ -61,7 +72,7 @@ export function createApp(ctx: Ctx) {
 
   // A change made with the session cookie must come from our own origin (403), sign-out included.
   app.use("/api/*", sameOrigin({ origin: ctx.config.publicBaseUrl, cookie: SESSION_COOKIE }));
-  app.route("/api", sessionRoutes(ctx));
+  app.route("/api", sessionRoutes(ctx, { outbox: options.outbox }));
 
   // Every other /api route needs the editor token, and takes a body only where it declares one.
   app.use("/api/*", editorAuth({ token: ctx.config.editorToken }));
@@ -73,8 +84,13 @@ export function createApp(ctx: Ctx) {
   app.route("/api", sendRoutes(ctx));
   app.route("/api", subscribersRoutes(ctx));
   app.route("/api", jobsRoutes(ctx));
+  if (options.localRoutes) {
+    const local = createRouter();
+    options.localRoutes(local);
+    app.route("/api", local);
+  }
 
-  app.route("/", editorRoutes(ctx));
+  // `GET /` (the editor's page) is no route of this app: packages/web serves it beside the API.
 
   // Public: subscription flows and the archive of sent issues.
   app.route("/", publicRoutes(ctx));

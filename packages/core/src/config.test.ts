@@ -17,3 +17,21 @@ describe("TRUST_PROXY", () => {
     }
   });
 });
+
+describe("NEWSLETTER_LANG", () => {
+  it("is en unless set to en or ja (any case, spaces trimmed)", () => {
+    expect(loadConfig({}).newsletterLang).toBe("en");
+    expect(loadConfig({ NEWSLETTER_LANG: "" }).newsletterLang).toBe("en");
+    expect(loadConfig({ NEWSLETTER_LANG: "en" }).newsletterLang).toBe("en");
+    expect(loadConfig({ NEWSLETTER_LANG: "ja" }).newsletterLang).toBe("ja");
+    expect(loadConfig({ NEWSLETTER_LANG: " JA " }).newsletterLang).toBe("ja");
+  });
+
+  it("refuses any other language with an error naming the variable and the choices", () => {
+    for (const bad of ["fr", "jp", "ja-JP", "en_US", "japanese", "1"]) {
+      expect(() => loadConfig({ NEWSLETTER_LANG: bad }), bad).toThrow(
+        `NEWSLETTER_LANG must be one of en, ja, got "${bad}"`,
+      );
+    }
+  });
+});

@@ -47,7 +47,9 @@ export type NewsletterLang = (typeof NEWSLETTER_LANGS)[number];
 function newsletterLang(env: Env): NewsletterLang {
   const v = nonEmpty(env.NEWSLETTER_LANG)?.toLowerCase() ?? "en";
   if ((NEWSLETTER_LANGS as readonly string[]).includes(v)) return v as NewsletterLang;
-  throw new Error(`NEWSLETTER_LANG must be one of ${NEWSLETTER_LANGS.join(", ")}, got "${env.NEWSLETTER_LANG}"`);
+  throw new Error(
+    `NEWSLETTER_LANG must be one of ${NEWSLETTER_LANGS.join(", ")}, got "${env.NEWSLETTER_LANG}"`,
+  );
 }
 
 const nonEmpty = (v: string | undefined): string | undefined => (v && v.trim() !== "" ? v.trim() : undefined);

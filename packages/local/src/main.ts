@@ -5,6 +5,9 @@
  * npm hands signals to (a `tsx` parent does not pass SIGTERM on, nor does the `sh -c` npm runs
  * scripts in without `exec`). SIGINT, SIGTERM and SIGHUP stop it cleanly, also while it is
  * starting; a start-up failure is one line on stderr and exit code 1.
+ *
+ * The editor's page (packages/web/dist, git-ignored) is built here when it is missing or stale
+ * (packages/web/server/build.ts), while the app loads: a fresh clone needs no other command.
  */
 import { loadConfig } from "@wkn/core/config";
 import { createLogger } from "@wkn/core/log";
@@ -37,6 +40,15 @@ function banner(rt: LocalRuntime): string {
   ].join("\n");
 }
 
+/**
+ * Builds the page if needed (one line when it does). A failed rebuild keeps the earlier build,
+ * saying so; with no build at all the start fails with Vite's error.
+ */
+async function buildWebPage(): Promise<void> {
+  const { ensureWebBuilt } = await import("../../web/server/build.js");
+  await ensureWebBuilt({ onFailure: "keep", log: (line) => console.log(line) });
+}
+
 function main() {
   // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is for upgrades.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -53,7 +65,7 @@ function main() {
     const prepared = await prepareLocal(config, log);
     let runtime: typeof import("./runtime.js");
     try {
-      runtime = await import("./runtime.js");
+      [runtime] = await Promise.all([import("./runtime.js"), buildWebPage()]);
     } catch (e) {
       await prepared.abandon();
       throw e;

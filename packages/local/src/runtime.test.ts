@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
@@ -7,6 +9,7 @@ import { loadConfig } from "@wkn/core/config";
 import { silentLogger } from "@wkn/core/log";
 import { addActive, readyDraft } from "@wkn/core/mail/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { CSP } from "../../web/server/index.js";
 import { acquireDataLock, DataDirLockedError } from "./lock.js";
 import { JOB_CONCURRENCY, startLocal } from "./runtime.js";
 
@@ -89,6 +92,109 @@ describe("npm start runtime", () => {
       const stored = readFileSync(join(dataDir, "outbox", files[0]!), "utf8");
       expect(stored).toBe(raw);
       ses.destroy();
+    } finally {
+      await rt.close();
+    }
+  });
+});
+
+describe("the editor's page", () => {
+  it("is served beside the API: / and /assets/* from packages/web/dist, the rest by the API", async () => {
+    const rt = await startLocal(configFor(tempDir()), { log: silentLogger, schedule: false });
+    try {
+      const page = await fetch(`${rt.url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(page.headers.get("content-security-policy")).toBe(CSP);
+      expect(page.headers.get("cache-control")).toBe("no-store");
+      const html = await page.text();
+      const script = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+      expect(script).toBeDefined();
+      const asset = await fetch(`${rt.url}${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect((await fetch(`${rt.url}/assets/nothing.js`)).status).toBe(404);
+
+      expect(await (await fetch(`${rt.url}/api/health`)).json()).toEqual({ ok: true });
+      // other methods on / are the API's (a 404 in its own words)
+      const post = await fetch(`${rt.url}/`, { method: "POST" });
+      expect(post.status).toBe(404);
+      expect((await post.json()).error.code).toBe("not_found");
+    } finally {
+      await rt.close();
+    }
+  });
+});
+
+/** A loopback feed whose posts link back to it; counts the requests per path. */
+async function feedServer() {
+  const hits = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    const path = req.url ?? "/";
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (path.startsWith("/feed/")) {
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.end(
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>` +
+          `<item><title>Post of ${path}</title><link>${origin}/post${path}</link></item></channel></rss>`,
+      );
+    } else {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<title>A post</title><meta name="description" content="about ${path}">`);
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe("the first run", () => {
+  it("polls the sources never polled right after start-up, in the background, and only those", async () => {
+    const feeds = await feedServer();
+    const dataDir = tempDir();
+    const sourcesFile = join(tempDir(), "sources.yaml");
+    writeFileSync(
+      sourcesFile,
+      [
+        `- { id: fresh, kind: feed, name: Fresh, url: "${feeds.origin}/feed/fresh" }`,
+        `- { id: off, kind: feed, name: Off, url: "${feeds.origin}/feed/off", enabled: false }`,
+      ].join("\n"),
+    );
+    const config = () =>
+      loadConfig({ DATA_DIR: dataDir, PORT: "0", SOURCES_FILE: sourcesFile, ALLOW_PRIVATE_NETWORK: "1" });
+    let rt = await startLocal(config(), { log: silentLogger, schedule: false, firstPoll: true });
+    try {
+      const auth = { authorization: `Bearer ${rt.config.editorToken}` };
+      expect(await rt.firstPoll).toEqual(["fresh"]);
+      await rt.jobs.idle();
+      // what the page shows: GET /api/sources, lastPolledAt set as each poll lands
+      const { sources } = await (await fetch(`${rt.url}/api/sources`, { headers: auth })).json();
+      const byId = new Map(sources.map((s: { id: string }) => [s.id, s]));
+      expect(byId.get("fresh")).toMatchObject({ lastPolledAt: expect.any(String), lastError: null });
+      expect(byId.get("off")).toMatchObject({ lastPolledAt: null });
+      const items = await (await fetch(`${rt.url}/api/items`, { headers: auth })).json();
+      expect(items.items.map((i: { title: string }) => i.title)).toEqual(["Post of /feed/fresh"]);
+      expect(feeds.hits.get("/feed/fresh")).toBe(1);
+      expect(feeds.hits.has("/feed/off")).toBe(false);
+      await rt.close();
+
+      // a restart finds nothing never polled: no poll until the schedule says so
+      rt = await startLocal(config(), { log: silentLogger, schedule: false, firstPoll: true });
+      expect(await rt.firstPoll).toEqual([]);
+      await rt.jobs.idle();
+      expect(feeds.hits.get("/feed/fresh")).toBe(1);
+    } finally {
+      await rt.close();
+      await feeds.close();
+    }
+  });
+
+  it("is off when the schedule is (tests), unless asked for", async () => {
+    const rt = await startLocal(configFor(tempDir()), { log: silentLogger, schedule: false });
+    try {
+      expect(await rt.firstPoll).toEqual([]);
     } finally {
       await rt.close();
     }

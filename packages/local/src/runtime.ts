@@ -2,7 +2,9 @@
  * The embedded runtime behind `npm start`: one Node process with dynalite (persisted under
  * DATA_DIR), the local SES endpoint (outbox of .eml files), the Hono app on HOST:PORT and croner
  * running the poll schedule and, as the AWS cron does, resuming unfinished sends every 15 minutes.
- * `DYNAMODB_ENDPOINT` / `SES_ENDPOINT` point it at other servers.
+ * `DYNAMODB_ENDPOINT` / `SES_ENDPOINT` point it at other servers. The server answers the editor's
+ * page (`GET /`, `/assets/*`: packages/web/server, from packages/web/dist) and the API the rest,
+ * as API Gateway routes them on AWS. Sources never polled are polled just after start-up.
  *
  * Start-up: the checks of prepare.ts (port, data folder, lock, secrets, database), then
  * dynalite, the table, seeding, saving generated secrets, and serving. Any failure undoes what
@@ -23,8 +25,10 @@ import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
 import { ensureTable } from "@wkn/core/store/ensure-table";
 import { runConfirmJob } from "@wkn/core/subscribers/confirm-job";
 import { Cron } from "croner";
+import { routeWeb, webApp } from "../../web/server/index.js";
 import { startDynalite } from "./dynamo.js";
 import { createLocalJobs, type LocalJobs } from "./jobs.js";
+import { outboxRoutes } from "./outbox-routes.js";
 import { type Prepared, prepareLocal } from "./prepare.js";
 import { startLocalSes } from "./ses/index.js";
 
@@ -37,10 +41,17 @@ export interface LocalRuntime {
   tick(): Promise<number>;
   /** Enqueues a send job for every issue left in "sending", as the 15-minute schedule does. */
   resumeTick(): Promise<number[]>;
+  /**
+   * The first-run poll: the ids of the enabled sources never polled (lastPolledAt null) found
+   * just after start-up and handed to the job runner, as the schedule's tick does ([] with
+   * `firstPoll: false`). Their polls run in the background; `jobs.idle()` waits for them.
+   */
+  firstPoll: Promise<string[]>;
   close(): Promise<void>;
 }
 
 export const JOB_CONCURRENCY = { poll: 8, unfurl: 4, send: 1, confirm: 2 };
+
 /** As the SendResume cron on AWS (stacks/Mail.ts): a send whose job died is picked up again. */
 export const RESUME_SENDS_CRON = "*/15 * * * *";
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -54,6 +65,10 @@ export async function startLocal(
     prepared?: Prepared;
     /** The clock (tests move it, e.g. past a dead sender's lease). */
     now?: () => Date;
+    /** The built editor's page (default packages/web/dist; main.ts builds it first). */
+    webDir?: string;
+    /** Poll the sources never polled right after start-up (default: when `schedule` is on). */
+    firstPoll?: boolean;
   } = {},
 ): Promise<LocalRuntime> {
   const log = opts.log ?? createLogger({ service: "local" });
@@ -72,6 +87,7 @@ export async function startLocal(
   };
 
   try {
+    const web = webApp({ dir: opts.webDir }); // read once; a missing build ends the start here
     if (prepared.databasePath) {
       const dyn = await startDynalite({ path: prepared.databasePath });
       cleanups.push(() => dyn.close());
@@ -154,13 +170,42 @@ export async function startLocal(
       });
     }
 
-    http.serve(createApp(ctx).fetch);
+    http.serve(
+      routeWeb(web, {
+        fetch: createApp(ctx, { localRoutes: outboxRoutes(join(dataDir, "outbox")), outbox: true }).fetch,
+      }),
+    );
     cleanups.push(() => http.close()); // runs first at shutdown: no new requests while work winds down
-    return { url: http.url, ctx, jobs, config, tick, resumeTick, close: closeAll };
+
+    // A newcomer sees candidates within a minute, not at the next hourly tick; the page shows
+    // each source's lastPolledAt as its poll lands.
+    const firstPoll =
+      (opts.firstPoll ?? opts.schedule !== false)
+        ? pollNeverPolled(ctx, jobs).then(
+            (ids) => {
+              if (ids.length > 0) log.info("polling sources never polled", { sources: ids.length });
+              return ids;
+            },
+            (e: unknown) => {
+              log.error("first-run poll failed", { error: e });
+              return [];
+            },
+          )
+        : Promise.resolve([]);
+    return { url: http.url, ctx, jobs, config, tick, resumeTick, firstPoll, close: closeAll };
   } catch (e) {
     cleanups.shift(); // the lock: `abandon` frees it after the folder is cleaned up
     await closeAll();
     await prepared.abandon();
     throw e;
   }
+}
+
+/** Enqueues a poll job for every enabled source never polled; returns their ids. */
+export async function pollNeverPolled(ctx: Ctx, jobs: Pick<LocalJobs, "enqueue">): Promise<string[]> {
+  const ids = (await ctx.store.sources.list())
+    .filter((s) => s.enabled && s.lastPolledAt === null)
+    .map((s) => s.id);
+  for (const sourceId of ids) await jobs.enqueue("poll", { sourceId });
+  return ids;
 }

@@ -5,8 +5,25 @@
  * control that caused it.
  */
 
+import { type Dict, translate } from "./i18n.js";
+
+/** The page's own words for failures the API could not describe. */
+const DICT: Dict<"network" | "status"> = {
+  en: {
+    network: "The server cannot be reached. Is it running?",
+    status: "The server answered {status}.",
+  },
+  ja: {
+    network: "サーバーに接続できません。起動していますか?",
+    status: "サーバーの応答: {status}",
+  },
+};
+
 export interface FieldProblem {
+  /** The dotted path of the offending field (`sections.0.itemIds.1`), or the request part (`body`). */
   path: string;
+  /** The same, under the contract's own name. */
+  field: string;
   message: string;
 }
 
@@ -32,9 +49,30 @@ export function whenSignedOut(f: () => void) {
   onSignedOut = f;
 }
 
+/** The contract names the field `field` (`{field, message}`); the page calls it `path`. Both are read. */
+type RawProblem = { field?: unknown; path?: unknown; message?: unknown };
+function detailsOf(raw: RawProblem[] | undefined, fallback = ""): FieldProblem[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((d) => {
+    const path = typeof d?.field === "string" ? d.field : typeof d?.path === "string" ? d.path : "";
+    const message = typeof d?.message === "string" ? d.message : fallback;
+    return { path, field: path, message };
+  });
+}
+
 type Body = unknown;
 
 export async function api<T>(method: string, path: string, body?: Body, init: RequestInit = {}): Promise<T> {
+  return (await request<T>(method, path, body, init)).data;
+}
+
+/** As `api`, with the answer's status (e.g. 201 created against 200 already there). */
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: Body,
+  init: RequestInit = {},
+): Promise<{ status: number; data: T }> {
   const headers: Record<string, string> = { accept: "application/json" };
   let payload: BodyInit | undefined;
   if (body instanceof FormData || typeof body === "string") {
@@ -52,10 +90,11 @@ export async function api<T>(method: string, path: string, body?: Body, init: Re
       headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
       body: payload,
     });
-  } catch {
-    throw new ApiError(0, "network", "The server cannot be reached. Is it running?");
+  } catch (e) {
+    if ((e as Error)?.name === "AbortError") throw e; // the caller cancelled it
+    throw new ApiError(0, "network", translate(DICT, "network"));
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { status: 204, data: undefined as T };
   const text = await res.text();
   let data: unknown;
   try {
@@ -64,16 +103,16 @@ export async function api<T>(method: string, path: string, body?: Body, init: Re
     data = undefined;
   }
   if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string; details?: FieldProblem[] } })?.error;
+    const err = (data as { error?: { code?: string; message?: string; details?: RawProblem[] } })?.error;
     if (res.status === 401) onSignedOut();
     throw new ApiError(
       res.status,
       err?.code ?? `http_${res.status}`,
-      err?.message ?? `The server answered ${res.status} ${res.statusText}`,
-      err?.details ?? [],
+      err?.message ?? translate(DICT, "status", { status: `${res.status} ${res.statusText}`.trim() }),
+      detailsOf(err?.details, err?.message),
     );
   }
-  return data as T;
+  return { status: res.status, data: data as T };
 }
 
 export const get = <T>(path: string) => api<T>("GET", path);

@@ -1,49 +1,54 @@
 /**
- * The small public HTML pages (subscribe, confirm, unsubscribe): one layout, every value
- * escaped by hono/html's `html` template (the only raw HTML is the layout itself).
+ * The small public HTML pages (subscribe, confirm, unsubscribe) in the archive's shell and
+ * stylesheet (core's render/page.ts): `lang` set, every value escaped, no script. Texts come from
+ * the readers' dictionary (core/i18n/readers.ts) in the caller.
  */
-import { html } from "hono/html";
+import type { NewsletterLang } from "@wkn/core/config";
+import type { ReaderText } from "@wkn/core/i18n/readers";
+import { escapeHtml as e } from "@wkn/core/issues/render/escape";
+import { pageShell, subscribeForm } from "@wkn/core/issues/render/page";
 
 export interface PageOptions {
-  /** The newsletter's name, shown above the heading and in the title. */
+  lang: NewsletterLang;
+  /** The newsletter's name, shown above the heading (a link to the archive) and in the title. */
   site: string;
   heading: string;
   paragraphs?: string[];
+  /** Small print after the paragraphs. */
+  note?: string;
   /** A form posting to `action` with one button (and hidden fields). */
   form?: { action: string; button: string; fields?: Record<string, string> };
+  /** The subscribe form, its field filled with `value`. */
+  subscribe?: { t: ReaderText; value?: string };
+  /** Links after everything else, e.g. to the archive. */
+  links?: { href: string; text: string }[];
 }
 
 export function renderPage(p: PageOptions): string {
-  const fields = Object.entries(p.form?.fields ?? {});
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${p.heading} · ${p.site}</title>
-<style>
-body{margin:0;padding:48px 16px;font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;color:#222;background:#f5f7f8}
-main{max-width:520px;margin:0 auto;background:#fff;border-radius:8px;padding:32px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-.site{color:#20beff;font-weight:700;margin:0 0 8px}
-h1{font-size:1.5rem;margin:0 0 16px}
-p{line-height:1.5}
-button{background:#20beff;color:#fff;border:0;border-radius:4px;padding:12px 20px;font-size:1rem;font-weight:700;cursor:pointer}
-</style>
-</head>
-<body>
-<main>
-<p class="site">${p.site}</p>
-<h1>${p.heading}</h1>
-${(p.paragraphs ?? []).map((t) => html`<p>${t}</p>\n`)}${
-  p.form
-    ? html`<form method="post" action="${p.form.action}">
-${fields.map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">\n`)}<button type="submit">${p.form.button}</button>
-</form>
-`
-    : ""
-}</main>
-</body>
-</html>
-`.toString();
+  const body = [
+    '<main class="box">',
+    `<p class="site"><a href="/issues">${e(p.site)}</a></p>`,
+    `<h1>${e(p.heading)}</h1>`,
+    ...(p.paragraphs ?? []).map((t) => `<p>${e(t)}</p>`),
+    p.subscribe ? subscribeForm(p.subscribe.t, p.subscribe.value) : "",
+    p.form
+      ? [
+          `<form method="post" action="${e(p.form.action)}">`,
+          ...Object.entries(p.form.fields ?? {}).map(
+            ([k, v]) => `<input type="hidden" name="${e(k)}" value="${e(v)}">`,
+          ),
+          `<button type="submit">${e(p.form.button)}</button>`,
+          "</form>",
+        ].join("\n")
+      : "",
+    p.note ? `<p class="note">${e(p.note)}</p>` : "",
+    ...(p.links ?? []).map((l) => `<p><a href="${e(l.href)}">${e(l.text)}</a></p>`),
+    "</main>",
+  ];
+  return pageShell({
+    lang: p.lang,
+    title: `${p.heading} · ${p.site}`,
+    head: ['<meta name="robots" content="noindex">'],
+    body: body.filter(Boolean).join("\n"),
+  });
 }

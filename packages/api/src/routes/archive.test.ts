@@ -4,6 +4,7 @@ import { startTestEnv, type TestEnv } from "@wkn/core/testing";
 import { DomUtils, parseDocument } from "htmlparser2";
 import Parser from "rss-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pagePolicy } from "../middleware/csp/index.js";
 import { testClient } from "../testing.js";
 
 let env: TestEnv;
@@ -15,8 +16,8 @@ afterAll(() => env.close());
 const BASE = "https://news.example.org";
 
 /** Issues 1 and 3 sent (in that order), 2 still a draft, 4 sending. */
-async function setup() {
-  const ctx = await env.ctx({ env: { PUBLIC_BASE_URL: BASE } });
+async function setup(lang?: "en" | "ja") {
+  const ctx = await env.ctx({ env: { PUBLIC_BASE_URL: BASE, ...(lang ? { NEWSLETTER_LANG: lang } : {}) } });
   const [a, b] = await storeItems(ctx, [
     testItem("https://blog.example/a", {
       title: "Post A",
@@ -120,5 +121,71 @@ describe("public archive", () => {
     const changed = await noAuth(t, "/feed.xml", { "If-None-Match": feedTag });
     expect(changed.status).toBe(200);
     expect((await new Parser().parseString(await changed.text())).items[0]?.link).toBe(`${BASE}/issues/4`);
+  });
+});
+
+describe("the archive's pages for readers", () => {
+  const parts = async (res: Response) => {
+    const html = await res.text();
+    const doc = parseDocument(html);
+    const one = (name: string) => DomUtils.findOne((el) => el.name === name, doc.children);
+    return {
+      html,
+      lang: one("html")?.attribs.lang,
+      form: one("form")?.attribs,
+      input: one("input")?.attribs,
+      label: one("label") ? DomUtils.textContent(one("label")!) : undefined,
+      button: one("button") ? DomUtils.textContent(one("button")!) : undefined,
+      h2: DomUtils.textContent(DomUtils.findAll((el) => el.attribs.id === "subscribe-heading", doc.children)),
+    };
+  };
+
+  it("carry the strict policy (style attributes only on an issue's web version), no script, and the subscribe form", async () => {
+    const { t } = await setup();
+    for (const [path, status, attrs] of [
+      ["/issues", 200, false],
+      ["/issues/3", 200, true],
+      ["/issues/99", 404, true],
+    ] as const) {
+      const res = await noAuth(t, path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get("content-security-policy"), path).toBe(pagePolicy({ styleAttributes: attrs }));
+      const page = await parts(res);
+      expect(page.html, path).not.toMatch(/<script/i);
+      expect(page.lang, path).toBe("en");
+      expect(page.form, path).toMatchObject({ method: "post", action: "/subscribe" });
+      expect(page.input, path).toMatchObject({
+        name: "email",
+        type: "email",
+        autocomplete: "email",
+        required: "",
+      });
+      expect([page.h2, page.label, page.button], path).toEqual([
+        "Get Weekly Kaggle News by email",
+        "Email address",
+        "Subscribe",
+      ]);
+    }
+    // a cached answer keeps its policy
+    const first = await noAuth(t, "/issues");
+    const again = await noAuth(t, "/issues", { "If-None-Match": first.headers.get("etag")! });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("content-security-policy")).toBe(pagePolicy());
+    expect((await noAuth(t, "/feed.xml")).headers.get("content-security-policy")).toBeNull();
+  });
+
+  it("speak Japanese with NEWSLETTER_LANG=ja", async () => {
+    const { t } = await setup("ja");
+    for (const path of ["/issues", "/issues/3", "/issues/99"]) {
+      const page = await parts(await noAuth(t, path));
+      expect(page.lang, path).toBe("ja");
+      expect([page.h2, page.label, page.button], path).toEqual([
+        "「Weekly Kaggle News」をメールで受け取る",
+        "メールアドレス",
+        "購読する",
+      ]);
+    }
+    expect(await (await noAuth(t, "/issues/99")).text()).toContain("ページが見つかりません");
+    expect(await (await noAuth(t, "/issues/3")).text()).toContain("「Weekly Kaggle News」のバックナンバー");
   });
 });

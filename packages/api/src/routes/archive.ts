@@ -1,16 +1,21 @@
 import type { Ctx } from "@wkn/core/context";
 import { archiveFeed, archiveListPage, archiveNotFoundPage, publicIssuePage } from "@wkn/core/issues";
 import { cacheable } from "../middleware/cache/index.js";
+import { pageCsp } from "../middleware/csp/index.js";
 import { createRouter } from "../router.js";
 
-/** GET /issues, /issues/:number, /feed.xml: the public archive of sent issues (issue #5). */
+/**
+ * GET /issues, /issues/:number, /feed.xml: the public archive of sent issues (issue #5), its
+ * pages in the newsletter's language with the subscribe form, under the pages' CSP (the web
+ * version's mail layout needs its style attributes).
+ */
 export function archiveRoutes(ctx: Ctx) {
   const r = createRouter();
   const cache = cacheable({ maxAge: 300 });
 
-  r.get("/issues", cache, async (c) => c.html(await archiveListPage(ctx)));
+  r.get("/issues", pageCsp(), cache, async (c) => c.html(await archiveListPage(ctx)));
 
-  r.get("/issues/:number", cache, async (c) => {
+  r.get("/issues/:number", pageCsp({ styleAttributes: true }), cache, async (c) => {
     const page = await publicIssuePage(ctx, c.req.param("number"));
     return page === null ? c.html(archiveNotFoundPage(ctx), 404) : c.html(page);
   });

@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ctx } from "@wkn/core/context";
 import { snapshotIssue } from "@wkn/core/issues";
 import { storeItems, testItem } from "@wkn/core/items/testing";
@@ -301,5 +301,281 @@ describe("GET /api/issues/:id/preview", () => {
     const html = await (await t.get(`/api/issues/${number}/preview`)).text();
     expect(html).toContain("Post A");
     expect(html).not.toContain("Renamed later");
+  });
+});
+
+describe("PATCH /api/issues/:id", () => {
+  it("changes only the fields given; the others (intro included) keep their value", async () => {
+    const { t, ids } = await setup(env);
+    const { number } = (await (
+      await t.post("/api/issues", { title: "Draft", intro: "Keep me" })
+    ).json()) as Issue;
+    const sections = [{ heading: "Reads", body: "Two of them.", itemIds: [ids[0], ids[1]] }];
+    const withSections = await t.patch(`/api/issues/${number}`, { sections });
+    expect(withSections.status).toBe(200);
+    expect(await withSections.json()).toMatchObject({ title: "Draft", intro: "Keep me", sections });
+
+    const renamed = (await (await t.patch(`/api/issues/${number}`, { title: "Weekly 9" })).json()) as Issue;
+    expect(renamed).toMatchObject({ title: "Weekly 9", subject: "Draft", intro: "Keep me", sections });
+    expect(await (await t.get(`/api/issues/${number}`)).json()).toMatchObject({
+      title: "Weekly 9",
+      intro: "Keep me",
+      sections,
+    });
+    // empty means the default: the default title, a subject equal to the title
+    expect(await (await t.patch(`/api/issues/${number}`, { subject: "" })).json()).toMatchObject({
+      title: "Weekly 9",
+      subject: "Weekly 9",
+    });
+    expect(await (await t.patch(`/api/issues/${number}`, { title: "", intro: "" })).json()).toMatchObject({
+      title: `Weekly Kaggle News #${number}`,
+      subject: "Weekly 9",
+      intro: "",
+      sections,
+    });
+    // an empty patch changes nothing and answers the issue
+    expect(await (await t.patch(`/api/issues/${number}`, {})).json()).toMatchObject({ sections });
+  });
+
+  it("keeps every field when several are changed at once by separate requests", async () => {
+    const { t, ids } = await setup(env);
+    for (let round = 0; round < 5; round++) {
+      const { number } = (await (await t.post("/api/issues", {})).json()) as Issue;
+      const sections = [{ heading: `Round ${round}`, itemIds: [ids[round % 2]] }];
+      const res = await Promise.all([
+        t.patch(`/api/issues/${number}`, { title: `Title ${round}` }),
+        t.patch(`/api/issues/${number}`, { subject: `Subject ${round}` }),
+        t.patch(`/api/issues/${number}`, { intro: `Intro ${round}` }),
+        t.patch(`/api/issues/${number}`, { sections }),
+      ]);
+      expect(res.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(await (await t.get(`/api/issues/${number}`)).json()).toMatchObject({
+        title: `Title ${round}`,
+        subject: `Subject ${round}`,
+        intro: `Intro ${round}`,
+        sections,
+      });
+    }
+  });
+
+  it("refuses a subject defaulted from a title that changed since it was read (409, saying so)", async () => {
+    const { ctx, t } = await setup(env);
+    const { number } = (await (await t.post("/api/issues", { title: "Before" })).json()) as Issue;
+    await t.patch(`/api/issues/${number}`, { title: "After" });
+    // what patchDraft writes for `subject: ""` when it read the title "Before"
+    const stale = ctx.store.issues.patchDraft(number, { subject: "Before" }, "2024-05-03T00:00:00.000Z", {
+      title: "Before",
+    });
+    await expect(stale).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/changed/) });
+    expect(((await (await t.get(`/api/issues/${number}`)).json()) as Issue).subject).toBe("Before");
+  });
+
+  it("validates as PUT does: 400 naming rejected, removed and repeated items and bad fields", async () => {
+    const { ctx, t, ids } = await setup(env);
+    const { number } = (await (await t.post("/api/issues", { intro: "Intro" })).json()) as Issue;
+    const gone = await storeItems(ctx, [testItem("https://blog.example/gone", { status: "selected" })]);
+    await ctx.store.db.doc.send(
+      new DeleteCommand({ TableName: ctx.store.db.table, Key: keys.item(gone[0]!.id) }),
+    );
+    const res = await t.patch(`/api/issues/${number}`, {
+      sections: [
+        { heading: "A", itemIds: [ids[0], ids[2]] },
+        { heading: "B", itemIds: [gone[0]!.id, ids[0]] },
+      ],
+    });
+    expect(res.status).toBe(400);
+    const err = (await res.json()) as ErrorBody;
+    expect(fields(err)).toEqual(["sections.0.itemIds.1", "sections.1.itemIds.0", "sections.1.itemIds.1"]);
+    expect(err.error.details?.[0]?.message).toContain("rejected");
+    expect(err.error.details?.[1]?.message).toContain("unknown item");
+
+    for (const [body, field] of [
+      [{ title: "a\nb" }, "title"],
+      [{ subject: "x".repeat(201) }, "subject"],
+      [{ sections: [{ heading: "", itemIds: [] }] }, "sections.0.heading"],
+      [{ status: "sent" }, "json"],
+    ] as const) {
+      const bad = await t.patch(`/api/issues/${number}`, body);
+      expect(bad.status, field).toBe(400);
+      expect(fields((await bad.json()) as ErrorBody), field).toContain(field);
+    }
+    // nothing was written
+    expect(await (await t.get(`/api/issues/${number}`)).json()).toMatchObject({
+      intro: "Intro",
+      sections: [],
+    });
+  });
+
+  it("answers 409 unless a draft, 404 for an unknown issue", async () => {
+    const { ctx, t, ids } = await setup(env);
+    const { number } = (await (await t.post("/api/issues", {})).json()) as Issue;
+    await t.patch(`/api/issues/${number}`, { sections: [{ heading: "A", itemIds: [ids[0]] }] });
+    await startSending(ctx, number);
+    const res = await t.patch(`/api/issues/${number}`, { intro: "Too late" });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as ErrorBody).error.code).toBe("conflict");
+    expect((await t.patch("/api/issues/999", { intro: "x" })).status).toBe(404);
+    expect((await t.patch("/api/issues/abc", { intro: "x" })).status).toBe(404);
+  });
+});
+
+describe("DELETE /api/issues/:id", () => {
+  it("deletes a draft (its items keep their status); 404 after", async () => {
+    const { t, ids } = await setup(env);
+    const { number } = (await (await t.post("/api/issues", {})).json()) as Issue;
+    await t.patch(`/api/issues/${number}`, { sections: [{ heading: "A", itemIds: [ids[0], ids[1]] }] });
+    const res = await t.del(`/api/issues/${number}`);
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    expect((await t.get(`/api/issues/${number}`)).status).toBe(404);
+    expect((await t.del(`/api/issues/${number}`)).status).toBe(404);
+    expect(((await (await t.get(`/api/items/${ids[0]}`)).json()) as { status: string }).status).toBe(
+      "selected",
+    );
+    expect(((await (await t.get(`/api/items/${ids[1]}`)).json()) as { status: string }).status).toBe("new");
+    expect((await t.get("/api/issues")).status).toBe(200);
+    expect(((await (await t.get("/api/issues")).json()) as { issues: Issue[] }).issues).toEqual([]);
+  });
+
+  it("answers 409 for a sending, paused or sent issue, 404 for an unknown one", async () => {
+    const { ctx, t, ids } = await setup(env);
+    for (const status of ["sending", "paused", "sent"] as const) {
+      const { number } = (await (await t.post("/api/issues", {})).json()) as Issue;
+      await t.patch(`/api/issues/${number}`, { sections: [{ heading: "A", itemIds: [ids[0]] }] });
+      await startSending(ctx, number);
+      if (status !== "sending") await ctx.store.issues.transition(number, "sending", status);
+      const res = await t.del(`/api/issues/${number}`);
+      expect(res.status, status).toBe(409);
+      expect(((await res.json()) as ErrorBody).error.code).toBe("conflict");
+      expect(((await (await t.get(`/api/issues/${number}`)).json()) as Issue).status).toBe(status);
+    }
+    expect((await t.del("/api/issues/999")).status).toBe(404);
+    expect((await t.del("/api/issues/x")).status).toBe(404);
+  });
+
+  it("gives the newest draft's number back, never an older or a sent issue's", async () => {
+    const { ctx, t, ids } = await setup(env);
+    const create = async () => ((await (await t.post("/api/issues", {})).json()) as Issue).number;
+    expect(await create()).toBe(1);
+    await t.patch("/api/issues/1", { sections: [{ heading: "A", itemIds: [ids[0]] }] });
+    await startSending(ctx, 1);
+    await ctx.store.issues.transition(1, "sending", "sent", { sentAt: "2024-05-03T00:00:00.000Z" });
+
+    expect(await create()).toBe(2);
+    expect((await t.del("/api/issues/2")).status).toBe(204);
+    expect(await create()).toBe(2); // the newest: given back
+
+    expect(await create()).toBe(3);
+    expect((await t.del("/api/issues/2")).status).toBe(204);
+    expect(await create()).toBe(4); // an older draft: its number stays unused
+    expect(
+      ((await (await t.get("/api/issues")).json()) as { issues: Issue[] }).issues.map((i) => i.number),
+    ).toEqual([4, 3, 1]);
+  });
+});
+
+describe("POST /api/issues {fromSelected: true}", () => {
+  async function selecting(env: TestEnv, lang?: "ja") {
+    let now = Date.parse("2024-05-10T00:00:00.000Z");
+    const ctx = await env.ctx({
+      now: () => new Date(now),
+      env: lang ? { NEWSLETTER_LANG: lang } : {},
+    });
+    const t = testClient(ctx);
+    const items = await storeItems(ctx, [
+      testItem("https://blog.example/a"),
+      testItem("https://github.com/o/r/releases/v1", { kind: "release" }),
+      testItem("https://blog.example/deep", { section: "Deep dives" }),
+      testItem("https://comp.example/c", { kind: "competition" }),
+      testItem("https://blog.example/deep2", { section: "Deep dives" }),
+      // selected before selectedAt was recorded: ordered by discoveredAt, i.e. first
+      testItem("https://old.example/link", {
+        kind: "link",
+        status: "selected",
+        discoveredAt: "2024-05-01T00:00:00.000Z",
+      }),
+      testItem("https://blog.example/not-selected"),
+      testItem("https://blog.example/rejected", { status: "rejected" }),
+    ]);
+    const [a, rel, deep, comp, deep2, old] = items.map((i) => i.id) as string[];
+    const select = async (id: string) => {
+      now += 60_000;
+      expect((await t.patch(`/api/items/${id}`, { status: "selected" })).status).toBe(200);
+    };
+    return { ctx, t, select, ids: { a: a!, rel: rel!, deep: deep!, comp: comp!, deep2: deep2!, old: old! } };
+  }
+
+  it("fills the sections from the selection: by section, else a heading by kind, in selection order", async () => {
+    const { t, select, ids } = await selecting(env);
+    for (const id of [ids.deep, ids.rel, ids.a, ids.deep2, ids.comp]) await select(id);
+    const res = await t.post("/api/issues", { fromSelected: true, title: "From the selection" });
+    expect(res.status).toBe(201);
+    const issue = (await res.json()) as Issue;
+    expect(issue).toMatchObject({ number: 1, title: "From the selection", status: "draft" });
+    expect(issue.sections).toEqual([
+      { heading: "Links", itemIds: [ids.old] },
+      { heading: "Deep dives", itemIds: [ids.deep, ids.deep2] },
+      { heading: "Releases", itemIds: [ids.rel] },
+      { heading: "Articles", itemIds: [ids.a] },
+      { heading: "Competitions", itemIds: [ids.comp] },
+    ]);
+    // the draft previews: what it holds is valid
+    expect((await t.get("/api/issues/1/preview")).status).toBe(200);
+  });
+
+  it("leaves out items another draft holds, and answers 400 naming fromSelected when none is left", async () => {
+    const { t, select, ids } = await selecting(env);
+    await select(ids.a);
+    const first = (await (await t.post("/api/issues", { fromSelected: true })).json()) as Issue;
+    expect(first.sections.flatMap((s) => (s as { itemIds: string[] }).itemIds)).toEqual([ids.old, ids.a]);
+    await select(ids.rel);
+    const second = (await (await t.post("/api/issues", { fromSelected: true })).json()) as Issue;
+    expect(second.sections).toEqual([{ heading: "Releases", itemIds: [ids.rel] }]);
+
+    const none = await t.post("/api/issues", { fromSelected: true });
+    expect(none.status).toBe(400);
+    expect(fields((await none.json()) as ErrorBody)).toEqual(["fromSelected"]);
+    // no number was taken by the refused request
+    expect(((await (await t.post("/api/issues", {})).json()) as Issue).number).toBe(3);
+    expect((await t.post("/api/issues", { fromSelected: "yes" })).status).toBe(400);
+  });
+
+  it("orders by the latest selection (a reselected item moves back) and names default sections in Japanese", async () => {
+    const { t, select, ids } = await selecting(env, "ja");
+    await select(ids.a);
+    await select(ids.comp);
+    // deselected and selected again: selected now, after comp
+    expect(
+      ((await (await t.patch(`/api/items/${ids.a}`, { status: "new" })).json()) as { selectedAt?: string })
+        .selectedAt,
+    ).toBeUndefined();
+    await select(ids.a);
+    await select(ids.rel);
+    const issue = (await (await t.post("/api/issues", { fromSelected: true })).json()) as Issue;
+    expect(issue.sections).toEqual([
+      { heading: "リンク", itemIds: [ids.old] },
+      { heading: "コンペ", itemIds: [ids.comp] },
+      { heading: "記事", itemIds: [ids.a] },
+      { heading: "リリース", itemIds: [ids.rel] },
+    ]);
+  });
+});
+
+describe("framing the preview", () => {
+  it("is sandboxed and frameable by our own origin only; other responses keep the defaults", async () => {
+    const { t, ids } = await setup(env);
+    const { number } = (await (await t.post("/api/issues", {})).json()) as Issue;
+    await t.patch(`/api/issues/${number}`, { sections: [{ heading: "A", itemIds: [ids[0]] }] });
+    const res = await t.get(`/api/issues/${number}/preview`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toBe(
+      "sandbox; default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+    );
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff"); // the app's defaults still apply
+
+    const json = await t.get(`/api/issues/${number}`);
+    expect(json.headers.get("content-security-policy")).toBeNull();
+    expect(json.headers.get("x-frame-options")).toBe("SAMEORIGIN");
   });
 });

@@ -376,3 +376,109 @@ describe("POST /api/items", () => {
     expect((await res.json()).error.details[0].field).toBe("section");
   });
 });
+
+describe("GET /api/items/counts", () => {
+  type Counts = { counts: Record<"new" | "selected" | "rejected" | "used", number> };
+  const counts = async (t: ReturnType<typeof testClient>, query = "") => {
+    const res = await t.get(`/api/items/counts${query}`);
+    expect(res.status, query).toBe(200);
+    return ((await res.json()) as Counts).counts;
+  };
+
+  it("counts every status under the listing's filters, and follows status changes", async () => {
+    const { ctx, t, items } = await seeded();
+    expect(await counts(t)).toEqual({ new: 4, selected: 1, rejected: 0, used: 0 });
+    expect(await counts(t, "?sourceId=gh")).toEqual({ new: 1, selected: 0, rejected: 0, used: 0 });
+    expect(await counts(t, "?kind=competition")).toEqual({ new: 1, selected: 0, rejected: 0, used: 0 });
+    expect(await counts(t, "?q=kaggle")).toEqual({ new: 2, selected: 0, rejected: 0, used: 0 });
+    expect(await counts(t, "?q=blog.example")).toEqual({ new: 1, selected: 1, rejected: 0, used: 0 });
+    expect(await counts(t, "?from=2024-05-08&to=2024-05-09")).toEqual({
+      new: 2,
+      selected: 0,
+      rejected: 0,
+      used: 0,
+    });
+    expect(await counts(t, "?sourceId=gh&kind=article")).toEqual({
+      new: 0,
+      selected: 0,
+      rejected: 0,
+      used: 0,
+    });
+
+    await t.patch(`/api/items/${items[0]!.id}`, { status: "rejected" });
+    await t.patch(`/api/items/${items[1]!.id}`, { status: "selected" });
+    await markItemsUsed(ctx, [items[4]!.id]);
+    expect(await counts(t)).toEqual({ new: 2, selected: 1, rejected: 1, used: 1 });
+
+    // the same listing gives the same numbers
+    for (const status of ["new", "selected", "rejected", "used"] as const) {
+      const page = (await (await t.get(`/api/items?status=${status}&limit=100`)).json()) as Page;
+      expect(page.items.length, status).toBe((await counts(t))[status]);
+    }
+  });
+
+  it("counts an item found by a further source in that source's counts, filters included", async () => {
+    const { ctx, t, items } = await seeded();
+    expect(await ctx.store.items.addSource(items[0]!.id, "other")).toBe(true);
+    const none = { new: 0, selected: 0, rejected: 0, used: 0 };
+    expect(await counts(t, "?sourceId=other")).toEqual({ ...none, new: 1 });
+    expect(await counts(t, "?sourceId=other&q=grandmaster")).toEqual({ ...none, new: 1 });
+    expect(await counts(t, "?sourceId=other&q=nothing-like-it")).toEqual(none);
+    expect(await counts(t, "?sourceId=other&kind=article")).toEqual({ ...none, new: 1 });
+    expect(await counts(t, "?sourceId=other&kind=release")).toEqual(none);
+    await t.patch(`/api/items/${items[0]!.id}`, { status: "selected" });
+    expect(await counts(t, "?sourceId=other&q=grandmaster")).toEqual({ ...none, selected: 1 });
+  });
+
+  it("answers 400 naming the field for bad filters, 401 without the token", async () => {
+    const { t } = await seeded();
+    for (const [query, field] of [
+      ["kind=video", "kind"],
+      ["from=yesterday", "from"],
+      ["from=2024-05-09&to=2024-05-01", "to"],
+      ["q=" + "x".repeat(201), "q"],
+    ] as const) {
+      const res = await t.get(`/api/items/counts?${query}`);
+      expect(res.status, query).toBe(400);
+      const body = (await res.json()) as { error: { details: { field: string }[] } };
+      expect(
+        body.error.details.map((d) => d.field),
+        query,
+      ).toContain(field);
+    }
+    expect((await t.get("/api/items/counts", { authorization: "Bearer wrong" })).status).toBe(401);
+  });
+});
+
+describe("selectedAt", () => {
+  it("is set when an item becomes selected, kept by other edits, cleared when it leaves selected", async () => {
+    let now = Date.parse("2024-06-01T10:00:00.000Z");
+    const ctx = await env.ctx({ now: () => new Date(now) });
+    const t = testClient(ctx);
+    const [a, b] = await storeItems(ctx, [
+      testItem("https://blog.example/a"),
+      testItem("https://blog.example/b"),
+    ]);
+    const patch = async (id: string, body: unknown) =>
+      (await (await t.patch(`/api/items/${id}`, body)).json()) as Item;
+
+    expect((await patch(a!.id, { status: "selected" })).selectedAt).toBe("2024-06-01T10:00:00.000Z");
+    now += 60_000;
+    expect((await patch(a!.id, { comment: "Good" })).selectedAt).toBe("2024-06-01T10:00:00.000Z");
+    // selecting a selected item again does not move it
+    expect((await patch(a!.id, { status: "selected" })).selectedAt).toBe("2024-06-01T10:00:00.000Z");
+    expect((await patch(a!.id, { status: "rejected" })).selectedAt).toBeUndefined();
+    expect((await patch(a!.id, { status: "selected" })).selectedAt).toBe("2024-06-01T10:01:00.000Z");
+
+    await patch(b!.id, { status: "selected" });
+    await markItemsUsed(ctx, [b!.id]);
+    const used = (await (await t.get(`/api/items/${b!.id}`)).json()) as Item;
+    expect(used.status).toBe("used");
+    expect(used.selectedAt).toBeUndefined();
+
+    // a link added by hand is selected when it is added
+    now += 60_000;
+    const link = (await (await t.post("/api/items", { url: `${site.origin}/article?id=s` })).json()) as Item;
+    expect(link).toMatchObject({ status: "selected", selectedAt: "2024-06-01T10:02:00.000Z" });
+  });
+});

@@ -2,11 +2,13 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
 import { NotFoundError } from "@wkn/core/errors";
 import { editItem } from "@wkn/core/items/edit";
-import { listItems } from "@wkn/core/items/list";
+import { countItems, listItems } from "@wkn/core/items/list";
 import { addLink } from "@wkn/core/items/manual";
 import { createRouter } from "../router.js";
 import { errors, IdParam, json } from "../schemas/common.js";
 import {
+  ItemCountQuerySchema,
+  ItemCountsSchema,
   ItemListQuerySchema,
   ItemListSchema,
   ItemPatchSchema,
@@ -31,6 +33,25 @@ export function itemsRoutes(ctx: Ctx) {
       responses: { 200: json(ItemListSchema, "One page, newest first"), 400: errors[400], 401: errors[401] },
     }),
     async (c) => c.json(await listItems(ctx, c.req.valid("query")), 200),
+  );
+
+  // Before /items/{id}, which would take "counts" for an id.
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/items/counts",
+      tags: ["items"],
+      summary: "How many items each status holds under the filters of GET /api/items",
+      description:
+        "One Select: COUNT query per status on the index the listing would use (never a scan); it reads every entry it counts, so its cost grows with the partition (a text filter does not make it cheaper).",
+      request: { query: ItemCountQuerySchema },
+      responses: {
+        200: json(ItemCountsSchema, "The counts by status"),
+        400: errors[400],
+        401: errors[401],
+      },
+    }),
+    async (c) => c.json({ counts: await countItems(ctx, c.req.valid("query")) }, 200),
   );
 
   r.openapi(

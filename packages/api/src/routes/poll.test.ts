@@ -33,6 +33,33 @@ describe("POST /api/sources/:id/poll", () => {
     expect(after.lastSuccessAt).not.toBeNull();
   });
 
+  it("says when the feed was not modified (a conditional GET answered 304)", async () => {
+    srv.route(
+      "/etag.xml",
+      serve(rss("Example", [{ title: "Hello", link: "https://example.com/etag" }]), {}, { etag: '"v1"' }),
+    );
+    const t = testClient(await env.ctx());
+    const src = await (await t.post("/api/sources", { kind: "feed", url: `${srv.origin}/etag.xml` })).json();
+    expect(await (await t.post(`/api/sources/${src.id}/poll`)).json()).toEqual({
+      sourceId: src.id,
+      status: "ok",
+      newItems: 1,
+    });
+    expect(await (await t.post(`/api/sources/${src.id}/poll`)).json()).toEqual({
+      sourceId: src.id,
+      status: "not_modified",
+      newItems: 0,
+    });
+    const after = await (await t.get("/api/sources")).json();
+    expect(after.sources[0]).toMatchObject({
+      id: src.id,
+      consecutiveFailures: 0,
+      lastError: null,
+      lastSuccessAt: expect.any(String),
+      nextPollAt: expect.any(String),
+    });
+  });
+
   it("reports a failing source as status error, with the error kept on the source", async () => {
     const t = testClient(await env.ctx());
     const src = await (await t.post("/api/sources", { kind: "feed", url: `${srv.origin}/broken` })).json();

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Ctx } from "@wkn/core/context";
 import type { JobKind, JobPayloads, Jobs } from "@wkn/core/jobs";
@@ -7,8 +8,11 @@ import { unsubscribeLink } from "@wkn/core/subscribers/links";
 import { addSubscriber, suppressAddress } from "@wkn/core/subscribers/manage";
 import { signToken } from "@wkn/core/subscribers/tokens";
 import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import type { Element } from "domhandler";
+import { DomUtils, parseDocument } from "htmlparser2";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pagePolicy } from "../middleware/csp/index.js";
 import { testClient } from "../testing.js";
 
 const BASE = "https://news.example.org";
@@ -419,5 +423,144 @@ describe("/unsubscribe", () => {
     expect(back.status).toBe(400);
     expect(await back.text()).toContain("no longer valid");
     expect(await statusOf(s.ctx, "ann@example.com")).toBe("unsubscribed");
+  });
+});
+
+/** A page's parts a reader (or a browser test) goes by. */
+async function readPage(res: Response) {
+  const html = await res.text();
+  const doc = parseDocument(html);
+  const all = (name: string) => DomUtils.findAll((el) => el.name === name, doc.children);
+  const text = (el: Element | undefined) => (el ? DomUtils.textContent(el).replace(/\s+/g, " ").trim() : "");
+  return {
+    html,
+    all,
+    lang: all("html")[0]?.attribs.lang,
+    h1: text(all("h1")[0]),
+    paragraphs: all("p").map(text),
+    label: text(all("label")[0]),
+    button: text(all("button")[0]),
+    form: all("form")[0]?.attribs,
+    input: all("input").find((i) => i.attribs.type !== "hidden")?.attribs,
+    links: all("a").map((a) => [a.attribs.href, text(a)]),
+  };
+}
+
+/** The policy is the pages' one, allowing the page's only <style> block by its hash, and no script runs. */
+async function expectStrictPage(res: Response, what: string) {
+  expect(res.headers.get("content-type"), what).toMatch(/^text\/html/);
+  const policy = res.headers.get("content-security-policy");
+  expect(policy, what).toBe(pagePolicy());
+  const page = await readPage(res);
+  expect(page.all("script"), what).toEqual([]);
+  expect(page.html, what).not.toMatch(/<script|\son\w+=|javascript:/i);
+  const styles = page.all("style").map((el) => DomUtils.textContent(el));
+  expect(styles, what).toHaveLength(1);
+  const hash = createHash("sha256").update(styles[0]!).digest("base64");
+  expect(policy, what).toContain(`style-src 'sha256-${hash}';`);
+  expect(
+    DomUtils.findAll((el) => "style" in el.attribs, parseDocument(page.html).children),
+    what,
+  ).toEqual([]);
+  expect(
+    page.all("meta").some((m) => m.attribs.name === "viewport"),
+    what,
+  ).toBe(true);
+  return page;
+}
+
+describe("the readers' pages", () => {
+  it("GET /subscribe is a form posting the address to POST /subscribe, which answers check your inbox", async () => {
+    const s = await setup();
+    const res = await s.t.get("/subscribe");
+    expect(res.status).toBe(200);
+    const page = await expectStrictPage(res, "GET /subscribe");
+    expect(page.lang).toBe("en");
+    expect(page.h1).toBe("Subscribe to Weekly Kaggle News");
+    expect(page.form).toMatchObject({ method: "post", action: "/subscribe" });
+    expect(page.label).toBe("Email address");
+    expect(page.all("label")[0]?.attribs.for).toBe("email");
+    expect(page.input).toMatchObject({
+      id: "email",
+      name: "email",
+      type: "email",
+      autocomplete: "email",
+      required: "",
+    });
+    expect(page.button).toBe("Subscribe");
+    expect(page.links).toContainEqual(["/issues", "Read past issues"]);
+
+    // what a browser without JavaScript sends
+    const sent = await s.form(page.form!.action!, { [page.input!.name!]: "ann@example.com" });
+    expect(sent.status).toBe(202);
+    const answer = await expectStrictPage(sent, "POST /subscribe");
+    expect(answer.h1).toBe("Check your inbox");
+    expect(s.mails()).toHaveLength(1);
+    // the same page whatever the address's state
+    const again = await s.form("/subscribe", { email: "ann@example.com" });
+    expect((await readPage(again)).html).toBe(answer.html);
+  });
+
+  it("every page carries the strict policy and no script: confirm, unsubscribe, errors", async () => {
+    const s = await setup();
+    await s.form("/subscribe", { email: "ann@example.com" });
+    const link = await confirmLinkIn(s.mails()[0]!.file);
+    const { subscriberIdOf } = await import("@wkn/core/subscribers/address");
+    const unsub = pathOf(unsubscribeLink(s.ctx, subscriberIdOf("ann@example.com")));
+
+    const confirmed = await expectStrictPage(await s.t.get(pathOf(link)), "confirm");
+    expect(confirmed.h1).toBe("You are subscribed");
+    expect(confirmed.links).toContainEqual(["/issues", "Read past issues"]);
+    await expectStrictPage(await s.t.get("/confirm?token=x"), "bad confirm");
+    const bad = await expectStrictPage(await s.form("/subscribe", { email: "ann@localhost" }), "bad address");
+    expect(bad.input?.value).toBe("ann@localhost"); // the form again, to correct it
+    const ask = await expectStrictPage(await s.t.get(unsub), "unsubscribe");
+    expect([ask.h1, ask.button]).toEqual(["Unsubscribe from Weekly Kaggle News?", "Unsubscribe"]);
+    const done = await expectStrictPage(await s.form(unsub, {}), "unsubscribed");
+    expect(done.h1).toBe("You are unsubscribed");
+    await expectStrictPage(await s.t.get("/unsubscribe"), "bad unsubscribe");
+    // the JSON answer stays JSON
+    expect((await s.subscribeJson("bob@example.com")).headers.get("content-type")).toMatch(/json/);
+  });
+
+  it("speak Japanese with NEWSLETTER_LANG=ja, and so does the confirmation mail", async () => {
+    const s = await setup({ env: { NEWSLETTER_LANG: "ja" } });
+    const form = await expectStrictPage(await s.t.get("/subscribe"), "ja GET /subscribe");
+    expect(form.lang).toBe("ja");
+    expect([form.h1, form.label, form.button]).toEqual([
+      "「Weekly Kaggle News」を購読する",
+      "メールアドレス",
+      "購読する",
+    ]);
+    expect(form.input).toMatchObject({ name: "email", type: "email", autocomplete: "email" });
+
+    const sent = await readPage(await s.form("/subscribe", { email: "ann@example.com" }));
+    expect([sent.lang, sent.h1]).toEqual(["ja", "メールをご確認ください"]);
+    const mail = await PostalMime.parse(await readFile(s.mails()[0]!.file));
+    expect(mail.subject).toBe("「Weekly Kaggle News」購読のご確認");
+    expect(mail.text).toContain("以下のリンクから確認をお願いします");
+    expect(mail.html).toContain('lang="ja"');
+
+    const link = await confirmLinkIn(s.mails()[0]!.file);
+    const confirmed = await readPage(await s.t.get(pathOf(link)));
+    expect(confirmed.h1).toBe("購読の登録が完了しました");
+    expect(confirmed.links).toContainEqual(["/issues", "過去の号を読む"]);
+    expect((await readPage(await s.t.get(pathOf(link)))).h1).toBe("すでに購読されています");
+
+    const { subscriberIdOf } = await import("@wkn/core/subscribers/address");
+    const unsub = pathOf(unsubscribeLink(s.ctx, subscriberIdOf("ann@example.com")));
+    const ask = await readPage(await s.t.get(unsub));
+    expect([ask.h1, ask.button]).toEqual(["「Weekly Kaggle News」の購読を解除しますか？", "購読を解除する"]);
+    expect((await readPage(await s.form(unsub, {}))).h1).toBe("購読を解除しました");
+    const oneClick = await s.form(unsub, { "List-Unsubscribe": "One-Click" });
+    expect(await oneClick.text()).toBe("購読を解除しました。");
+
+    const broken = await readPage(await s.t.get("/confirm?token=x"));
+    expect([broken.h1, broken.paragraphs[1]]).toEqual([
+      "このリンクは使用できません",
+      "リンクが途中で切れているか、壊れています。",
+    ]);
+    const bad = await readPage(await s.form("/subscribe", { email: "ann@localhost" }));
+    expect(bad.h1).toBe("メールアドレスをご確認ください");
   });
 });

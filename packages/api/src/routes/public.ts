@@ -1,11 +1,13 @@
 /**
- * The public subscription routes (DESIGN.md "HTTP contract"): POST /subscribe, GET /confirm,
- * GET and POST /unsubscribe. Pages are HTML; /subscribe answers JSON to a JSON post. Nothing here
- * tells whether an address is known: /subscribe answers 202 whatever its state, after the same
- * work (a confirm job does the rest).
+ * The public subscription routes (DESIGN.md "HTTP contract"): GET and POST /subscribe, GET
+ * /confirm, GET and POST /unsubscribe. Pages are HTML in the newsletter's language
+ * (`NEWSLETTER_LANG`), under a Content-Security-Policy that allows no script; /subscribe answers
+ * JSON to a JSON post. Nothing here tells whether an address is known: /subscribe answers 202
+ * whatever its state, after the same work (a confirm job does the rest).
  */
 import type { Ctx } from "@wkn/core/context";
 import { DomainError } from "@wkn/core/errors";
+import { type ReaderKey, readerText } from "@wkn/core/i18n/readers";
 import {
   checkUnsubscribeToken,
   confirmSubscription,
@@ -13,12 +15,17 @@ import {
   SubscribeRateLimitedError,
   unsubscribe,
 } from "@wkn/core/subscribers/subscribe";
-import { TokenError } from "@wkn/core/subscribers/tokens";
+import { TOKEN_TTL_SECONDS, TokenError } from "@wkn/core/subscribers/tokens";
 import type { Context } from "hono";
 import { clientIp } from "../client-ip.js";
 import { errorBody } from "../errors.js";
-import { renderPage } from "../pages/page.js";
+import { pageCsp } from "../middleware/csp/index.js";
+import { type PageOptions, renderPage } from "../pages/page.js";
 import { createRouter } from "../router.js";
+
+/** The JSON answer's message (the API speaks English; the pages speak the readers' language). */
+const ACCEPTED =
+  "If this address can be subscribed, a confirmation mail is on its way: open the link in it to confirm.";
 
 type Body = { kind: "json" | "form"; email: unknown };
 
@@ -37,24 +44,55 @@ async function readSubscribeBody(c: Context): Promise<Body | undefined> {
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
+/** The paths of this router's pages, each under the pages' Content-Security-Policy. */
+const PAGE_PATHS = ["/subscribe", "/confirm", "/unsubscribe"];
+
+/** What is wrong with a link, in the readers' words. */
+const LINK_PROBLEM: Record<TokenError["problem"], ReaderKey> = {
+  malformed: "linkMalformed",
+  bad_signature: "linkBadSignature",
+  expired: "linkExpired",
+  wrong_purpose: "linkWrongPurpose",
+};
+
 export function publicRoutes(ctx: Ctx) {
   const r = createRouter();
   const site = ctx.config.newsletterName;
-  const page = (
-    c: Context,
-    status: 200 | 202 | 400 | 429,
-    heading: string,
-    paragraphs: string[],
-    form?: Parameters<typeof renderPage>[0]["form"],
-  ) => c.html(renderPage({ site, heading, paragraphs, form }), status, NO_STORE);
+  const lang = ctx.config.newsletterLang;
+  const t = readerText(lang);
+  const days = Math.round(TOKEN_TTL_SECONDS.confirm / 86_400);
+  const page = (c: Context, status: 200 | 202 | 400 | 429, p: Omit<PageOptions, "lang" | "site">) =>
+    c.html(renderPage({ lang, site, ...p }), status, NO_STORE);
+  const archiveLink = { href: "/issues", text: t("readArchive") };
 
-  const tokenProblemPage = (c: Context, e: TokenError) =>
-    page(c, 400, "This link does not work", [
-      e.message,
-      e.problem === "expired"
-        ? "Confirmation links work for a week. Subscribe again to get a new one."
-        : "Please open the link exactly as it is in the mail.",
-    ]);
+  const tokenProblemPage = (c: Context, e: TokenError, purpose: "confirm" | "unsubscribe") =>
+    page(c, 400, {
+      heading: t("badLinkHeading"),
+      paragraphs: [
+        t(LINK_PROBLEM[e.problem]),
+        t(
+          e.problem !== "expired"
+            ? "linkCopyHelp"
+            : purpose === "confirm"
+              ? "confirmExpiredHelp"
+              : "unsubscribeExpiredHelp",
+        ),
+      ],
+      ...(e.problem === "expired" && purpose === "confirm" ? { subscribe: { t } } : {}),
+    });
+
+  const csp = pageCsp();
+  for (const path of PAGE_PATHS) r.use(path, csp);
+
+  // The form, for readers who come without an address to post (it works without JavaScript).
+  r.get("/subscribe", (c) =>
+    page(c, 200, {
+      heading: t("subscribeHeading", { name: site }),
+      paragraphs: [t("subscribeLead")],
+      subscribe: { t },
+      links: [archiveLink],
+    }),
+  );
 
   r.post("/subscribe", async (c) => {
     const body = await readSubscribeBody(c);
@@ -71,37 +109,44 @@ export function publicRoutes(ctx: Ctx) {
       if (e instanceof SubscribeRateLimitedError) c.header("Retry-After", String(e.retryAfterSeconds));
       if (body.kind === "json" || !(e instanceof DomainError)) throw e;
       if (e instanceof SubscribeRateLimitedError) {
-        return page(c, 429, "Too many requests", ["Please wait a while and try again."]);
+        return page(c, 429, { heading: t("tooManyHeading"), paragraphs: [t("tooManyBody")] });
       }
-      return page(c, 400, "That address does not look right", [
-        e.details?.[0] ? `The email address ${e.details[0].message}.` : e.message,
-        "Please go back and check it.",
-      ]);
+      const reason = e.details?.[0]?.message;
+      return page(c, 400, {
+        heading: t("badAddressHeading"),
+        paragraphs: [reason ? t("badAddressBody", { reason }) : e.message, t("badAddressRetry")],
+        subscribe: { t, value: typeof body.email === "string" ? body.email.slice(0, 320) : undefined },
+      });
     }
-    const message =
-      "If this address can be subscribed, a confirmation mail is on its way: open the link in it to confirm.";
-    if (body.kind === "json") return c.json({ status: "accepted", message }, 202, NO_STORE);
-    return page(c, 202, "Check your inbox", [message, "Nothing will be sent to you until you confirm."]);
+    if (body.kind === "json") return c.json({ status: "accepted", message: ACCEPTED }, 202, NO_STORE);
+    return page(c, 202, {
+      heading: t("checkInboxHeading"),
+      paragraphs: [t("checkInboxBody")],
+      note: t("checkInboxNote", { days }),
+      links: [archiveLink],
+    });
   });
 
   r.get("/confirm", async (c) => {
     try {
       const { outcome } = await confirmSubscription(ctx, c.req.query("token"));
       if (outcome === "confirmed") {
-        return page(c, 200, "You are subscribed", [
-          `Thank you for confirming. The next issue of ${site} will reach you.`,
-        ]);
+        return page(c, 200, {
+          heading: t("confirmedHeading"),
+          paragraphs: [t("confirmedBody", { name: site })],
+          links: [archiveLink],
+        });
       }
       if (outcome === "already_active") {
-        return page(c, 200, "You are already subscribed", [
-          "Your subscription was confirmed before. Nothing else to do.",
-        ]);
+        return page(c, 200, {
+          heading: t("alreadyHeading"),
+          paragraphs: [t("alreadyBody")],
+          links: [archiveLink],
+        });
       }
-      return page(c, 400, "This link is no longer valid", [
-        "The subscription it confirms has ended or was removed since it was sent. Subscribe again to get a new link.",
-      ]);
+      return page(c, 400, { heading: t("goneHeading"), paragraphs: [t("goneBody")], subscribe: { t } });
     } catch (e) {
-      if (e instanceof TokenError) return tokenProblemPage(c, e);
+      if (e instanceof TokenError) return tokenProblemPage(c, e, "confirm");
       throw e;
     }
   });
@@ -112,16 +157,14 @@ export function publicRoutes(ctx: Ctx) {
     try {
       checkUnsubscribeToken(ctx, token);
     } catch (e) {
-      if (e instanceof TokenError) return tokenProblemPage(c, e);
+      if (e instanceof TokenError) return tokenProblemPage(c, e, "unsubscribe");
       throw e;
     }
-    return page(
-      c,
-      200,
-      `Unsubscribe from ${site}?`,
-      ["Press the button and no further issues will be sent to this address."],
-      { action: `?token=${encodeURIComponent(token ?? "")}`, button: "Unsubscribe" },
-    );
+    return page(c, 200, {
+      heading: t("unsubscribeHeading", { name: site }),
+      paragraphs: [t("unsubscribeBody")],
+      form: { action: `?token=${encodeURIComponent(token ?? "")}`, button: t("unsubscribeButton") },
+    });
   });
 
   // The button's form, and RFC 8058 one-click (body `List-Unsubscribe=One-Click`) from mail clients.
@@ -139,12 +182,14 @@ export function publicRoutes(ctx: Ctx) {
     } catch (e) {
       if (!(e instanceof TokenError)) throw e;
       if (oneClick) return c.text(e.message, 400, NO_STORE);
-      return tokenProblemPage(c, e);
+      return tokenProblemPage(c, e, "unsubscribe");
     }
-    if (oneClick) return c.text("Unsubscribed.", 200, NO_STORE);
-    return page(c, 200, "You are unsubscribed", [
-      `No further issues of ${site} will be sent to this address.`,
-    ]);
+    if (oneClick) return c.text(t("unsubscribedText"), 200, NO_STORE);
+    return page(c, 200, {
+      heading: t("unsubscribedHeading"),
+      paragraphs: [t("unsubscribedBody", { name: site })],
+      links: [archiveLink],
+    });
   });
 
   return r;

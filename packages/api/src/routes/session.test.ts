@@ -69,17 +69,62 @@ describe("web page session", () => {
   });
 });
 
-describe("GET / (the editor page)", () => {
-  it("asks for the token, then shows the signed-in page with the session cookie", async () => {
-    const app = createApp(await env.ctx());
-    const anon = await app.request("http://localhost/");
-    expect(anon.status).toBe(200);
-    const page = await anon.text();
-    expect(page).toContain('id="login"');
-    expect(page).not.toContain("You are signed in");
+describe("GET /api/session", () => {
+  const NOW = new Date("2026-03-02T09:00:00.000Z");
+
+  it("answers who is signed in with the cookie: its expiry, the newsletter, whether there is an outbox", async () => {
+    const ctx = await env.ctx({
+      now: () => NOW,
+      env: { NEWSLETTER_NAME: "ML Weekly", NEWSLETTER_LANG: "ja" },
+    });
+    const app = createApp(ctx);
     const cookie = ((await login(app, TEST_TOKEN)).headers.get("set-cookie") ?? "").split(";")[0]!;
-    const signedIn = await (await app.request("http://localhost/", { headers: { cookie } })).text();
-    expect(signedIn).not.toContain(TEST_TOKEN);
-    expect(signedIn).toContain("You are signed in");
+    const res = await app.request("http://localhost/api/session", { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({
+      signedIn: true,
+      expiresAt: "2026-03-02T21:00:00.000Z", // 12 hours after sign-in
+      newsletter: { name: "ML Weekly", lang: "ja", publicBaseUrl: "http://localhost:3000" },
+      outbox: false,
+    });
+
+    const local = createApp(ctx, { outbox: true });
+    const bearer = await local.request("http://localhost/api/session", {
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    });
+    expect(bearer.status).toBe(200);
+    expect(await bearer.json()).toMatchObject({ signedIn: true, expiresAt: null, outbox: true });
+  });
+
+  it("answers 401 without a session, with an expired or forged cookie, or a wrong token", async () => {
+    let now = NOW;
+    const ctx = await env.ctx({ now: () => now });
+    const app = createApp(ctx);
+    const cookie = ((await login(app, TEST_TOKEN)).headers.get("set-cookie") ?? "").split(";")[0]!;
+    const session = (headers: Record<string, string>) =>
+      app.request("http://localhost/api/session", { headers });
+
+    expect((await session({})).status).toBe(401);
+    const forged = `wkn_session=${Math.floor(NOW.getTime() / 1000) + 3600}.AAAA`;
+    expect((await session({ cookie: forged })).status).toBe(401);
+    expect((await session({ authorization: "Bearer wrong" })).status).toBe(401);
+    // a wrong Bearer token is not rescued by a good cookie (as on every /api route)
+    expect((await session({ authorization: "Bearer wrong", cookie })).status).toBe(401);
+    const unauthorized = await session({});
+    expect((await unauthorized.json()).error.code).toBe("unauthorized");
+
+    expect((await session({ cookie })).status).toBe(200);
+    now = new Date(NOW.getTime() + 12 * 3600_000 + 1000);
+    expect((await session({ cookie })).status).toBe(401);
+  });
+});
+
+describe("GET /", () => {
+  it("is no route of the API (the web package serves the editor's page)", async () => {
+    const app = createApp(await env.ctx());
+    const res = await app.request("http://localhost/");
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("not_found");
   });
 });

@@ -7,19 +7,93 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { errorBody } from "../errors.js";
-import { issueSession, SESSION_COOKIE, SESSION_TTL_SECONDS, tokenMatches } from "../middleware/auth/index.js";
+import {
+  issueSession,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  sessionValid,
+  tokenMatches,
+} from "../middleware/auth/index.js";
 import { noBody } from "../middleware/no-body/index.js";
 import { sameOrigin } from "../middleware/same-origin/index.js";
 import { createRouter } from "../router.js";
-import { ErrorSchema, errors, json } from "../schemas/common.js";
+import { ErrorSchema, errors, isoTime, json } from "../schemas/common.js";
 
 const LoginSchema = z.object({ token: z.string().min(1).max(500) }).openapi("Login");
 
-export function sessionRoutes(ctx: Ctx) {
+const SessionSchema = z
+  .object({
+    signedIn: z.literal(true),
+    expiresAt: isoTime
+      .nullable()
+      .openapi({ description: "When the session cookie expires; null with a Bearer token" }),
+    newsletter: z.object({
+      name: z.string(),
+      lang: z.enum(["en", "ja"]).openapi({ description: "NEWSLETTER_LANG: the readers' language" }),
+      publicBaseUrl: z.string(),
+    }),
+    outbox: z.boolean().openapi({
+      description: "The local run: sent mail is kept in DATA_DIR/outbox and GET /api/outbox lists it",
+    }),
+  })
+  .openapi("Session");
+
+export interface SessionRoutesOptions {
+  /** Whether GET /api/outbox and its routes are served (the local run). */
+  outbox?: boolean;
+}
+
+export function sessionRoutes(ctx: Ctx, options: SessionRoutesOptions = {}) {
   const r = createRouter();
   const secure = ctx.config.publicBaseUrl.startsWith("https:");
+
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/session",
+      tags: ["session"],
+      description:
+        "Who is asking: the session cookie (or a Bearer token) checked as every /api route checks it, and what the editor's page needs to know about this newsletter.",
+      responses: {
+        200: json(SessionSchema, "Signed in"),
+        401: errors[401],
+      },
+    }),
+    (c) => {
+      const now = ctx.now().getTime();
+      const bearer = c.req
+        .header("authorization")
+        ?.match(/^Bearer\s+(.+)$/i)?.[1]
+        ?.trim();
+      const cookie = bearer === undefined ? getCookie(c, SESSION_COOKIE) : undefined;
+      const ok =
+        bearer !== undefined
+          ? tokenMatches(bearer, ctx.config.editorToken)
+          : sessionValid(cookie, ctx.config.editorToken, now);
+      c.header("Cache-Control", "no-store");
+      if (!ok) {
+        c.header("WWW-Authenticate", 'Bearer realm="editor"');
+        return c.json(errorBody("unauthorized", "not signed in, or the session has expired"), 401);
+      }
+      // A valid cookie is `<expiry in epoch seconds>.<mac>` (middleware/auth).
+      const expires = cookie ? Number(cookie.split(".")[0]) : Number.NaN;
+      return c.json(
+        {
+          signedIn: true as const,
+          expiresAt: Number.isInteger(expires) ? new Date(expires * 1000).toISOString() : null,
+          newsletter: {
+            name: ctx.config.newsletterName,
+            lang: ctx.config.newsletterLang,
+            publicBaseUrl: ctx.config.publicBaseUrl,
+          },
+          outbox: options.outbox === true,
+        },
+        200,
+      );
+    },
+  );
 
   r.openapi(
     createRoute({

@@ -109,6 +109,61 @@ describe("/api/subscribers", () => {
   });
 });
 
+describe("GET /api/subscribers/counts and ?q=", () => {
+  it("counts every status", async () => {
+    const ctx = await env.ctx();
+    const t = testClient(ctx);
+    const empty = await t.get("/api/subscribers/counts");
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ counts: { pending: 0, active: 0, unsubscribed: 0, suppressed: 0 } });
+
+    for (const e of ["ann@example.com", "bob@example.com", "cy@example.org"])
+      await t.post("/api/subscribers", { email: e });
+    await seedPending(ctx, "dee@example.com");
+    await suppressAddress(ctx, "gone@example.com", "Complaint");
+    await suppressAddress(ctx, "bob@example.com", "Bounce");
+    expect(await (await t.get("/api/subscribers/counts")).json()).toEqual({
+      counts: { pending: 1, active: 2, unsubscribed: 0, suppressed: 2 },
+    });
+    expect((await t.get("/api/subscribers/counts", { authorization: "Bearer wrong" })).status).toBe(401);
+  });
+
+  it("searches a status for part of the address, any case, in pages", async () => {
+    const ctx = await env.ctx();
+    const t = testClient(ctx);
+    for (const e of ["ann@example.com", "Annette@Mail.example", "bob@example.com", "joanna@example.org"])
+      await t.post("/api/subscribers", { email: e });
+    await seedPending(ctx, "anna@example.net");
+    const emails = async (query: string) =>
+      (
+        (await (await t.get(`/api/subscribers?${query}`)).json()) as { subscribers: { email: string }[] }
+      ).subscribers
+        .map((s) => s.email)
+        .sort();
+    expect(await emails("q=ANN")).toEqual(["ann@example.com", "annette@mail.example", "joanna@example.org"]);
+    expect(await emails("q=%20example.com%20")).toEqual(["ann@example.com", "bob@example.com"]);
+    expect(await emails("q=ann&status=pending")).toEqual(["anna@example.net"]);
+    expect(await emails("q=nobody")).toEqual([]);
+
+    // pages of a search continue the search; a cursor of another search is refused
+    const first = await (await t.get("/api/subscribers?q=ann&limit=2")).json();
+    expect(first.subscribers).toHaveLength(2);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await (
+      await t.get(`/api/subscribers?q=ann&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)
+    ).json();
+    expect(
+      [...first.subscribers, ...second.subscribers].map((s: { email: string }) => s.email).sort(),
+    ).toEqual(["ann@example.com", "annette@mail.example", "joanna@example.org"]);
+    expect(
+      (await t.get(`/api/subscribers?q=bob&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`)).status,
+    ).toBe(400);
+    const long = await t.get(`/api/subscribers?q=${"x".repeat(321)}`);
+    expect(long.status).toBe(400);
+    expect((await long.json()).error.details[0].field).toBe("q");
+  });
+});
+
 describe("POST /api/subscribers/import", () => {
   it("reads the column headed email / e-mail / mail, names invalid rows by line, skips duplicates", async () => {
     const t = testClient(await env.ctx());

@@ -2,7 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
 import { ValidationError } from "@wkn/core/errors";
 import { exportSubscribers, importSubscribers } from "@wkn/core/subscribers/csv";
-import { addSubscriber, listSubscribers, removeSubscriber } from "@wkn/core/subscribers/manage";
+import {
+  addSubscriber,
+  countSubscribers,
+  listSubscribers,
+  removeSubscriber,
+} from "@wkn/core/subscribers/manage";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { createRouter } from "../router.js";
@@ -10,6 +15,7 @@ import { ErrorSchema, errors, IdParam, json } from "../schemas/common.js";
 import {
   ImportResultSchema,
   NewSubscriberSchema,
+  SubscriberCountsSchema,
   SubscriberListQuerySchema,
   SubscriberListSchema,
   SubscriberSchema,
@@ -48,11 +54,24 @@ export function subscribersRoutes(ctx: Ctx) {
       method: "get",
       path: "/subscribers",
       tags: ["subscribers"],
-      description: "Subscribers in one status (default `active`), newest first.",
+      description:
+        "Subscribers in one status (default `active`), newest first; `q` keeps the addresses containing it (any case).",
       request: { query: SubscriberListQuerySchema },
       responses: { 200: json(SubscriberListSchema, "One page"), 400: errors[400], 401: errors[401] },
     }),
     async (c) => c.json(await listSubscribers(ctx, c.req.valid("query")), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: "get",
+      path: "/subscribers/counts",
+      tags: ["subscribers"],
+      description:
+        "How many subscribers each status holds (`active`: who a send goes to). One Select: COUNT query per status partition, never a scan.",
+      responses: { 200: json(SubscriberCountsSchema, "The counts by status"), 401: errors[401] },
+    }),
+    async (c) => c.json({ counts: await countSubscribers(ctx) }, 200),
   );
 
   r.openapi(

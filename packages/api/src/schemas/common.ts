@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
 
+/** For routes defined outside this package (packages/local's outbox), with the same zod instance. */
+export { createRoute, z } from "@hono/zod-openapi";
+
 export const ErrorSchema = z
   .object({
     error: z.object({

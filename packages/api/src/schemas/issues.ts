@@ -63,6 +63,10 @@ export const NewIssueSchema = z
   .object({
     title: line(ISSUE_LIMITS.title).optional(),
     intro: text(ISSUE_LIMITS.intro).optional(),
+    fromSelected: z.boolean().optional().openapi({
+      description:
+        "true: the sections are filled from every selected item no other draft holds, grouped by the item's section (else a heading by kind), in the order they were selected; 400 naming fromSelected when there is none",
+    }),
   })
   .strict()
   .openapi("NewIssue");
@@ -77,3 +81,14 @@ export const IssueDraftSchema = z
   })
   .strict()
   .openapi("IssueDraft");
+
+/** PATCH changes only the fields it names; the others keep their value. */
+export const IssuePatchSchema = z
+  .object({
+    title: line(ISSUE_LIMITS.title).optional().openapi({ description: "Empty: the default title" }),
+    subject: line(ISSUE_LIMITS.subject).optional().openapi({ description: "Empty: the title" }),
+    intro: text(ISSUE_LIMITS.intro).optional(),
+    sections: z.array(IssueSectionSchema).max(ISSUE_LIMITS.sections).optional(),
+  })
+  .strict()
+  .openapi("IssuePatch");

@@ -23,6 +23,10 @@ export const ItemSchema = z
     status: ItemStatusSchema,
     comment: z.string().nullable(),
     section: z.string().nullable(),
+    selectedAt: isoTime.nullable().optional().openapi({
+      description:
+        "When it was last made selected (absent unless selected, and on items selected before it was recorded)",
+    }),
     prerelease: z.boolean().optional(),
     tag: z.string().optional(),
     deadline: isoTime.nullable().optional(),
@@ -60,6 +64,26 @@ export const ItemListQuerySchema = z.object({
     .optional()
     .openapi({ description: "nextCursor of the previous page; valid only with the same filters" }),
 });
+
+/** The filters of GET /api/items, without status and paging: what a count applies. */
+export const ItemCountQuerySchema = ItemListQuerySchema.pick({
+  sourceId: true,
+  kind: true,
+  from: true,
+  to: true,
+  q: true,
+});
+
+export const ItemCountsSchema = z
+  .object({
+    counts: z.object({
+      new: z.number().int(),
+      selected: z.number().int(),
+      rejected: z.number().int(),
+      used: z.number().int(),
+    }),
+  })
+  .openapi("ItemCounts");
 
 /** PATCH body: every field optional; null clears comment, section, description, imageUrl. */
 export const ItemPatchSchema = z

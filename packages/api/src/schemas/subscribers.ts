@@ -23,7 +23,22 @@ export const SubscriberListQuerySchema = z.object({
   status: SubscriberStatusSchema.default("active"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2000).optional(),
+  q: z.string().max(320).optional().openapi({
+    description:
+      "Part of the address (any case): only addresses containing it. A page may hold fewer matches than limit while nextCursor continues the search.",
+  }),
 });
+
+export const SubscriberCountsSchema = z
+  .object({
+    counts: z.object({
+      pending: z.number().int(),
+      active: z.number().int().openapi({ description: "Who an issue is sent to" }),
+      unsubscribed: z.number().int(),
+      suppressed: z.number().int(),
+    }),
+  })
+  .openapi("SubscriberCounts");
 
 export const SubscriberListSchema = z
   .object({ subscribers: z.array(SubscriberSchema), nextCursor: z.string().nullable() })

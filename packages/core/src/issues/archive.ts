@@ -16,6 +16,7 @@ export const FEED_ISSUES = 20;
 const site = (ctx: Ctx) => ({
   publicBaseUrl: ctx.config.publicBaseUrl,
   newsletterName: ctx.config.newsletterName,
+  lang: ctx.config.newsletterLang,
 });
 
 async function sentEntries(ctx: Ctx): Promise<(ArchiveEntry & { number: number })[]> {
@@ -40,7 +41,7 @@ export async function archiveFeed(ctx: Ctx): Promise<string> {
       const rec = await ctx.store.issues.mustGet(entry.number);
       return {
         ...entry,
-        content: prepareIssue(await renderInputOf(ctx, rec), utmFor(opts, "rss", rec.number)),
+        content: prepareIssue(await renderInputOf(ctx, rec), utmFor(opts, "rss", rec.number), opts.lang),
       };
     }),
   );

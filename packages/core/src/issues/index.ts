@@ -15,13 +15,18 @@ export {
 export {
   checkIssueItems,
   createDraft,
+  DEFAULT_SECTION_HEADINGS,
   type DraftInput,
+  type DraftPatch,
   defaultTitle,
+  deleteDraft,
   getIssue,
   ISSUE_LIMITS,
   listIssues,
   type NewDraft,
   parseIssueId,
+  patchDraft,
+  sectionsFromSelection,
   updateDraft,
 } from "./drafts.js";
 export {

@@ -92,7 +92,11 @@ export async function editItem(ctx: Ctx, id: string, edit: ItemEdit): Promise<It
       throw new ConflictError(`item ${id} was used in an issue; its status cannot change`);
     }
     if (patch.status === current.status) patch = { ...patch, status: undefined };
-    const updated = await ctx.store.items.update(current, patch);
+    // The moment it is selected orders it in a draft made from the selection (drafts.ts); the
+    // store forgets it when the item leaves "selected".
+    const write: ItemPatch =
+      patch.status === "selected" ? { ...patch, selectedAt: ctx.now().toISOString() } : patch;
+    const updated = await ctx.store.items.update(current, write);
     if (updated) return updated;
   }
   throw new ConflictError(`item ${id} changed while it was being edited; try again`);

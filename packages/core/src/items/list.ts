@@ -53,32 +53,53 @@ export function parseDateBound(value: string, field: "from" | "to"): string {
   return new Date(t).toISOString();
 }
 
-export async function listItems(ctx: Ctx, input: ListItemsInput = {}): Promise<ItemPage> {
-  const status = input.status ?? "new";
-  if (!ITEM_STATUSES.includes(status))
-    throw new ValidationError("status", `must be one of ${ITEM_STATUSES.join(", ")}`);
+/** The filters of a listing, checked and normalised (400 naming the field). */
+function checkFilters(input: Omit<ListItemsInput, "status" | "limit" | "cursor">) {
   if (input.kind !== undefined && !ITEM_KINDS.includes(input.kind)) {
     throw new ValidationError("kind", `must be one of ${ITEM_KINDS.join(", ")}`);
-  }
-  const limit = input.limit ?? DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-    throw new ValidationError("limit", `must be an integer from 1 to ${MAX_LIST_LIMIT}`);
   }
   const from = input.from ? parseDateBound(input.from, "from") : undefined;
   const to = input.to ? parseDateBound(input.to, "to") : undefined;
   if (from && to && from > to) throw new ValidationError("to", "must not be before from");
   if (input.q && input.q.length > MAX_QUERY_LENGTH)
     throw new ValidationError("q", `at most ${MAX_QUERY_LENGTH} characters`);
-  const sourceId = input.sourceId?.trim() || undefined;
-
-  return ctx.store.items.list({
-    status,
-    sourceId,
+  return {
+    sourceId: input.sourceId?.trim() || undefined,
     kind: input.kind,
     from,
     to,
     terms: input.q ? searchTerms(input.q) : [],
-    limit,
-    cursor: input.cursor,
-  });
+  };
+}
+
+export async function listItems(ctx: Ctx, input: ListItemsInput = {}): Promise<ItemPage> {
+  const status = input.status ?? "new";
+  if (!ITEM_STATUSES.includes(status))
+    throw new ValidationError("status", `must be one of ${ITEM_STATUSES.join(", ")}`);
+  const limit = input.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new ValidationError("limit", `must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  const filters = checkFilters(input);
+  return ctx.store.items.list({ status, ...filters, limit, cursor: input.cursor });
+}
+
+export type ItemCounts = Record<ItemStatus, number>;
+
+/**
+ * How many items each status holds under the filters of a listing (`sourceId`, `kind`,
+ * `from`/`to`, `q`): one `Select: COUNT` Query per status on the index the listing would use
+ * (store `count` says what that costs), never a Scan.
+ */
+export async function countItems(
+  ctx: Ctx,
+  input: Omit<ListItemsInput, "status" | "limit" | "cursor"> = {},
+): Promise<ItemCounts> {
+  const filters = checkFilters(input);
+  const counts = await Promise.all(
+    ITEM_STATUSES.map(
+      async (status) => [status, await ctx.store.items.count({ status, ...filters })] as const,
+    ),
+  );
+  return Object.fromEntries(counts) as ItemCounts;
 }

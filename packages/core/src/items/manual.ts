@@ -89,6 +89,7 @@ export async function addLink(ctx: Ctx, input: NewLink): Promise<AddedLink> {
     publishedAt: null,
     discoveredAt: now,
     status: "selected",
+    selectedAt: now,
     comment: comment ?? null,
     section: section ?? null,
     unfurledAt: now,
@@ -123,7 +124,10 @@ async function adoptExisting(
       patch.section = section;
       expect.push("section");
     }
-    if (current.status === "new") patch.status = "selected";
+    if (current.status === "new") {
+      patch.status = "selected";
+      patch.selectedAt = ctx.now().toISOString();
+    }
     if (Object.keys(patch).length === 0) return current;
     const updated = await ctx.store.items.update(current, patch, expect);
     if (updated) return updated;

@@ -56,6 +56,8 @@ export interface Item {
   status: ItemStatus;
   comment: string | null;
   section: string | null;
+  /** When the editor last made it `selected` (absent otherwise, and on items selected before it existed). */
+  selectedAt?: string | null;
   /** Kind-specific facts: release (tag, prerelease), competition (deadline, reward, category). */
   prerelease?: boolean;
   tag?: string;

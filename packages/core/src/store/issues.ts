@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
 import type { IssueCard } from "../issues/card.js";
 import type { DeliveryCounts, Issue, IssueSection, IssueStatus, SendPause } from "../model/index.js";
@@ -168,6 +168,105 @@ export function issuesRepo(db: Db) {
         return fromItem(r.Attributes ?? {});
       } catch (e) {
         if (isConditionalCheckFailed(e)) return conflict(n, "draft");
+        throw e;
+      }
+    },
+
+    /**
+     * Sets only the named fields of a draft (one UpdateItem whose SET names just those fields), so
+     * two edits of different fields made at once both stay. `expect` adds conditions on fields as
+     * they were read (a value computed from another field, e.g. a subject defaulting to the title):
+     * when one changed meanwhile the write is refused with a 409 saying so. 404 when unknown, 409
+     * once it is no longer a draft.
+     */
+    async patchDraft(
+      n: number,
+      fields: Partial<DraftFields>,
+      updatedAt: string,
+      expect: Partial<Pick<DraftFields, "title">> = {},
+    ): Promise<IssueRecord> {
+      const entries = [...Object.entries(fields), ["updatedAt", updatedAt] as const].filter(
+        ([, v]) => v !== undefined,
+      );
+      const expected = Object.entries(expect).filter(([, v]) => v !== undefined);
+      try {
+        const r = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.issue(n),
+            UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
+            ConditionExpression: [
+              "attribute_exists(pk) AND #st = :draft",
+              ...expected.map((_, i) => `#e${i} = :e${i}`),
+            ].join(" AND "),
+            ExpressionAttributeNames: {
+              ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+              ...Object.fromEntries(expected.map(([k], i) => [`#e${i}`, k])),
+              "#st": "status",
+            },
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+              ...Object.fromEntries(expected.map(([, v], i) => [`:e${i}`, v])),
+              ":draft": "draft",
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return fromItem(r.Attributes ?? {});
+      } catch (e) {
+        if (!isConditionalCheckFailed(e)) throw e;
+        const rec = await mustGet(n);
+        if (rec.status !== "draft") throw new ConflictError(`issue ${n} is ${rec.status}, not draft`);
+        throw new ConflictError(
+          `issue ${n} changed while this edit was made (${expected.map(([k]) => k).join(", ")}): reload it and try again`,
+        );
+      }
+    },
+
+    /**
+     * Deletes a draft (a conditional delete: a send that started meanwhile wins). 404 when
+     * unknown, 409 when it is not a draft. Its items are not touched.
+     */
+    async removeDraft(n: number): Promise<IssueRecord> {
+      try {
+        const r = await db.doc.send(
+          new DeleteCommand({
+            TableName: db.table,
+            Key: keys.issue(n),
+            ConditionExpression: "attribute_exists(pk) AND #st = :draft",
+            ExpressionAttributeNames: { "#st": "status" },
+            ExpressionAttributeValues: { ":draft": "draft" },
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        return fromItem(r.Attributes ?? {});
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return conflict(n, "draft");
+        throw e;
+      }
+    },
+
+    /**
+     * Gives the number of a deleted draft back when it is still the last one handed out (the
+     * counter steps back only while it equals `n`: once a newer draft got a number, nothing
+     * changes). Numbers below the newest, and so every sent issue's, are never handed out again.
+     * True when the number was given back.
+     */
+    async releaseNumber(n: number): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.counter("issue"),
+            UpdateExpression: "SET #v = :prev",
+            ConditionExpression: "#v = :n",
+            ExpressionAttributeNames: { "#v": "value" },
+            ExpressionAttributeValues: { ":n": n, ":prev": n - 1 },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
         throw e;
       }
     },

@@ -67,3 +67,26 @@ export async function queryPage(
   if (items.length === 0) return { items, lastKey: start };
   return { items, lastKey: items.length === opts.limit ? opts.keyOf(items[items.length - 1]!) : start };
 }
+
+/**
+ * How many entries a Query matches (`Select: COUNT`), following LastEvaluatedKey. DynamoDB still
+ * reads every entry of the key range to count it: each request reads up to 1 MB and bills it as
+ * any read (a GSI read is eventually consistent: 0.5 read unit per 4 KB), so the cost grows with
+ * the partition, not with the answer. A FilterExpression is applied after the read (`Count` is
+ * what passed it): it narrows the answer, never the cost.
+ */
+export async function countQuery(
+  db: Db,
+  input: Omit<ConstructorParameters<typeof QueryCommand>[0], "TableName" | "Select" | "ExclusiveStartKey">,
+): Promise<number> {
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await db.doc.send(
+      new QueryCommand({ TableName: db.table, ...input, Select: "COUNT", ExclusiveStartKey: start }),
+    );
+    n += r.Count ?? 0;
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return n;
+}

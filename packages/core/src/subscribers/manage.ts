@@ -65,11 +65,27 @@ export interface SubscriberListQuery {
   status: SubscriberStatus;
   limit: number;
   cursor?: string | null;
+  /** Part of the address, any case: only addresses containing it. */
+  q?: string;
 }
 
-/** One page of subscribers in a status, newest first. */
-export async function listSubscribers(ctx: Ctx, q: SubscriberListQuery) {
-  return ctx.store.subscribers.list(q);
+export const MAX_SUBSCRIBER_QUERY_LENGTH = 320;
+
+/**
+ * One page of subscribers in a status, newest first; with `q`, those whose address contains it
+ * (case-insensitive: addresses are stored lower-cased). A search page may come back short with a
+ * `nextCursor` to continue (the store reads a bounded number of index pages per request).
+ */
+export async function listSubscribers(ctx: Ctx, query: SubscriberListQuery) {
+  const q = query.q?.trim().toLowerCase() || undefined;
+  if (q && q.length > MAX_SUBSCRIBER_QUERY_LENGTH)
+    throw new ValidationError("q", `at most ${MAX_SUBSCRIBER_QUERY_LENGTH} characters`);
+  return ctx.store.subscribers.list({ ...query, q });
+}
+
+/** How many subscribers each status holds (`active` is who an issue is sent to). */
+export async function countSubscribers(ctx: Ctx): Promise<Record<SubscriberStatus, number>> {
+  return ctx.store.subscribers.counts();
 }
 
 export async function getSubscriber(ctx: Ctx, id: string): Promise<Subscriber> {

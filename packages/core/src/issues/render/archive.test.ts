@@ -3,6 +3,7 @@ import { DomUtils, parseDocument } from "htmlparser2";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
 import { archivePage, type FeedEntry, notFoundPage, rssFeed } from "./archive.js";
+import { PAGE_CSS, PAGE_FONT } from "./page.js";
 import { prepareIssue } from "./prepare.js";
 import { issue72, OPTIONS } from "./testing.js";
 
@@ -96,5 +97,63 @@ describe("archivePage", () => {
     expect(DomUtils.findOne((el) => el.name === "a", doc.children)?.attribs.href).toBe(
       "https://news.example.org/issues",
     );
+  });
+});
+
+describe("the archive pages' language, stylesheet and subscribe form", () => {
+  const find = (html: string, name: string) =>
+    DomUtils.findAll((el) => el.name === name, parseDocument(html).children);
+
+  it("are English by default and Japanese with lang ja, with the same structure", () => {
+    for (const [lang, heading, button, empty] of [
+      ["en", "Get Weekly Kaggle News by email", "Subscribe", "No issue has been sent yet."],
+      ["ja", "「Weekly Kaggle News」をメールで受け取る", "購読する", "まだ配信された号はありません。"],
+    ] as const) {
+      for (const html of [archivePage([], { ...site, lang }), notFoundPage({ ...site, lang })]) {
+        expect(find(html, "html")[0]?.attribs.lang, lang).toBe(lang);
+        expect(
+          find(html, "h2").map((h) => DomUtils.textContent(h)),
+          lang,
+        ).toEqual([heading]);
+        const [form] = find(html, "form");
+        expect(form?.attribs, lang).toMatchObject({ method: "post", action: "/subscribe" });
+        expect(find(html, "input")[0]?.attribs, lang).toMatchObject({
+          id: "email",
+          name: "email",
+          type: "email",
+          autocomplete: "email",
+          required: "",
+        });
+        expect(find(html, "label")[0]?.attribs.for).toBe("email");
+        expect(DomUtils.textContent(find(html, "button")[0]!), lang).toBe(button);
+      }
+      expect(archivePage([], { ...site, lang }), lang).toContain(empty);
+    }
+    expect(DomUtils.textContent(find(notFoundPage({ ...site, lang: "ja" }), "h1")[0]!)).toBe(
+      "ページが見つかりません",
+    );
+  });
+
+  it("carry one <style> block, the shared stylesheet with the Japanese fonts, no script and a viewport", () => {
+    for (const html of [archivePage(entries(), site), notFoundPage(site)]) {
+      expect(find(html, "style").map((s) => DomUtils.textContent(s))).toEqual([PAGE_CSS]);
+      expect(find(html, "script")).toEqual([]);
+      expect(DomUtils.findAll((el) => "style" in el.attribs, parseDocument(html).children)).toEqual([]);
+      expect(find(html, "meta").find((m) => m.attribs.name === "viewport")?.attribs.content).toBe(
+        "width=device-width, initial-scale=1",
+      );
+    }
+    expect(PAGE_CSS).toContain(PAGE_FONT);
+    for (const font of ['"Hiragino Sans"', '"Yu Gothic"', "Meiryo", '"Noto Sans CJK JP"']) {
+      expect(PAGE_FONT).toContain(font);
+    }
+  });
+
+  it("gives the feed its language", async () => {
+    const feed = await new Parser({ customFields: { feed: ["language"] } }).parseString(
+      rssFeed(entries(), { ...site, lang: "ja" }),
+    );
+    expect(feed.language).toBe("ja");
+    expect(feed.description).toBe("「Weekly Kaggle News」の全号");
   });
 });

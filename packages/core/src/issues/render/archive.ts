@@ -1,10 +1,12 @@
 /**
  * The public archive's other pages: the list of sent issues, the 404 page, and the RSS 2.0 feed
- * of sent issues (https://www.rssboard.org/rss-specification).
+ * of sent issues (https://www.rssboard.org/rss-specification). The pages carry the subscribe form.
  */
+import type { NewsletterLang } from "../../config.js";
+import { type ReaderText, readerText } from "../../i18n/readers.js";
 import { escapeHtml as e } from "./escape.js";
+import { pageShell, subscribeBox } from "./page.js";
 import { firstImageOf, type PreparedIssue, summaryOf } from "./prepare.js";
-import { FONT } from "./style.js";
 
 export interface ArchiveEntry {
   number: number;
@@ -16,49 +18,49 @@ export interface ArchiveEntry {
 export interface SiteOptions {
   publicBaseUrl: string;
   newsletterName: string;
+  /** The readers' language (`NEWSLETTER_LANG`); English when unset. */
+  lang?: NewsletterLang;
 }
 
 const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
-function page(o: SiteOptions, title: string, body: string): string {
-  return [
-    "<!DOCTYPE html>",
-    "<html>",
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${e(title)}</title>`,
-    `<link rel="alternate" type="application/rss+xml" title="${e(o.newsletterName)}" href="${e(o.publicBaseUrl)}/feed.xml">`,
-    `<style>body{margin:0 auto;max-width:600px;padding:24px 16px;font-family:${FONT};color:#1f2937;line-height:1.5}a{color:#1d4ed8}li{margin:0 0 8px}time{color:#6b7280;font-size:14px;margin-left:8px}</style>`,
-    "</head>",
-    `<body>\n${body}\n</body>`,
-    "</html>",
-    "",
-  ].join("\n");
+/** The feed's `<link rel="alternate">`, in the archive pages and the web version. */
+export const feedLink = (o: SiteOptions): string =>
+  `<link rel="alternate" type="application/rss+xml" title="${e(o.newsletterName)}" href="${e(o.publicBaseUrl)}/feed.xml">`;
+
+function page(o: SiteOptions, title: string, main: (t: ReaderText) => string): string {
+  const t = readerText(o.lang);
+  return pageShell({
+    lang: o.lang ?? "en",
+    title,
+    head: [feedLink(o)],
+    body: `<main class="box">\n${main(t)}\n</main>\n${subscribeBox(t, o.newsletterName)}`,
+  });
 }
 
 /** `GET /issues`: every sent issue, newest first (the caller's order). */
 export function archivePage(entries: ArchiveEntry[], o: SiteOptions): string {
-  const list = entries.length
-    ? `<ol class="issues" reversed>\n${entries
-        .map(
-          (x) =>
-            `<li class="issue"><a href="${e(x.url)}">${e(x.title)}</a><time datetime="${e(x.sentAt)}">${day(x.sentAt)}</time></li>`,
-        )
-        .join("\n")}\n</ol>`
-    : "<p>No issue has been sent yet.</p>";
-  return page(
-    o,
-    `${o.newsletterName}: all issues`,
-    `<h1>${e(o.newsletterName)}</h1>\n${list}\n<p><a class="feed" href="${e(o.publicBaseUrl)}/feed.xml">RSS feed</a></p>`,
-  );
+  const t = readerText(o.lang);
+  return page(o, t("archiveTitle", { name: o.newsletterName }), () => {
+    const list = entries.length
+      ? `<ol class="issues" reversed>\n${entries
+          .map(
+            (x) =>
+              `<li class="issue"><a href="${e(x.url)}">${e(x.title)}</a><time datetime="${e(x.sentAt)}">${day(x.sentAt)}</time></li>`,
+          )
+          .join("\n")}\n</ol>`
+      : `<p>${e(t("noIssues"))}</p>`;
+    return `<h1>${e(o.newsletterName)}</h1>\n${list}\n<p><a class="feed" href="${e(o.publicBaseUrl)}/feed.xml">${e(t("rssFeed"))}</a></p>`;
+  });
 }
 
 export function notFoundPage(o: SiteOptions): string {
+  const t = readerText(o.lang);
   return page(
     o,
-    `Not found: ${o.newsletterName}`,
-    `<h1>Not found</h1>\n<p>There is no such issue. <a href="${e(o.publicBaseUrl)}/issues">All issues of ${e(o.newsletterName)}</a></p>`,
+    `${t("notFoundHeading")}: ${o.newsletterName}`,
+    () =>
+      `<h1>${e(t("notFoundHeading"))}</h1>\n<p>${e(t("notFoundBody"))} <a href="${e(o.publicBaseUrl)}/issues">${e(t("allIssuesOf", { name: o.newsletterName }))}</a></p>`,
   );
 }
 
@@ -100,7 +102,8 @@ export function rssFeed(entries: FeedEntry[], o: SiteOptions): string {
     "<channel>",
     `<title>${x(o.newsletterName)}</title>`,
     `<link>${x(`${o.publicBaseUrl}/issues`)}</link>`,
-    `<description>${x(`Every issue of ${o.newsletterName}`)}</description>`,
+    `<description>${x(readerText(o.lang)("feedDescription", { name: o.newsletterName }))}</description>`,
+    `<language>${o.lang ?? "en"}</language>`,
     `<atom:link href="${x(self)}" rel="self" type="application/rss+xml"/>`,
     ...(newest ? [`<lastBuildDate>${new Date(newest.sentAt).toUTCString()}</lastBuildDate>`] : []),
     `<generator>${x(o.newsletterName)}</generator>`,

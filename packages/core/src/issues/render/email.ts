@@ -1,4 +1,6 @@
 /** The mail's HTML part: the shared layout plus a hidden preheader and the unsubscribe footer. */
+import type { NewsletterLang } from "../../config.js";
+import { readerText } from "../../i18n/readers.js";
 import { escapeHtml as e } from "./escape.js";
 import { contentRows, frame } from "./layout.js";
 import { type PreparedIssue, summaryOf } from "./prepare.js";
@@ -9,19 +11,22 @@ export interface EmailOptions {
   webUrl: string;
   /** Inserted where the recipient's unsubscribe URL goes (index.ts substitutes it per recipient). */
   unsubscribePlaceholder: string;
+  /** The footer's language (`NEWSLETTER_LANG`); English when unset. */
+  lang?: NewsletterLang;
 }
 
 /** Invisible filler after the preheader so clients do not pull body text into the inbox preview. */
 const PREHEADER_FILL = "&#847;&zwnj;&nbsp;".repeat(60);
 
 export function emailHtml(p: PreparedIssue, o: EmailOptions): string {
+  const t = readerText(o.lang);
   const footer =
-    `You receive ${e(o.newsletterName)} because you subscribed to it.<br>` +
-    `<a class="web-version" href="${e(o.webUrl)}" style="${STYLE.footerLink}">View this issue in your browser</a>` +
-    ` &middot; <a class="unsubscribe" href="${o.unsubscribePlaceholder}" style="${STYLE.footerLink}">Unsubscribe</a>`;
+    `${e(t("footerReason", { name: o.newsletterName }))}<br>` +
+    `<a class="web-version" href="${e(o.webUrl)}" style="${STYLE.footerLink}">${e(t("footerWebVersion"))}</a>` +
+    ` &middot; <a class="unsubscribe" href="${o.unsubscribePlaceholder}" style="${STYLE.footerLink}">${e(t("footerUnsubscribe"))}</a>`;
   return [
     "<!DOCTYPE html>",
-    '<html xmlns="http://www.w3.org/1999/xhtml">',
+    `<html xmlns="http://www.w3.org/1999/xhtml" lang="${o.lang ?? "en"}">`,
     "<head>",
     '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',

@@ -8,6 +8,7 @@ import { DomUtils, parseDocument } from "htmlparser2";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.js";
 import { renderIssue, renderOptions, renderWebVersion } from "./index.js";
+import { PAGE_CSS } from "./page.js";
 import { HOSTILE_TITLE, issue72, OPTIONS } from "./testing.js";
 
 const UNSUB = "https://news.example.org/unsubscribe?token=abc.DEF&x=1";
@@ -236,5 +237,69 @@ describe("web version", () => {
     expect(meta(doc, "og:description")).toMatch(/^Transformerは何をやっているのか - Speaker Deck · AutoNLP/);
     expect(meta(doc, "og:image")).toBeUndefined();
     expect(meta(doc, "twitter:card")).toBe("summary");
+  });
+});
+
+describe("in the newsletter's language", () => {
+  const JA = { ...OPTIONS, lang: "ja" as const };
+  const root = (doc: Document) => DomUtils.findOne((el) => el.name === "html", doc.children)!;
+
+  it("the mail's footer, facts and lang are Japanese with NEWSLETTER_LANG=ja, English by default", () => {
+    expect(renderOptions(loadConfig({ NEWSLETTER_LANG: "ja" })).lang).toBe("ja");
+    expect(renderOptions(loadConfig({})).lang).toBe("en");
+
+    const en = parse(mail().html(UNSUB));
+    expect(root(en).attribs.lang).toBe("en");
+    expect(text(one(en, "footer"))).toBe(
+      "You receive Weekly Kaggle News because you subscribed to it.View this issue in your browser · Unsubscribe",
+    );
+
+    const r = renderIssue(issue72(), JA);
+    const doc = parse(r.html(UNSUB));
+    expect(root(doc).attribs.lang).toBe("ja");
+    const footer = one(doc, "footer");
+    expect(text(footer)).toBe(
+      "このメールは「Weekly Kaggle News」を購読されている方にお送りしています。ブラウザで表示する · 購読を解除する",
+    );
+    expect(one(footer, "unsubscribe").attribs.href).toBe(UNSUB);
+    expect(text(one(byClass(doc, "card")[3]!, "card-facts"))).toBe(
+      "Featured · 締切 2021-06-30 · 賞金 $100,000",
+    );
+
+    const t = r.text(UNSUB);
+    expect(
+      t.endsWith(
+        [
+          "--",
+          "このメールは「Weekly Kaggle News」を購読されている方にお送りしています。",
+          "ブラウザで表示する：https://news.example.org/issues/72",
+          `購読を解除する：${UNSUB}`,
+          "",
+        ].join("\n"),
+      ),
+    ).toBe(true);
+  });
+
+  it("the web version: lang, the shared stylesheet as its only <style>, the subscribe form, no script", () => {
+    for (const [o, lang, button] of [
+      [OPTIONS, "en", "Subscribe"],
+      [JA, "ja", "購読する"],
+    ] as const) {
+      const doc = parse(renderWebVersion(issue72(), o));
+      expect(root(doc).attribs.lang).toBe(lang);
+      const styles = DomUtils.findAll((el) => el.name === "style", doc.children);
+      expect(styles.map((el) => DomUtils.textContent(el))).toEqual([PAGE_CSS]);
+      expect(DomUtils.findAll((el) => el.name === "script", doc.children)).toEqual([]);
+      const form = DomUtils.findOne((el) => el.name === "form", doc.children)!;
+      expect(form.attribs).toMatchObject({ method: "post", action: "/subscribe" });
+      expect(text(DomUtils.findOne((el) => el.name === "button", [form])!)).toBe(button);
+      expect(DomUtils.findOne((el) => el.name === "input", [form])?.attribs).toMatchObject({
+        name: "email",
+        type: "email",
+        autocomplete: "email",
+      });
+    }
+    const ja = parse(renderWebVersion(issue72(), JA));
+    expect(text(one(ja, "archive"))).toBe("「Weekly Kaggle News」のバックナンバー");
   });
 });

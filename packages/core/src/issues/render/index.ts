@@ -10,7 +10,7 @@
  * feed) are left untagged: they point at this site, and the unsubscribe URL must stay as issued.
  */
 import { randomBytes } from "node:crypto";
-import type { Config } from "../../config.js";
+import type { Config, NewsletterLang } from "../../config.js";
 import { emailHtml } from "./email.js";
 import { escapeHtml } from "./escape.js";
 import { campaignOf, httpUrl, type Utm } from "./links.js";
@@ -31,6 +31,8 @@ export interface RenderOptions {
   utmCampaign: string;
   /** The issue's web version; defaults to `<publicBaseUrl>/issues/<number>`. */
   webUrl?: string;
+  /** The readers' language (`NEWSLETTER_LANG`): the footer, the cards' facts; English when unset. */
+  lang?: NewsletterLang;
 }
 
 export interface RenderedIssue {
@@ -45,11 +47,15 @@ export interface RenderedIssue {
 
 /** Render options from the configuration (DESIGN.md "Configuration", "Mail links"). */
 export function renderOptions(
-  config: Pick<Config, "publicBaseUrl" | "newsletterName" | "newsletterSlug" | "utmSource" | "utmCampaign">,
+  config: Pick<
+    Config,
+    "publicBaseUrl" | "newsletterName" | "newsletterLang" | "newsletterSlug" | "utmSource" | "utmCampaign"
+  >,
 ): RenderOptions {
   return {
     publicBaseUrl: config.publicBaseUrl.replace(/\/+$/, ""),
     newsletterName: config.newsletterName,
+    lang: config.newsletterLang,
     utmSource: config.utmSource ?? config.newsletterSlug,
     utmCampaign: config.utmCampaign,
   };
@@ -72,11 +78,11 @@ function checkedUrl(url: string): string {
 }
 
 export function renderIssue(input: RenderIssueInput, o: RenderOptions): RenderedIssue {
-  const prepared = prepareIssue(input, utmFor(o, "email", input.number));
+  const prepared = prepareIssue(input, utmFor(o, "email", input.number), o.lang);
   const webUrl = o.webUrl ?? webUrlOf(o.publicBaseUrl, input.number);
   // A marker no content can contain (random), replaced per recipient.
   const marker = `%%unsubscribe-${randomBytes(12).toString("hex")}%%`;
-  const common = { newsletterName: o.newsletterName, webUrl, unsubscribePlaceholder: marker };
+  const common = { newsletterName: o.newsletterName, webUrl, unsubscribePlaceholder: marker, lang: o.lang };
   const htmlParts = emailHtml(prepared, common).split(marker);
   const textParts = plainText(prepared, common).split(marker);
   return {
@@ -89,10 +95,11 @@ export function renderIssue(input: RenderIssueInput, o: RenderOptions): Rendered
 
 /** The web version page: the same content, links tagged with `utm_medium=web`. */
 export function renderWebVersion(input: RenderIssueInput, o: RenderOptions): string {
-  const prepared = prepareIssue(input, utmFor(o, "web", input.number));
+  const prepared = prepareIssue(input, utmFor(o, "web", input.number), o.lang);
   return webPage(prepared, {
     publicBaseUrl: o.publicBaseUrl,
     newsletterName: o.newsletterName,
+    lang: o.lang,
     webUrl: o.webUrl ?? webUrlOf(o.publicBaseUrl, input.number),
   });
 }

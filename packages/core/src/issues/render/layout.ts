@@ -55,7 +55,7 @@ export function contentRows(p: PreparedIssue): string {
 /** The page around the rows: a full-width background table and the 600 px container. */
 export function frame(rows: string, footer: string): string {
   return (
-    `<table ${TABLE} width="100%" style="${STYLE.outer}"><tr><td align="center" style="${STYLE.outerCell}">\n` +
+    `<table ${TABLE} class="outer" width="100%" style="${STYLE.outer}"><tr><td align="center" style="${STYLE.outerCell}">\n` +
     `<table ${TABLE} class="container" width="600" style="${STYLE.container}">\n${rows}\n` +
     `<tr><td class="footer" style="${STYLE.footer}">${footer}</td></tr>\n` +
     "</table>\n</td></tr></table>"

@@ -1,10 +1,14 @@
 /** The mail's text part: the same content as the HTML, links as bare (tagged) URLs. */
+import type { NewsletterLang } from "../../config.js";
+import { readerText } from "../../i18n/readers.js";
 import type { PreparedIssue } from "./prepare.js";
 
 export interface PlainOptions {
   newsletterName: string;
   webUrl: string;
   unsubscribePlaceholder: string;
+  /** The footer's language (`NEWSLETTER_LANG`); English when unset. */
+  lang?: NewsletterLang;
 }
 
 const underline = (s: string, ch: string) => `${s}\n${ch.repeat(Math.min(Math.max([...s].length, 3), 72))}`;
@@ -23,12 +27,13 @@ export function plainText(p: PreparedIssue, o: PlainOptions): string {
       out.push(c.commentText ? `${card}\n\n${c.commentText.replace(/^(?=.)/gm, "  ")}` : card);
     }
   }
+  const t = readerText(o.lang);
   out.push(
     [
       "--",
-      `You receive ${o.newsletterName} because you subscribed to it.`,
-      `View this issue in your browser: ${o.webUrl}`,
-      `Unsubscribe: ${o.unsubscribePlaceholder}`,
+      t("footerReason", { name: o.newsletterName }),
+      t("footerWebVersionLine", { url: o.webUrl }),
+      t("footerUnsubscribeLine", { url: o.unsubscribePlaceholder }),
     ].join("\n"),
   );
   return `${out.join("\n\n")}\n`;

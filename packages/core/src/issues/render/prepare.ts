@@ -2,6 +2,8 @@
  * The content of an issue in render-ready form for one medium: free text turned into safe HTML
  * and text, links tagged, cards in section order. email.ts, plain.ts and web.ts only lay it out.
  */
+import type { NewsletterLang } from "../../config.js";
+import { type ReaderText, readerText } from "../../i18n/readers.js";
 import type { IssueSection } from "../../model/index.js";
 import type { IssueCard } from "../card.js";
 import { httpUrl, tagUrl, type Utm } from "./links.js";
@@ -58,22 +60,22 @@ const day = (iso: string | null | undefined): string | null => {
 };
 
 /** Short facts under a card's title: a release's tag, a competition's deadline and reward. */
-export function factsOf(card: IssueCard): string[] {
+export function factsOf(card: IssueCard, t: ReaderText = readerText()): string[] {
   const facts: string[] = [];
   if (card.kind === "release") {
     if (card.tag) facts.push(card.tag);
-    if (card.prerelease) facts.push("pre-release");
+    if (card.prerelease) facts.push(t("prerelease"));
   }
   if (card.kind === "competition") {
     if (card.category) facts.push(card.category);
     const deadline = day(card.deadline);
-    if (deadline) facts.push(`deadline ${deadline}`);
-    if (card.reward) facts.push(`prize ${card.reward}`);
+    if (deadline) facts.push(t("deadline", { date: deadline }));
+    if (card.reward) facts.push(t("prize", { reward: card.reward }));
   }
   return facts;
 }
 
-function prepareCard(card: IssueCard, utm: Utm | null): PreparedCard | null {
+function prepareCard(card: IssueCard, utm: Utm | null, t: ReaderText): PreparedCard | null {
   const href = tagUrl(card.url, utm);
   // An item whose URL is not http(s) has nothing to link to: it is left out.
   if (!href) return null;
@@ -85,13 +87,15 @@ function prepareCard(card: IssueCard, utm: Utm | null): PreparedCard | null {
     domain: card.domain || new URL(href).hostname.replace(/^www\./, ""),
     description: card.description?.trim() || null,
     imageUrl: httpUrl(card.imageUrl)?.toString() ?? null,
-    facts: factsOf(card),
+    facts: factsOf(card, t),
     commentHtml,
     commentText: htmlToText(commentHtml),
   };
 }
 
-export function prepareIssue(input: RenderIssueInput, utm: Utm | null): PreparedIssue {
+/** `lang`: the language of the cards' facts (`NEWSLETTER_LANG`), English when unset. */
+export function prepareIssue(input: RenderIssueInput, utm: Utm | null, lang?: NewsletterLang): PreparedIssue {
+  const t = readerText(lang);
   const introHtml = renderBlock(input.intro, utm);
   return {
     number: input.number,
@@ -109,7 +113,7 @@ export function prepareIssue(input: RenderIssueInput, utm: Utm | null): Prepared
         cards: s.itemIds
           .map((id) => input.cards.get(id))
           .filter((c): c is IssueCard => c !== undefined)
-          .map((c) => prepareCard(c, utm))
+          .map((c) => prepareCard(c, utm, t))
           .filter((c): c is PreparedCard => c !== null),
       };
     }),

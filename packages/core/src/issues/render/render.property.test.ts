@@ -19,6 +19,8 @@ const MARKDOWN_TAGS = new Set("p br strong em a ul ol li code pre blockquote s h
 const PAGE_TAGS = new Set([
   ...MARKDOWN_TAGS,
   ..."html head meta title body div table tr td h1 h2 img link style".split(" "),
+  // the web version's subscribe form
+  ..."section form label input button".split(" "),
 ]);
 
 const HOSTILE = [
@@ -154,8 +156,12 @@ it("issue: hostile titles, descriptions, comments and URLs stay text or go; only
       const mail = renderIssue(input, OPTIONS).html("https://news.example.org/unsubscribe?token=a<b");
       const web = renderWebVersion(input, OPTIONS);
       for (const html of [mail, web]) {
-        expect(htmlProblems(html, { tags: PAGE_TAGS, schemes: ["http", "https"] })).toEqual([]);
-        expect(urlsOf(html).filter((u) => !isHttp(u))).toEqual([]);
+        // the web version's one data: URL is its own empty icon (page.ts)
+        const pageIcon = (x: string) => x === 'href="data:," on <link>' || x === "data:,";
+        expect(
+          htmlProblems(html, { tags: PAGE_TAGS, schemes: ["http", "https"] }).filter((x) => !pageIcon(x)),
+        ).toEqual([]);
+        expect(urlsOf(html).filter((u) => !isHttp(u) && !pageIcon(u))).toEqual([]);
         expect(textOf(byClass(html, "issue-title")[0])).toBe(input.title);
         expect(byClass(html, "section-heading").map(textOf)).toEqual(input.sections.map((s) => s.heading));
         const shown = input.sections

@@ -3,7 +3,7 @@
  * some of it, Outlook renders with Word), so every element carries its own.
  */
 export const FONT =
-  "-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,'Hiragino Sans','Hiragino Kaku Gothic ProN',Meiryo,sans-serif";
+  "-apple-system,BlinkMacSystemFont,'Segoe UI','Hiragino Sans','Hiragino Kaku Gothic ProN','Yu Gothic',Meiryo,'Noto Sans CJK JP',Helvetica,Arial,sans-serif";
 
 const text = "font-size:15px;line-height:24px;color:#1f2937;";
 

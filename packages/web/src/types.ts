@@ -1,0 +1,69 @@
+/**
+ * The API's shapes as the page reads them (packages/api/src/schemas: Item, Source, PollResult).
+ * Only what the page uses is typed; the API may send more.
+ */
+export type ItemStatus = "new" | "selected" | "rejected" | "used";
+export type ItemKind = "article" | "release" | "competition" | "link";
+export const ITEM_STATUSES: ItemStatus[] = ["new", "selected", "rejected", "used"];
+export const ITEM_KINDS: ItemKind[] = ["article", "release", "competition", "link"];
+
+export interface Item {
+  id: string;
+  url: string;
+  canonicalUrl: string;
+  title: string;
+  description: string | null;
+  imageUrl: string | null;
+  siteName: string | null;
+  domain: string;
+  kind: ItemKind;
+  sourceIds: string[];
+  author: string | null;
+  publishedAt: string | null;
+  discoveredAt: string;
+  status: ItemStatus;
+  comment: string | null;
+  section: string | null;
+  prerelease?: boolean;
+  tag?: string;
+  deadline?: string | null;
+  reward?: string | null;
+  category?: string | null;
+  unfurledAt?: string | null;
+  unfurlError?: string | null;
+}
+
+export interface ItemList {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+export type ItemCounts = Record<ItemStatus, number>;
+
+export type SourceKind = "feed" | "github" | "kaggle";
+
+export interface Source {
+  id: string;
+  kind: SourceKind;
+  name: string;
+  url?: string;
+  repo?: string;
+  search?: string;
+  category?: string;
+  enabled: boolean;
+  intervalMinutes: number;
+  createdAt: string;
+  lastPolledAt: string | null;
+  lastSuccessAt: string | null;
+  nextPollAt: string;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastSkipped?: number;
+}
+
+export interface PollResult {
+  sourceId: string;
+  status: "ok" | "not_modified" | "error";
+  newItems: number;
+  error?: string;
+}
