@@ -22,7 +22,7 @@ export const FUNCTION_DEFAULTS: FunctionProps = {
     format: "esm",
     minify: true,
     sourcemap: false,
-    esbuild: { external: ["@aws-sdk/*"], plugins: BUNDLE_PLUGINS },
+    esbuild: { external: ["@aws-sdk/*"], plugins: BUNDLE_PLUGINS, charset: "utf8" },
   },
 };
 

@@ -5,6 +5,6 @@
  */
 import { fileURLToPath } from "node:url";
 import { handle } from "hono/aws-lambda";
-import { webApp } from "../packages/web/server/index.js";
+import { webApp } from "@wkn/web/server";
 
 export const handler = handle(webApp({ dir: fileURLToPath(new URL("../web/", import.meta.url)) }));

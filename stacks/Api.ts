@@ -8,7 +8,7 @@
 import path from "node:path";
 import * as sst from "sst/constructs";
 import { useProject } from "sst/project.js";
-import { ensureWebBuilt } from "../packages/web/server/build.js";
+import { ensureWebBuilt } from "@wkn/web/server/build";
 import { Ingest } from "./Ingest.js";
 import { Mail } from "./Mail.js";
 import { Secrets } from "./Secrets.js";

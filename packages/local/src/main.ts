@@ -45,7 +45,7 @@ function banner(rt: LocalRuntime): string {
  * saying so; with no build at all the start fails with Vite's error.
  */
 async function buildWebPage(): Promise<void> {
-  const { ensureWebBuilt } = await import("../../web/server/build.js");
+  const { ensureWebBuilt } = await import("@wkn/web/server/build");
   await ensureWebBuilt({ onFailure: "keep", log: (line) => console.log(line) });
 }
 

@@ -9,7 +9,7 @@ import { loadConfig } from "@wkn/core/config";
 import { silentLogger } from "@wkn/core/log";
 import { addActive, readyDraft } from "@wkn/core/mail/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { CSP } from "../../web/server/index.js";
+import { CSP } from "@wkn/web/server";
 import { acquireDataLock, DataDirLockedError } from "./lock.js";
 import { JOB_CONCURRENCY, startLocal } from "./runtime.js";
 

@@ -25,7 +25,7 @@ import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
 import { ensureTable } from "@wkn/core/store/ensure-table";
 import { runConfirmJob } from "@wkn/core/subscribers/confirm-job";
 import { Cron } from "croner";
-import { routeWeb, webApp } from "../../web/server/index.js";
+import { routeWeb, webApp } from "@wkn/web/server";
 import { startDynalite } from "./dynamo.js";
 import { createLocalJobs, type LocalJobs } from "./jobs.js";
 import { outboxRoutes } from "./outbox-routes.js";
