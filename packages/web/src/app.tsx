@@ -26,6 +26,7 @@ const DICT: Dict<
   | "loading"
   | "nav"
   | "archive"
+  | "skip"
 > = {
   en: {
     candidates: "Candidates",
@@ -38,6 +39,7 @@ const DICT: Dict<
     loading: "Loading…",
     nav: "Editor",
     archive: "Archive",
+    skip: "Skip to the content",
   },
   ja: {
     candidates: "候補",
@@ -50,6 +52,7 @@ const DICT: Dict<
     loading: "読み込み中…",
     nav: "編集",
     archive: "アーカイブ",
+    skip: "本文へ移動",
   },
 };
 
@@ -108,6 +111,13 @@ export function App() {
 
   return (
     <>
+      <button
+        type="button"
+        class="skip-link secondary"
+        onClick={() => document.getElementById("main")?.focus()}
+      >
+        {t("skip")}
+      </button>
       <header class="topbar">
         <strong class="brand">{session.newsletter.name}</strong>
         <nav aria-label={t("nav")}>
@@ -138,7 +148,7 @@ export function App() {
           {t("signOut")}
         </button>
       </header>
-      <main id="main">
+      <main id="main" tabindex={-1}>
         {route.view === "candidates" && <CandidatesView route={route} session={session} />}
         {route.view === "issues" && <IssuesView route={route} session={session} />}
         {route.view === "issue" && <IssueEditorView route={route} session={session} />}

@@ -66,6 +66,7 @@ const DICT: Dict<
   | "undone"
   | "undoneMany"
   | "nothingToUndo"
+  | "failedOne"
   | "usedKeeps"
   | "bulk"
   | "bulkTitle"
@@ -129,6 +130,7 @@ const DICT: Dict<
     undone: "Back to {status}: “{title}”.",
     undoneMany: "Back to {status}: {n} items.",
     nothingToUndo: "Nothing to undo.",
+    failedOne: "“{title}” could not be changed: {error}",
     usedKeeps: "“{title}” is in a sent issue and keeps its status.",
     bulk: "Reject the rest on this page",
     bulkTitle: "Reject {n} items?",
@@ -202,6 +204,7 @@ const DICT: Dict<
     undone: "「{title}」を「{status}」に戻しました。",
     undoneMany: "{n} 件を「{status}」に戻しました。",
     nothingToUndo: "元に戻す操作はありません。",
+    failedOne: "「{title}」を変更できませんでした: {error}",
     usedKeeps: "「{title}」は送信済みの号に掲載されているため、状態は変わりません。",
     bulk: "このページの残りを却下",
     bulkTitle: "{n} 件を却下しますか?",
@@ -297,7 +300,7 @@ export function CandidatesView({ route }: ViewProps) {
   const [bulk, setBulk] = useState<string[] | null>(null);
   const [search, setSearch] = useState(f.q);
   const [pollBusy, setPollBusy] = useState(false);
-  const [firstRun, setFirstRun] = useState<string[] | null>(null);
+  const [firstRun, setFirstRun] = useState(false);
 
   const cards = useRef(new Map<string, HTMLElement>());
   const listRef = useRef<HTMLDivElement>(null);
@@ -386,32 +389,28 @@ export function CandidatesView({ route }: ViewProps) {
   // The sources (names on the cards, the source filter, the first run's progress).
   useEffect(() => {
     void loadSources().then((list) => {
-      const waiting = (list ?? []).filter((s) => s.enabled && !s.lastPolledAt).map((s) => s.id);
-      if (waiting.length) setFirstRun(waiting);
+      if ((list ?? []).some((s) => s.enabled && !s.lastPolledAt)) setFirstRun(true);
     });
   }, []);
 
-  // First run: read the sources every few seconds until every source then waiting was polled.
-  const firstRunDone = firstRun
-    ? firstRun.filter((id) => {
-        const s = sources?.find((x) => x.id === id);
-        return !s || !!s.lastPolledAt;
-      }).length
-    : 0;
-  const firstRunActive = !!firstRun && firstRunDone < firstRun.length;
-  const lastDone = useRef(0);
+  // First run: while an enabled source was never polled, read the sources every few seconds and
+  // show how many are done; what arrives is shown as it comes (the list while empty, the counts).
+  const enabledSources = (sources ?? []).filter((s) => s.enabled);
+  const pollTotal = enabledSources.length;
+  const pollDone = enabledSources.filter((s) => !!s.lastPolledAt).length;
+  const firstRunActive = firstRun && pollDone < pollTotal;
+  const lastDone = useRef(-1);
   useEffect(() => {
     if (!firstRun) return;
-    if (firstRunDone > lastDone.current) {
-      lastDone.current = firstRunDone;
-      // Show what arrived: the list when it is still empty (or at the end), the counts always.
+    if (lastDone.current >= 0 && pollDone > lastDone.current) {
       if (!firstRunActive || items.length === 0) void loadPage(null);
       void loadCounts();
     }
+    lastDone.current = pollDone;
     if (!firstRunActive) return;
     const timer = setTimeout(() => void loadSources(), POLL_PROGRESS_MS);
     return () => clearTimeout(timer);
-  }, [firstRun, firstRunDone, firstRunActive, sources]);
+  }, [firstRun, pollDone, firstRunActive, sources]);
 
   // Keep the search box in step with the address (back button, "Clear filters").
   useEffect(() => {
@@ -541,7 +540,11 @@ export function CandidatesView({ route }: ViewProps) {
       });
     }
     if (ok.length) setHistory((h) => [...h, { key, to, before: ok }]);
-    setMessage(failed.length && changed.length === 1 ? failed[0]![1] : describe(to, changed, ok.length));
+    setMessage(
+      failed.length && changed.length === 1
+        ? t("failedOne", { title: changed[0]!.title || changed[0]!.url, error: failed[0]![1] })
+        : describe(to, changed, ok.length),
+    );
     if (here) void loadCounts();
   };
 
@@ -586,7 +589,7 @@ export function CandidatesView({ route }: ViewProps) {
         for (const [i, e] of failed) out[i.id] = e;
         return out;
       });
-      setMessage(failed[0]![1]);
+      setMessage(t("failedOne", { title: failed[0]![0].title || failed[0]![0].url, error: failed[0]![1] }));
     } else {
       const status = before[0]!.status;
       setMessage(
@@ -751,10 +754,10 @@ export function CandidatesView({ route }: ViewProps) {
 
       <AddLink onAdded={onAdded} />
 
-      {firstRun && firstRunActive && (
+      {firstRunActive && (
         <section class="panel first-run" aria-live="polite">
-          <p id="first-run-progress">{t("polling", { done: firstRunDone, total: firstRun.length })}</p>
-          <progress max={firstRun.length} value={firstRunDone} aria-labelledby="first-run-progress" />
+          <p id="first-run-progress">{t("polling", { done: pollDone, total: pollTotal })}</p>
+          <progress max={pollTotal} value={pollDone} aria-labelledby="first-run-progress" />
           <p class="hint">{t("pollingHint")}</p>
         </section>
       )}
@@ -988,7 +991,7 @@ export function CandidatesView({ route }: ViewProps) {
         )}
       </section>
 
-      <div class={message ? "toast" : "toast empty"}>
+      <div class={message ? "toast" : "toast idle"}>
         <p role="status" aria-live="polite" class="grow">
           {message}
         </p>

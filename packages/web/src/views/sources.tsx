@@ -418,124 +418,126 @@ export function SourcesView(_props: ViewProps) {
         {!sources && !loadError && <p class="loading">{t("loading")}</p>}
         {sources && sources.length === 0 && <p class="panel">{t("empty")}</p>}
         {sources && sources.length > 0 && (
-          <table class="list sources-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("colSource")}</th>
-                <th scope="col">{t("colEnabled")}</th>
-                <th scope="col">{t("colLastSuccess")}</th>
-                <th scope="col">{t("colNextPoll")}</th>
-                <th scope="col">{t("colHealth")}</th>
-                <th scope="col">{t("colSkipped")}</th>
-                <th scope="col">{t("colActions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sources.map((s) => {
-                const nameId = `source-${s.id}-name`;
-                const rm = rowMessages[s.id];
-                const failing = s.consecutiveFailures > 0 || !!s.lastError;
-                return (
-                  <tr key={s.id} class={failing ? "failing" : undefined}>
-                    <th scope="row" class="source-name">
-                      <span id={nameId}>{s.name}</span>
-                      <span class="badge">{t(s.kind)}</span>
-                      <span class="source-address">{addressOf(s, t("allSearch"))}</span>
-                    </th>
-                    <td data-label={t("colEnabled")}>
-                      <label class="switch">
-                        <input
-                          type="checkbox"
-                          checked={s.enabled}
-                          disabled={busy[s.id]}
-                          aria-describedby={nameId}
-                          onChange={(e) => toggle(s, (e.target as HTMLInputElement).checked)}
-                        />
-                        <span>{t("enabled")}</span>
-                      </label>
-                    </td>
-                    <td data-label={t("colLastSuccess")}>
-                      {s.lastSuccessAt ? (
-                        <time dateTime={s.lastSuccessAt}>{formatDate(s.lastSuccessAt, true)}</time>
-                      ) : (
-                        t("never")
-                      )}
-                    </td>
-                    <td data-label={t("colNextPoll")}>
-                      {!s.enabled ? (
-                        t("off")
-                      ) : Date.parse(s.nextPollAt) <= Date.now() ? (
-                        t("dueNow")
-                      ) : (
-                        <time dateTime={s.nextPollAt}>{formatDate(s.nextPollAt, true)}</time>
-                      )}
-                    </td>
-                    <td data-label={t("colHealth")} class="health">
-                      {!s.lastPolledAt ? (
-                        <span class="hint">{t("notPolled")}</span>
-                      ) : failing ? (
-                        <div class="error">
-                          {s.consecutiveFailures > 0 && (
-                            <strong>{t("failures", { n: s.consecutiveFailures })}</strong>
-                          )}
-                          {s.lastError && (
-                            <>
-                              <p class="source-error">
-                                <span class="sr-only">{t("lastError")}: </span>
-                                {s.lastError}
-                              </p>
-                              <p class="advice">{t(adviceFor(s.lastError))}</p>
-                            </>
-                          )}
+          <div class="table-scroll">
+            <table class="list sources-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("colSource")}</th>
+                  <th scope="col">{t("colEnabled")}</th>
+                  <th scope="col">{t("colLastSuccess")}</th>
+                  <th scope="col">{t("colNextPoll")}</th>
+                  <th scope="col">{t("colHealth")}</th>
+                  <th scope="col">{t("colSkipped")}</th>
+                  <th scope="col">{t("colActions")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sources.map((s) => {
+                  const nameId = `source-${s.id}-name`;
+                  const rm = rowMessages[s.id];
+                  const failing = s.consecutiveFailures > 0 || !!s.lastError;
+                  return (
+                    <tr key={s.id} class={failing ? "failing" : undefined}>
+                      <th scope="row" class="source-name">
+                        <span id={nameId}>{s.name}</span>
+                        <span class="badge">{t(s.kind)}</span>
+                        <span class="source-address">{addressOf(s, t("allSearch"))}</span>
+                      </th>
+                      <td data-label={t("colEnabled")}>
+                        <label class="switch">
+                          <input
+                            type="checkbox"
+                            checked={s.enabled}
+                            disabled={busy[s.id]}
+                            aria-describedby={nameId}
+                            onChange={(e) => toggle(s, (e.target as HTMLInputElement).checked)}
+                          />
+                          <span>{t("enabled")}</span>
+                        </label>
+                      </td>
+                      <td data-label={t("colLastSuccess")}>
+                        {s.lastSuccessAt ? (
+                          <time dateTime={s.lastSuccessAt}>{formatDate(s.lastSuccessAt, true)}</time>
+                        ) : (
+                          t("never")
+                        )}
+                      </td>
+                      <td data-label={t("colNextPoll")}>
+                        {!s.enabled ? (
+                          t("off")
+                        ) : Date.parse(s.nextPollAt) <= Date.now() ? (
+                          t("dueNow")
+                        ) : (
+                          <time dateTime={s.nextPollAt}>{formatDate(s.nextPollAt, true)}</time>
+                        )}
+                      </td>
+                      <td data-label={t("colHealth")} class="health">
+                        {!s.lastPolledAt ? (
+                          <span class="hint">{t("notPolled")}</span>
+                        ) : failing ? (
+                          <div class="error">
+                            {s.consecutiveFailures > 0 && (
+                              <strong>{t("failures", { n: s.consecutiveFailures })}</strong>
+                            )}
+                            {s.lastError && (
+                              <>
+                                <p class="source-error">
+                                  <span class="sr-only">{t("lastError")}: </span>
+                                  {s.lastError}
+                                </p>
+                                <p class="advice">{t(adviceFor(s.lastError))}</p>
+                              </>
+                            )}
+                          </div>
+                        ) : (
+                          <span class="ok">{t("healthy")}</span>
+                        )}
+                      </td>
+                      <td data-label={t("colSkipped")}>
+                        {s.lastSkipped ? (
+                          <span title={t("skippedN", { n: s.lastSkipped })}>
+                            {s.lastSkipped}
+                            <span class="sr-only"> ({t("skippedN", { n: s.lastSkipped })})</span>
+                          </span>
+                        ) : (
+                          "0"
+                        )}
+                      </td>
+                      <td data-label={t("colActions")} class="actions">
+                        <div class="row">
+                          <button
+                            type="button"
+                            class="secondary"
+                            disabled={busy[s.id]}
+                            aria-describedby={nameId}
+                            onClick={() => pollOne(s)}
+                          >
+                            {t("pollNow")}
+                          </button>
+                          <button
+                            type="button"
+                            class="secondary danger-text"
+                            disabled={busy[s.id]}
+                            aria-describedby={nameId}
+                            onClick={() => setDeleting(s)}
+                          >
+                            {t("delete")}
+                          </button>
                         </div>
-                      ) : (
-                        <span class="ok">{t("healthy")}</span>
-                      )}
-                    </td>
-                    <td data-label={t("colSkipped")}>
-                      {s.lastSkipped ? (
-                        <span title={t("skippedN", { n: s.lastSkipped })}>
-                          {s.lastSkipped}
-                          <span class="sr-only"> ({t("skippedN", { n: s.lastSkipped })})</span>
-                        </span>
-                      ) : (
-                        "0"
-                      )}
-                    </td>
-                    <td data-label={t("colActions")} class="actions">
-                      <div class="row">
-                        <button
-                          type="button"
-                          class="secondary"
-                          disabled={busy[s.id]}
-                          aria-describedby={nameId}
-                          onClick={() => pollOne(s)}
+                        <p
+                          class={rm?.error ? "error poll-result" : "poll-result"}
+                          role="status"
+                          aria-live="polite"
                         >
-                          {t("pollNow")}
-                        </button>
-                        <button
-                          type="button"
-                          class="secondary danger-text"
-                          disabled={busy[s.id]}
-                          aria-describedby={nameId}
-                          onClick={() => setDeleting(s)}
-                        >
-                          {t("delete")}
-                        </button>
-                      </div>
-                      <p
-                        class={rm?.error ? "error poll-result" : "poll-result"}
-                        role="status"
-                        aria-live="polite"
-                      >
-                        {rm?.text ?? ""}
-                      </p>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                          {rm?.text ?? ""}
+                        </p>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 
