@@ -4,7 +4,7 @@
  * stacks/Api.ts and read once per instance. The API's own bundle never holds the page.
  */
 import { fileURLToPath } from "node:url";
-import { handle } from "hono/aws-lambda";
 import { webApp } from "@wkn/web/server";
+import { handle } from "hono/aws-lambda";
 
 export const handler = handle(webApp({ dir: fileURLToPath(new URL("../web/", import.meta.url)) }));

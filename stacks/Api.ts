@@ -6,9 +6,9 @@
  * and stays out of the API's bundle.
  */
 import path from "node:path";
+import { ensureWebBuilt } from "@wkn/web/server/build";
 import * as sst from "sst/constructs";
 import { useProject } from "sst/project.js";
-import { ensureWebBuilt } from "@wkn/web/server/build";
 import { Ingest } from "./Ingest.js";
 import { Mail } from "./Mail.js";
 import { Secrets } from "./Secrets.js";

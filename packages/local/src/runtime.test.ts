@@ -8,8 +8,8 @@ import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { loadConfig } from "@wkn/core/config";
 import { silentLogger } from "@wkn/core/log";
 import { addActive, readyDraft } from "@wkn/core/mail/testing";
-import { afterEach, describe, expect, it } from "vitest";
 import { CSP } from "@wkn/web/server";
+import { afterEach, describe, expect, it } from "vitest";
 import { acquireDataLock, DataDirLockedError } from "./lock.js";
 import { JOB_CONCURRENCY, startLocal } from "./runtime.js";
 
