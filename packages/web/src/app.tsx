@@ -70,7 +70,12 @@ export function App() {
 
   const load = async () => {
     try {
-      const session = await get<Session>("/api/session");
+      // 200 {signedIn: false} when the browser holds no valid session (no 401 in the console).
+      const session = await get<Session | { signedIn: false }>("/api/session");
+      if (!session.signedIn) {
+        setState({ kind: "signedOut" });
+        return;
+      }
       setState({ kind: "signedIn", session });
       document.title = `${session.newsletter.name} · Editor`;
     } catch (e) {

@@ -23,6 +23,8 @@ import { ErrorSchema, errors, isoTime, json } from "../schemas/common.js";
 
 const LoginSchema = z.object({ token: z.string().min(1).max(500) }).openapi("Login");
 
+const SignedOutSchema = z.object({ signedIn: z.literal(false) }).openapi("SignedOut");
+
 const SessionSchema = z
   .object({
     signedIn: z.literal(true),
@@ -57,8 +59,11 @@ export function sessionRoutes(ctx: Ctx, options: SessionRoutesOptions = {}) {
       description:
         "Who is asking: the session cookie (or a Bearer token) checked as every /api route checks it, and what the editor's page needs to know about this newsletter.",
       responses: {
-        200: json(SessionSchema, "Signed in"),
-        401: errors[401],
+        200: json(
+          z.union([SessionSchema, SignedOutSchema]),
+          "Signed in, or `{signedIn: false}` for a browser without a valid session cookie (a 200, so the page's first look logs no error)",
+        ),
+        401: json(ErrorSchema, "A wrong Bearer token"),
       },
     }),
     (c) => {
@@ -73,6 +78,7 @@ export function sessionRoutes(ctx: Ctx, options: SessionRoutesOptions = {}) {
           ? tokenMatches(bearer, ctx.config.editorToken)
           : sessionValid(cookie, ctx.config.editorToken, now);
       c.header("Cache-Control", "no-store");
+      if (!ok && bearer === undefined) return c.json({ signedIn: false as const }, 200);
       if (!ok) {
         c.header("WWW-Authenticate", 'Bearer realm="editor"');
         return c.json(errorBody("unauthorized", "not signed in, or the session has expired"), 401);

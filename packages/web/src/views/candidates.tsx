@@ -265,10 +265,15 @@ const keyOf = (f: Filters) => JSON.stringify([f.status, f.sourceId, f.kind, f.q]
 
 /** One status change, kept for undo: the items as they were, and the list they were changed in. */
 interface Change {
+  id: number;
   key: string;
   to: ItemStatus;
   before: Item[];
+  /** Settles with the ids whose change the API refused. It is recorded before the API answers, so
+   * `u` pressed while it is saving undoes this change (after it has settled), not the one before. */
+  done: Promise<Set<string>>;
 }
+let changeIds = 0;
 
 const itemPath = (id: string) => `/api/items/${encodeURIComponent(id)}`;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -503,6 +508,15 @@ export function CandidatesView({ route }: ViewProps) {
       return out;
     });
     if (commenting && changed.some((i) => i.id === commenting) && leave) setCommenting(null);
+    let settle!: (failed: Set<string>) => void;
+    const change: Change = {
+      id: ++changeIds,
+      key,
+      to,
+      before: changed,
+      done: new Promise((r) => (settle = r)),
+    };
+    setHistory((h) => [...h, change]);
 
     const results = await settleLimit(changed, 4, (i) => patch<Item>(itemPath(i.id), { status: to }));
     const ok: Item[] = [];
@@ -539,7 +553,14 @@ export function CandidatesView({ route }: ViewProps) {
         return out;
       });
     }
-    if (ok.length) setHistory((h) => [...h, { key, to, before: ok }]);
+    const refused = new Set(failed.map(([i]) => i.id));
+    settle(refused);
+    if (refused.size)
+      setHistory((h) =>
+        h
+          .map((c) => (c.id === change.id ? { ...c, before: c.before.filter((i) => !refused.has(i.id)) } : c))
+          .filter((c) => c.before.length > 0),
+      );
     setMessage(
       failed.length && changed.length === 1
         ? t("failedOne", { title: changed[0]!.title || changed[0]!.url, error: failed[0]![1] })
@@ -550,14 +571,18 @@ export function CandidatesView({ route }: ViewProps) {
 
   /** Puts the items of a change (or one of them) back to their status before it. */
   const undoChange = async (change: Change, onlyId?: string) => {
-    const before = onlyId ? change.before.filter((i) => i.id === onlyId) : change.before;
-    if (!before.length) return;
-    const ids = new Set(before.map((i) => i.id));
+    const chosen = onlyId ? change.before.filter((i) => i.id === onlyId) : change.before;
+    if (!chosen.length) return;
+    const ids = new Set(chosen.map((i) => i.id));
     setHistory((h) =>
       h
-        .map((c) => (c === change ? { ...c, before: c.before.filter((i) => !ids.has(i.id)) } : c))
+        .map((c) => (c.id === change.id ? { ...c, before: c.before.filter((i) => !ids.has(i.id)) } : c))
         .filter((c) => c.before.length > 0),
     );
+    // The change may still be saving: undo after it lands, or the two PATCHes could cross.
+    const refused = await change.done;
+    const before = chosen.filter((i) => !refused.has(i.id));
+    if (!before.length) return;
     const here = keyRef.current === change.key;
     setItems((prev) => restore(prev, before, here));
     setCounts((c) => {
