@@ -31,6 +31,7 @@ type Key =
   | "delivery"
   | "progress"
   | "progressText"
+  | "listing"
   | "statusSending"
   | "statusPaused"
   | "statusSent"
@@ -78,6 +79,7 @@ const DICT: Dict<Key> = {
     delivery: "Delivery",
     progress: "Delivery progress",
     progressText: "{done} of {total} handled",
+    listing: "Listing the recipients…",
     statusSending: "Sending…",
     statusPaused: "Paused",
     statusSent: "Sent",
@@ -127,6 +129,7 @@ const DICT: Dict<Key> = {
     delivery: "配信",
     progress: "配信の進捗",
     progressText: "{total} 件中 {done} 件を処理しました",
+    listing: "宛先を準備しています…",
     statusSending: "送信中…",
     statusPaused: "一時停止中",
     statusSent: "送信済み",
@@ -374,6 +377,7 @@ function Progress({ issue, onIssue, publicBaseUrl }: IssueSendProps) {
   };
 
   const done = d.sent + d.failed + d.ambiguous;
+  const listing = issue.status === "sending" && d.total === 0;
   const status =
     issue.status === "sent"
       ? issue.sentAt
@@ -394,8 +398,17 @@ function Progress({ issue, onIssue, publicBaseUrl }: IssueSendProps) {
       </p>
       <div class="ie-field">
         <label for="ie-progress">{t("progress")}</label>
-        <progress id="ie-progress" max={Math.max(d.total, 1)} value={Math.min(done, Math.max(d.total, 1))} />
-        <span class="hint">{t("progressText", { done, total: d.total })}</span>
+        {/* Until the send job has listed the recipients there is nothing to count: no "0 of 0". */}
+        {listing ? (
+          <progress id="ie-progress" />
+        ) : (
+          <progress
+            id="ie-progress"
+            max={Math.max(d.total, 1)}
+            value={Math.min(done, Math.max(d.total, 1))}
+          />
+        )}
+        <span class="hint">{listing ? t("listing") : t("progressText", { done, total: d.total })}</span>
       </div>
       <dl class="ie-counts">
         <div>
