@@ -81,6 +81,21 @@ export function slugify(name: string): string {
   );
 }
 
+/**
+ * The default `utm_source`: like `slugify` but keeping Unicode letters and digits (NFKC,
+ * lowercase, other runs become "-"), so "週刊Kaggleニュース" gives "週刊kaggleニュース" rather
+ * than "kaggle"; the URL percent-encodes it. `slugify` stays for the ASCII-only uses (Message-ID).
+ */
+export function unicodeSlug(name: string): string {
+  return (
+    name
+      .normalize("NFKC")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}]+/gu, "-")
+      .replace(/^-+|-+$/g, "") || "newsletter"
+  );
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, "PORT", 3000, 0);
   const newsletterName = nonEmpty(env.NEWSLETTER_NAME) ?? "Weekly Kaggle News";

@@ -5,7 +5,7 @@ import { type LocalSes, startLocalSes } from "@wkn/local/ses/index";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
-import { composeMessage, fromAddress } from "./compose.js";
+import { composeMessage, fromAddress, listIdOf } from "./compose.js";
 import { sendRaw } from "./ses.js";
 
 const header = (email: { headers: { key: string; value: string }[] }, key: string) =>
@@ -55,6 +55,40 @@ describe("composeMessage", () => {
     expect(header(ma, "List-Unsubscribe-Post")).toBeUndefined();
     expect(ma.messageId).toMatch(/@news\.example\.org>$/);
     expect(ma.messageId).not.toBe(mb.messageId);
+  });
+
+  it("sets List-Id: the name and <slug.host>, host from PUBLIC_BASE_URL else FROM_EMAIL's domain", async () => {
+    const base = {
+      newsletterName: "Weekly Kaggle News",
+      newsletterSlug: "weekly-kaggle-news",
+      fromEmail: "news@mail.example.org",
+    };
+    expect(listIdOf({ ...base, publicBaseUrl: "https://news.example.org" })).toBe(
+      '"Weekly Kaggle News" <weekly-kaggle-news.news.example.org>',
+    );
+    expect(listIdOf({ ...base, publicBaseUrl: "http://localhost:3000" })).toBe(
+      '"Weekly Kaggle News" <weekly-kaggle-news.mail.example.org>',
+    );
+    expect(
+      listIdOf({
+        ...base,
+        newsletterName: "週刊Kaggleニュース",
+        newsletterSlug: "kaggle",
+        publicBaseUrl: "https://news.example.org",
+      }),
+    ).toBe("<kaggle.news.example.org>");
+    const raw = await composeMessage({
+      from: "a@example.org",
+      to: "b@example.org",
+      subject: "s",
+      html: "<p>h</p>",
+      text: "t",
+      listId: listIdOf({ ...base, publicBaseUrl: "https://news.example.org" }),
+    });
+    // header names are case-insensitive; nodemailer writes "List-ID"
+    expect(raw.toString()).toMatch(
+      /(^|\r\n)List-Id: "Weekly Kaggle News" <weekly-kaggle-news\.news\.example\.org>\r\n/i,
+    );
   });
 
   it("refuses header injection and headers it owns", async () => {

@@ -19,6 +19,8 @@ export interface ComposeInput {
    * `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
    */
   listUnsubscribeUrl?: string;
+  /** RFC 2919 `List-Id` of newsletter mail, built by `listIdOf`. */
+  listId?: string;
   /** Extra headers, e.g. `X-Test-Copy`. They cannot replace the ones set here. */
   headers?: Record<string, string>;
   /** Defaults to a random id on the From address's domain. */
@@ -32,6 +34,24 @@ export const fromAddress = (config: Pick<Config, "newsletterName" | "fromEmail">
   address: config.fromEmail,
 });
 
+/**
+ * RFC 2919 `List-Id: "Name" <slug.host>`, host from `PUBLIC_BASE_URL` (else `FROM_EMAIL`'s
+ * domain). The phrase is left out for a non-ASCII name rather than risk a mis-encoded header.
+ */
+export function listIdOf(
+  config: Pick<Config, "newsletterName" | "newsletterSlug" | "publicBaseUrl" | "fromEmail">,
+): string {
+  let host = "";
+  try {
+    host = new URL(config.publicBaseUrl).hostname;
+  } catch {}
+  if (!host || host === "localhost" || /^[\d.]+$|:/.test(host))
+    host = config.fromEmail.split("@").pop() || "localhost";
+  const id = `<${config.newsletterSlug}.${host.toLowerCase()}>`;
+  const name = config.newsletterName.replace(/["\\\r\n]/g, "").trim();
+  return name && /^[ -~]+$/.test(name) ? `"${name}" ${id}` : id;
+}
+
 const addressOf = (from: ComposeInput["from"]): string =>
   typeof from === "string" ? (from.match(/<([^>]+)>\s*$/)?.[1] ?? from).trim() : from.address;
 
@@ -42,6 +62,7 @@ export function newMessageId(fromEmail: string): string {
 }
 
 const OWN_HEADERS = new Set([
+  "list-id",
   "list-unsubscribe",
   "list-unsubscribe-post",
   "message-id",
@@ -68,6 +89,10 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     // `prepared`: emitted as is, so the URL is never folded or encoded inside its angle brackets.
     headers["List-Unsubscribe"] = { prepared: true, value: `<${url.href}>` };
     headers["List-Unsubscribe-Post"] = { prepared: true, value: "List-Unsubscribe=One-Click" };
+  }
+  if (input.listId) {
+    if (/[\r\n]/.test(input.listId)) throw new Error("composeMessage: invalid List-Id");
+    headers["List-Id"] = { prepared: true, value: input.listId };
   }
   const composer = new MailComposer({
     from: input.from,

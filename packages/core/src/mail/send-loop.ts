@@ -26,7 +26,7 @@ import { mapLimit } from "../sources/concurrency.js";
 import type { DeliveryRecord } from "../store/deliveries.js";
 import { unsubscribeLink } from "../subscribers/links.js";
 import { Channel } from "./channel.js";
-import { composeMessage, fromAddress } from "./compose.js";
+import { composeMessage, fromAddress, listIdOf } from "./compose.js";
 import { type Pacer, sleep } from "./pacer.js";
 import { sendRaw } from "./ses.js";
 import { type AccountFaultCode, classifySesError } from "./ses-errors.js";
@@ -207,6 +207,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
       html: mail.html(url),
       text: mail.text(url),
       listUnsubscribeUrl: url,
+      listId: listIdOf(ctx.config),
       messageId: deliveryMessageId(ctx.config.fromEmail, issueNumber, record.subscriberId),
     });
   };

@@ -115,9 +115,11 @@ export function htmlProblems(
   opts: { tags: ReadonlySet<string>; schemes: readonly string[] },
 ): string[] {
   const problems: string[] = [];
-  // Every "<" must open or close one of the allowed tags (or be the doctype): text is escaped.
+  // Every "<" must open or close one of the allowed tags (or be the doctype, or the mail's own
+  // Outlook conditional comment markers `<!--[if mso]>` / `<![endif]-->`): text is escaped.
   for (const m of html.matchAll(/</g)) {
     const rest = html.slice(m.index, m.index + 40);
+    if (/^(<!--\[if mso\]>|<!\[endif\]-->)/.test(rest)) continue;
     const tag = /^<\/?([a-zA-Z][a-zA-Z0-9]*)[\s/>]/.exec(rest)?.[1]?.toLowerCase();
     if (!/^<!DOCTYPE html>/i.test(rest) && !(tag && opts.tags.has(tag))) problems.push(`raw "<": ${rest}`);
   }

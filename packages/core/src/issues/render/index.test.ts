@@ -28,16 +28,51 @@ const links = (root: Document | Element) => DomUtils.findAll((el) => el.name ===
 const mail = () => renderIssue(issue72(), OPTIONS);
 
 describe("email HTML", () => {
-  it("is a 600 px table layout with a hidden preheader", () => {
-    const doc = parse(mail().html(UNSUB));
+  it("is a fluid table layout at most 600 px wide, with a hidden preheader", () => {
+    const html = mail().html(UNSUB);
+    const doc = parse(html);
     const container = one(doc, "container");
     expect(container.name).toBe("table");
-    expect(container.attribs.width).toBe("600");
-    expect(container.attribs.style).toContain("width:600px");
+    expect(container.attribs.width).toBe("100%");
+    expect(container.attribs.style).toContain("width:100%;max-width:600px");
+    // Outlook for Windows ignores max-width: a conditional 600 px table holds it
+    expect(html).toMatch(/<!--\[if mso\]><table [^>]*width="600"/);
     const pre = one(doc, "preheader");
     expect(pre.attribs.style).toContain("display:none");
     expect(text(pre)).toContain("今週は Transformer の解説資料など");
     expect(DomUtils.findOne((el) => el.name === "title", doc.children)?.children).toBeTruthy();
+  });
+
+  it("narrows for phones: a max-width 480px media query, one image per card, long words break", () => {
+    const html = mail().html(UNSUB);
+    const doc = parse(html);
+    const style = DomUtils.findAll((el) => el.name === "style", doc.children).map((el) =>
+      DomUtils.textContent(el),
+    );
+    expect(style.join("")).toContain("@media (max-width: 480px)");
+    expect(style.join("")).toContain("div.card-text");
+    for (const card of byClass(doc, "card")) {
+      const images = DomUtils.findAll((el) => el.name === "img", [card]);
+      expect(images.length).toBeLessThanOrEqual(1);
+      expect(byClass(card, "card-text")).toHaveLength(1);
+    }
+    // 3 cards with an http(s) image (no image on the competition; the hostile one's javascript: dropped)
+    expect(byClass(doc, "card-image")).toHaveLength(3);
+    const long = `https://example.com/${"a".repeat(200)}`;
+    const r = renderIssue(issue72({ intro: long }), OPTIONS);
+    const d = parse(r.html(UNSUB));
+    for (const cls of ["card-description", "card-title"]) {
+      expect(byClass(d, cls)[0]!.attribs.style).toContain("overflow-wrap:anywhere");
+      expect(byClass(d, cls)[0]!.attribs.style).toContain("word-break:break-word");
+    }
+    const p = DomUtils.findOne((el) => el.name === "p", one(d, "intro").children)!;
+    expect(p.attribs.style).toContain("overflow-wrap:anywhere");
+  });
+
+  it("has the web version link under the title", () => {
+    const doc = parse(mail().html(UNSUB));
+    const top = one(doc, "under-title");
+    expect(one(top, "web-version-top").attribs.href).toBe("https://news.example.org/issues/72");
   });
 
   it("shows the title, the intro and the sections in order with their bodies", () => {
@@ -82,10 +117,12 @@ describe("email HTML", () => {
       height: "140",
       alt: "Transformerは何をやっているのか - Speaker Deck",
     });
-    // the thumbnail is the right-hand cell of the card's first row, after the text
-    const row = DomUtils.findOne((el) => el.name === "tr", first.children)!;
-    const cells = row.children.filter((n): n is Element => (n as Element).name === "td");
-    expect(cells.map((c) => c.attribs.class ?? "")).toEqual(["", "card-thumb"]);
+    // fluid hybrid: the thumbnail, then the text, as inline-block columns
+    const columns = first.children.filter((n): n is Element => (n as Element).name === "div");
+    expect(columns.map((c) => c.attribs.class)).toEqual(["card-thumb", "card-text", "card-comment"]);
+    expect(columns[0]!.attribs.style).toContain("display:inline-block");
+    expect(columns[1]!.attribs.style).toContain("display:inline-block");
+    expect(columns[1]!.attribs.style).toContain("max-width:380px");
     expect(text(one(first, "card-description"))).toBe(
       "Transformerが結局のところ何をやっているのかを図メインで説明しています。",
     );
@@ -101,7 +138,9 @@ describe("email HTML", () => {
     ]);
 
     // kind facts
-    expect(text(one(cards[2]!, "card-facts"))).toBe("v0.3.0");
+    // the release's title already shows its tag: no facts line repeating it
+    expect(text(one(cards[2]!, "card-title"))).toContain("v0.3.0");
+    expect(byClass(cards[2]!, "card-facts")).toHaveLength(0);
     expect(text(one(cards[3]!, "card-facts"))).toBe("Featured · deadline 2021-06-30 · prize $100,000");
     // no image: no thumbnail cell
     expect(byClass(cards[3]!, "card-thumb")).toHaveLength(0);
@@ -110,7 +149,8 @@ describe("email HTML", () => {
   it("tags every content link once, keeping other parameters and the fragment", () => {
     const doc = parse(mail().html(UNSUB));
     const footer = one(doc, "footer");
-    const content = links(doc).filter((a) => !DomUtils.findAll(() => true, [footer]).includes(a));
+    const top = one(doc, "under-title");
+    const content = links(doc).filter((a) => !DomUtils.findAll(() => true, [footer, top]).includes(a));
     expect(content.length).toBeGreaterThan(8);
     for (const a of content) {
       const u = new URL(a.attribs.href!);
@@ -169,6 +209,14 @@ describe("email HTML", () => {
     const href = one(byClass(doc, "card")[0]!, "card-title").attribs.href!;
     expect(new URL(href).search).toBe("?utm_source=mlw&utm_medium=email&utm_campaign=wk72");
     expect(renderOptions(loadConfig({ NEWSLETTER_NAME: "ML Weekly" })).utmSource).toBe("ml-weekly");
+    // a Japanese name keeps its letters (percent-encoded in the URL), not just "kaggle"
+    const ja = renderOptions(loadConfig({ NEWSLETTER_NAME: "週刊Kaggleニュース" }));
+    expect(ja.utmSource).toBe("週刊kaggleニュース");
+    const jaHref = one(byClass(parse(renderIssue(issue72(), ja).html(UNSUB)), "card")[0]!, "card-title")
+      .attribs.href!;
+    expect(new URL(jaHref).searchParams.get("utm_source")).toBe("週刊kaggleニュース");
+    expect(jaHref).toContain("utm_source=%E9%80%B1%E5%88%8Akaggle");
+    expect(loadConfig({ NEWSLETTER_NAME: "週刊Kaggleニュース" }).newsletterSlug).toBe("kaggle");
   });
 });
 
@@ -251,7 +299,7 @@ describe("in the newsletter's language", () => {
     const en = parse(mail().html(UNSUB));
     expect(root(en).attribs.lang).toBe("en");
     expect(text(one(en, "footer"))).toBe(
-      "You receive Weekly Kaggle News because you subscribed to it.View this issue in your browser · Unsubscribe",
+      "You receive Weekly Kaggle News because you subscribed to it.View this issue in your browser · Unsubscribe · Past issuesWas this forwarded to you? Subscribe",
     );
 
     const r = renderIssue(issue72(), JA);
@@ -259,7 +307,7 @@ describe("in the newsletter's language", () => {
     expect(root(doc).attribs.lang).toBe("ja");
     const footer = one(doc, "footer");
     expect(text(footer)).toBe(
-      "このメールは「Weekly Kaggle News」を購読されている方にお送りしています。ブラウザで表示する · 購読を解除する",
+      "このメールは「Weekly Kaggle News」を購読されている方にお送りしています。ブラウザで表示する · 購読を解除する · バックナンバー転送されたメールをご覧ですか？ 購読する",
     );
     expect(one(footer, "unsubscribe").attribs.href).toBe(UNSUB);
     expect(text(one(byClass(doc, "card")[3]!, "card-facts"))).toBe(
@@ -274,6 +322,8 @@ describe("in the newsletter's language", () => {
           "このメールは「Weekly Kaggle News」を購読されている方にお送りしています。",
           "ブラウザで表示する：https://news.example.org/issues/72",
           `購読を解除する：${UNSUB}`,
+          "バックナンバー：https://news.example.org/issues",
+          "購読する：https://news.example.org/subscribe",
           "",
         ].join("\n"),
       ),

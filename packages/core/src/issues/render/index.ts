@@ -10,7 +10,7 @@
  * feed) are left untagged: they point at this site, and the unsubscribe URL must stay as issued.
  */
 import { randomBytes } from "node:crypto";
-import type { Config, NewsletterLang } from "../../config.js";
+import { type Config, type NewsletterLang, unicodeSlug } from "../../config.js";
 import { emailHtml } from "./email.js";
 import { escapeHtml } from "./escape.js";
 import { campaignOf, httpUrl, type Utm } from "./links.js";
@@ -56,7 +56,7 @@ export function renderOptions(
     publicBaseUrl: config.publicBaseUrl.replace(/\/+$/, ""),
     newsletterName: config.newsletterName,
     lang: config.newsletterLang,
-    utmSource: config.utmSource ?? config.newsletterSlug,
+    utmSource: config.utmSource ?? unicodeSlug(config.newsletterName),
     utmCampaign: config.utmCampaign,
   };
 }
@@ -82,7 +82,14 @@ export function renderIssue(input: RenderIssueInput, o: RenderOptions): Rendered
   const webUrl = o.webUrl ?? webUrlOf(o.publicBaseUrl, input.number);
   // A marker no content can contain (random), replaced per recipient.
   const marker = `%%unsubscribe-${randomBytes(12).toString("hex")}%%`;
-  const common = { newsletterName: o.newsletterName, webUrl, unsubscribePlaceholder: marker, lang: o.lang };
+  const common = {
+    newsletterName: o.newsletterName,
+    webUrl,
+    archiveUrl: `${o.publicBaseUrl}/issues`,
+    subscribeUrl: `${o.publicBaseUrl}/subscribe`,
+    unsubscribePlaceholder: marker,
+    lang: o.lang,
+  };
   const htmlParts = emailHtml(prepared, common).split(marker);
   const textParts = plainText(prepared, common).split(marker);
   return {

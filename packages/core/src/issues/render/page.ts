@@ -38,7 +38,8 @@ export const PAGE_CSS = [
   "table.outer>tbody>tr>td{padding:0!important}",
   "table.container{width:100%!important}",
   "table.container>tbody>tr>td{padding-left:16px!important;padding-right:16px!important}",
-  "td.card-thumb{width:96px!important}",
+  "div.card-thumb{width:96px!important}",
+  "div.card-text{max-width:none!important;width:auto!important}",
   "img.card-image{width:96px!important;height:96px!important}",
   "}",
 ].join("\n");

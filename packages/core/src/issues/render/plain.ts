@@ -7,6 +7,8 @@ export interface PlainOptions {
   newsletterName: string;
   webUrl: string;
   unsubscribePlaceholder: string;
+  archiveUrl?: string;
+  subscribeUrl?: string;
   /** The footer's language (`NEWSLETTER_LANG`); English when unset. */
   lang?: NewsletterLang;
 }
@@ -34,6 +36,8 @@ export function plainText(p: PreparedIssue, o: PlainOptions): string {
       t("footerReason", { name: o.newsletterName }),
       t("footerWebVersionLine", { url: o.webUrl }),
       t("footerUnsubscribeLine", { url: o.unsubscribePlaceholder }),
+      ...(o.archiveUrl ? [t("footerArchiveLine", { url: o.archiveUrl })] : []),
+      ...(o.subscribeUrl ? [t("footerSubscribeLine", { url: o.subscribeUrl })] : []),
     ].join("\n"),
   );
   return `${out.join("\n\n")}\n`;

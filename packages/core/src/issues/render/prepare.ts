@@ -63,7 +63,8 @@ const day = (iso: string | null | undefined): string | null => {
 export function factsOf(card: IssueCard, t: ReaderText = readerText()): string[] {
   const facts: string[] = [];
   if (card.kind === "release") {
-    if (card.tag) facts.push(card.tag);
+    // The tag once: GitHub's release titles ("Release v0.3.0 … · owner/repo") often carry it already.
+    if (card.tag && !card.title.includes(card.tag.trim())) facts.push(card.tag);
     if (card.prerelease) facts.push(t("prerelease"));
   }
   if (card.kind === "competition") {

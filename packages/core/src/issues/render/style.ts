@@ -5,7 +5,14 @@
 export const FONT =
   "-apple-system,BlinkMacSystemFont,'Segoe UI','Hiragino Sans','Hiragino Kaku Gothic ProN','Yu Gothic',Meiryo,'Noto Sans CJK JP',Helvetica,Arial,sans-serif";
 
-const text = "font-size:15px;line-height:24px;color:#1f2937;";
+/**
+ * Long words and URLs wrap instead of widening the mail: `overflow-wrap:anywhere` where
+ * supported (Apple Mail, iOS, Gmail; caniemail `css-overflow-wrap`), `word-break:break-word`
+ * for the WebKit/Blink clients that predate it (caniemail `css-word-break`).
+ */
+export const BREAK = "word-break:break-word;overflow-wrap:anywhere;";
+
+const text = `font-size:15px;line-height:24px;color:#1f2937;${BREAK}`;
 
 export const STYLE = {
   link: "color:#1d4ed8;text-decoration:underline;",
@@ -23,20 +30,24 @@ export const STYLE = {
   page: "margin:0;padding:0;background-color:#f3f4f6;",
   outer: "background-color:#f3f4f6;",
   outerCell: "padding:24px 12px;",
-  container: "width:600px;max-width:600px;background-color:#ffffff;border-collapse:collapse;",
+  container: "width:100%;max-width:600px;background-color:#ffffff;border-collapse:collapse;",
   cell: `padding:0 32px;font-family:${FONT};`,
   title: `margin:0;padding:28px 0 12px 0;font-family:${FONT};font-size:26px;line-height:34px;font-weight:bold;color:#111827;`,
+  underTitle: `padding:0 32px 8px 32px;font-family:${FONT};font-size:13px;line-height:20px;color:#6b7280;`,
   intro: `padding:8px 32px 4px 32px;font-family:${FONT};`,
   heading: `margin:0;padding:24px 0 10px 0;font-family:${FONT};font-size:20px;line-height:28px;font-weight:bold;color:#111827;border-bottom:2px solid #111827;`,
   body: `padding:12px 32px 0 32px;font-family:${FONT};`,
-  card: `padding:16px 32px;font-family:${FONT};border-bottom:1px solid #e5e7eb;`,
-  cardTitle: "font-size:17px;line-height:24px;font-weight:bold;color:#1d4ed8;text-decoration:none;",
+  card: `padding:16px 32px;font-family:${FONT};border-bottom:1px solid #e5e7eb;font-size:0;${BREAK}`,
+  cardTitle: `${BREAK}font-size:17px;line-height:24px;font-weight:bold;color:#1d4ed8;text-decoration:none;`,
   cardDomain: "font-size:13px;line-height:20px;color:#6b7280;",
   cardDomainLink: "color:#6b7280;text-decoration:none;",
   cardFacts: "margin:4px 0 0 0;font-size:13px;line-height:20px;color:#92400e;",
-  cardDescription: "margin:8px 0 0 0;font-size:14px;line-height:21px;color:#4b5563;",
-  cardComment: "padding:10px 0 0 0;",
-  thumbCell: "width:140px;padding:0 0 0 16px;",
+  cardDescription: `margin:8px 0 0 0;font-size:14px;line-height:21px;color:#4b5563;${BREAK}`,
+  cardComment: "padding:10px 0 0 0;font-size:15px;",
+  /** Beside the thumbnail: at most 536 - 156 px, the whole width once it wraps below. */
+  cardText: `display:inline-block;vertical-align:top;width:100%;max-width:380px;font-size:15px;${BREAK}`,
+  cardTextFull: `display:block;font-size:15px;${BREAK}`,
+  thumbCell: "display:inline-block;vertical-align:top;width:140px;padding:0 16px 8px 0;",
   thumb: "display:block;width:140px;height:140px;object-fit:cover;border:0;border-radius:4px;",
   footer: `padding:24px 32px 32px 32px;font-family:${FONT};font-size:12px;line-height:18px;color:#6b7280;`,
   footerLink: "color:#6b7280;text-decoration:underline;",
