@@ -1,8 +1,11 @@
-/** Unfurls the page of each unfurl job's item (title, description, image where missing). */
+/**
+ * Unfurls the page of each unfurl job's item (title, description, image where missing), then hosts
+ * its picture as a thumbnail: the one function with the image library (a layer, stacks/Ingest.ts).
+ */
 import { lambdaCtx } from "@wkn/core/aws/lambda-ctx";
-import { unfurlItem } from "@wkn/core/items/unfurl";
+import { enrichItem } from "@wkn/core/items/enrich";
 import { sqsConsumer } from "./lib/sqs-consumer.js";
 
 const ctx = await lambdaCtx();
 
-export const handler = sqsConsumer(ctx, "unfurl", ({ itemId }) => unfurlItem(ctx, itemId));
+export const handler = sqsConsumer(ctx, "unfurl", ({ itemId }) => enrichItem(ctx, itemId));

@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import { ensureWebBuilt } from "@wkn/web/server/build";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import * as sst from "sst/constructs";
 import { useProject } from "sst/project.js";
 import { Ingest } from "./Ingest.js";
@@ -19,7 +20,7 @@ import { deploySettings, PUBLIC_BASE_URL_PARAMETER, sesSendStatements } from "./
 const WEB_DIST = "packages/web/dist";
 
 export function Api({ stack }: sst.StackContext) {
-  const { table } = sst.use(Storage);
+  const { table, media } = sst.use(Storage);
   const secrets = sst.use(Secrets);
   const { unfurlQueue } = sst.use(Ingest);
   const { sendQueue, confirmQueue } = sst.use(Mail);
@@ -34,11 +35,16 @@ export function Api({ stack }: sst.StackContext) {
       UNFURL_QUEUE_URL: unfurlQueue.queueUrl,
       SEND_QUEUE_URL: sendQueue.queueUrl,
       CONFIRM_QUEUE_URL: confirmQueue.queueUrl,
+      MEDIA_BUCKET: media.bucketName,
     },
     // "poll now" runs in the API, hence the GitHub and Kaggle tokens.
     bind: [secrets.EDITOR_TOKEN, secrets.SIGNING_SECRET, secrets.GITHUB_TOKEN, secrets.KAGGLE_API_TOKEN],
   });
   table.cdk.table.grantReadWriteData(apiFunction);
+  // GET /media/{key}: reading the thumbnails, nothing else of the bucket (the unfurl worker writes them).
+  apiFunction.attachPermissions([
+    new PolicyStatement({ actions: ["s3:GetObject"], resources: [media.arnForObjects("media/*")] }),
+  ]);
   unfurlQueue.cdk.queue.grantSendMessages(apiFunction);
   sendQueue.cdk.queue.grantSendMessages(apiFunction);
   confirmQueue.cdk.queue.grantSendMessages(apiFunction);

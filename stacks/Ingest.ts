@@ -1,17 +1,20 @@
 /**
  * Polling and enrichment (DESIGN.md "Data flow" 1–5): an hourly cron enqueues one poll job per due
- * source; the poll worker consumes them and enqueues unfurl jobs, which the unfurl worker consumes.
+ * source; the poll worker consumes them and enqueues unfurl jobs, which the unfurl worker consumes
+ * (page metadata, then the hosted thumbnail).
  * Each queue has a dead-letter queue; consumers report partial batch failures.
  */
 import { Duration } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Cron, Function as SstFunction, type StackContext, use } from "sst/constructs";
 import { queueWithDlq } from "./queues.js";
 import { Secrets } from "./Secrets.js";
 import { Storage } from "./Storage.js";
 import { deploySettings, withPublicBaseUrl } from "./settings.js";
+import { sharpLayer } from "./sharp-layer.js";
 
 export function Ingest({ stack }: StackContext) {
-  const { table } = use(Storage);
+  const { table, media } = use(Storage);
   const { GITHUB_TOKEN, KAGGLE_API_TOKEN } = use(Secrets);
   const settings = deploySettings();
   const env = { TABLE_NAME: table.tableName, ...settings.env };
@@ -47,12 +50,18 @@ export function Ingest({ stack }: StackContext) {
     cdk: { eventSource: { batchSize: 10, maxConcurrency: 10, reportBatchItemFailures: true } },
   });
 
+  // Also hosts the items' pictures: the one function with the image library (its layer).
   const unfurlWorker = new SstFunction(stack, "UnfurlWorker", {
     handler: "functions/unfurl-worker.handler",
     timeout: "1 minute",
-    environment: env,
+    environment: { ...env, MEDIA_BUCKET: media.bucketName },
+    layers: [sharpLayer(stack)],
   });
   table.cdk.table.grantReadWriteData(unfurlWorker);
+  // Writing thumbnails under media/, and nothing else (no read, list or delete).
+  unfurlWorker.attachPermissions([
+    new PolicyStatement({ actions: ["s3:PutObject"], resources: [media.arnForObjects("media/*")] }),
+  ]);
   withPublicBaseUrl(unfurlWorker, stack, settings);
   unfurl.queue.addConsumer(stack, {
     function: unfurlWorker,

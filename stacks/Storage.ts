@@ -2,8 +2,11 @@
  * The one DynamoDB table, built from the same definition the local runtime creates
  * (packages/core/src/store/table.ts): pk/sk, three generic GSIs projecting everything, TTL on
  * `expiresAt`, on-demand billing, point-in-time recovery. Retained when the stack is removed.
+ * Beside it, the private bucket of hosted thumbnails.
  */
 import { TTL_ATTRIBUTE, tableDefinition } from "@wkn/core/store/table";
+import { RemovalPolicy } from "aws-cdk-lib";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { type StackContext, Table, type TableProps } from "sst/constructs";
 
 const FIELD_TYPES = { S: "string", N: "number", B: "binary" } as const;
@@ -44,5 +47,14 @@ export function Storage({ stack }: StackContext) {
     ...tablePropsFromDefinition(),
     cdk: { table: { pointInTimeRecovery: true } },
   });
-  return { table };
+  // Hosted thumbnails (issue 12): private, TLS only, never public; readers get them through the
+  // API's GET /media/{key}, on the archive's origin. Retained like the table: sent issues show them.
+  const media = new Bucket(stack, "Media", {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    encryption: BucketEncryption.S3_MANAGED,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  return { table, media };
 }

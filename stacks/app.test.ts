@@ -146,11 +146,12 @@ describe("functions", () => {
         "CONFIRM_QUEUE_URL",
         "SEND_QUEUE_URL",
         "UNFURL_QUEUE_URL",
+        "MEDIA_BUCKET",
         ...secret("EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"),
       ],
       "poll-schedule": [...settings, "POLL_QUEUE_URL"],
       "poll-worker": [...settings, "UNFURL_QUEUE_URL", viaSsm, ...secret("GITHUB_TOKEN", "KAGGLE_API_TOKEN")],
-      "unfurl-worker": [...settings, viaSsm],
+      "unfurl-worker": [...settings, "MEDIA_BUCKET", viaSsm],
       "send-worker": [...settings, "SEND_QUEUE_URL", viaSsm, ...secret("SIGNING_SECRET")],
       "confirm-worker": [...settings, viaSsm, ...secret("SIGNING_SECRET")],
       "send-resume": [...settings, "SEND_QUEUE_URL"],
@@ -169,6 +170,8 @@ describe("functions", () => {
     expect(env("send-worker").FROM_EMAIL).toBe(FROM);
     expect(env("send-worker").SEND_QUEUE_URL).toBe("queue:SendQueue"); // continuation jobs
     expect(env("send-worker").SST_SSM_PREFIX).toBe("/sst/weekly-ml-news/test/");
+    expect(env("api").MEDIA_BUCKET).toBe("bucket:Media");
+    expect(env("unfurl-worker").MEDIA_BUCKET).toBe("bucket:Media");
   });
 });
 
@@ -354,6 +357,8 @@ describe("least privilege", () => {
       dlq?: string;
       /** SendRawEmail on the sender's identity; "quota" adds GetSendQuota. */
       ses?: "send" | "quota";
+      /** The media bucket: the API serves thumbnails, the unfurl worker stores them. */
+      media?: "read" | "write";
       ssm: string[];
     }
   > = {
@@ -361,6 +366,7 @@ describe("least privilege", () => {
       tableWrite: true,
       sends: ["queue:ConfirmQueue", "queue:SendQueue", "queue:UnfurlQueue"],
       ses: "quota",
+      media: "read",
       ssm: secretPaths("EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"),
     },
     "poll-schedule": { tableWrite: false, sends: ["queue:PollQueue"], ssm: [] },
@@ -374,6 +380,7 @@ describe("least privilege", () => {
       tableWrite: true,
       sends: [],
       consumes: "queue:UnfurlQueue",
+      media: "write",
       ssm: [PUBLIC_BASE_URL_PARAM],
     },
     "send-worker": {
@@ -425,14 +432,67 @@ describe("least privilege", () => {
       ]);
     }
     expect(cloud.reach(f, "ses:GetSendQuota")).toEqual(want.ses === "quota" ? ["*"] : []);
+    // media: objects of the one bucket; reading is not writing, and no one may delete
+    expect(cloud.reach(f, "s3:GetObject")).toEqual(want.media === "read" ? ["bucket:Media/media/*"] : []);
+    expect(cloud.reach(f, "s3:PutObject")).toEqual(want.media === "write" ? ["bucket:Media/media/*"] : []);
 
     // nothing else: every action is one of the above, no wildcard action, "*" only for GetSendQuota
     const known =
-      /^(dynamodb:(BatchGetItem|BatchWriteItem|ConditionCheckItem|DeleteItem|DescribeTable|GetItem|GetRecords|GetShardIterator|PutItem|Query|Scan|UpdateItem)|sqs:(SendMessage|ReceiveMessage|ChangeMessageVisibility|GetQueueUrl|DeleteMessage|GetQueueAttributes)|ssm:GetParameters|ses:(SendRawEmail|GetSendQuota))$/;
+      /^(dynamodb:(BatchGetItem|BatchWriteItem|ConditionCheckItem|DeleteItem|DescribeTable|GetItem|GetRecords|GetShardIterator|PutItem|Query|Scan|UpdateItem)|sqs:(SendMessage|ReceiveMessage|ChangeMessageVisibility|GetQueueUrl|DeleteMessage|GetQueueAttributes)|ssm:GetParameters|ses:(SendRawEmail|GetSendQuota)|s3:(GetObject|PutObject))$/;
     for (const s of statements) {
       for (const a of s.actions) expect(a, `${name}: ${a}`).toMatch(known);
       if (s.resources.includes("*")) expect(s.actions).toEqual(["ses:GetSendQuota"]);
       if (!want.ses) expect(s.actions.some((a) => a.startsWith("ses:"))).toBe(false);
     }
+  });
+});
+
+describe("hosted thumbnails", () => {
+  it("live in a private, encrypted, TLS-only bucket that outlives the stack", () => {
+    const [bucket, ...more] = cloud.ofType("AWS::S3::Bucket");
+    expect(more).toEqual([]);
+    expect(bucket!.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket!.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } },
+    ]);
+    expect(bucket!.DeletionPolicy).toBe("Retain");
+    const [policy] = cloud.ofType("AWS::S3::BucketPolicy");
+    expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "s3:*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    );
+  });
+
+  it("are made only by the unfurl worker, with sharp from a layer (arm64), never bundled", async () => {
+    const withLayers = [...cloud.functions()].filter(([, r]) => r.Properties.Layers);
+    expect(withLayers.map(([name]) => name)).toEqual(["unfurl-worker"]);
+    const [layer, ...others] = cloud.ofType("AWS::Lambda::LayerVersion");
+    expect(others).toEqual([]);
+    expect(layer!.Properties.CompatibleArchitectures).toEqual(["arm64"]);
+    expect(layer!.Properties.Description).toMatch(/^sharp \d+\.\d+\.\d+ \(linux arm64\)/);
+    for (const name of cloud.functions().keys()) {
+      const files = (await filesOf(assetDir(name))).map((f) => f.path);
+      expect(
+        files.filter((p) => p.includes("node_modules")),
+        name,
+      ).toEqual([]);
+      const code = await readFile(path.join(assetDir(name), "functions", `${name}.mjs`), "utf8");
+      expect(code, name).not.toContain("libvips"); // sharp's own code
+    }
+    const worker = await readFile(
+      path.join(assetDir("unfurl-worker"), "functions", "unfurl-worker.mjs"),
+      "utf8",
+    );
+    expect(worker).toMatch(/\("sharp"\)/); // required at run time, from the layer
+    const api = await readFile(path.join(assetDir("api"), "functions", "api.mjs"), "utf8");
+    expect(api).not.toMatch(/\("sharp"\)|limitInputPixels/); // the API only enqueues
   });
 });

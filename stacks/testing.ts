@@ -83,6 +83,8 @@ export interface Resource {
   id: string;
   Type: string;
   Properties: Cfn;
+  /** "Retain" for what outlives its stack. */
+  DeletionPolicy?: string;
 }
 
 /** Every template of an app, with CloudFormation expressions rendered as readable strings. */
@@ -93,7 +95,13 @@ export class Cloud {
   constructor(templates: Record<string, Cfn>) {
     for (const [stack, t] of Object.entries(templates)) {
       for (const [id, r] of Object.entries<Cfn>(t.Resources ?? {})) {
-        this.resources.push({ stack, id, Type: r.Type, Properties: r.Properties ?? {} });
+        this.resources.push({
+          stack,
+          id,
+          Type: r.Type,
+          Properties: r.Properties ?? {},
+          DeletionPolicy: r.DeletionPolicy,
+        });
       }
       for (const o of Object.values<Cfn>(t.Outputs ?? {})) {
         if (o.Export?.Name) this.exports.set(o.Export.Name, { stack, value: o.Value });
@@ -129,6 +137,8 @@ export class Cloud {
         return `queue:${short(p.QueueName)}`;
       case "AWS::SNS::Topic":
         return `topic:${id}`;
+      case "AWS::S3::Bucket":
+        return `bucket:${id.replace(/[0-9A-F]{8}$/, "")}`;
       case "AWS::Lambda::Function":
         return `function:${functionName(r)}`;
       default:

@@ -17,6 +17,7 @@ import { archiveRoutes } from "./routes/archive.js";
 import { issuesRoutes } from "./routes/issues.js";
 import { itemsRoutes } from "./routes/items.js";
 import { jobsRoutes } from "./routes/jobs.js";
+import { mediaRoutes } from "./routes/media.js";
 import { pollRoutes } from "./routes/poll.js";
 import { publicRoutes } from "./routes/public.js";
 import { sendRoutes } from "./routes/send.js";
@@ -92,9 +93,10 @@ export function createApp(ctx: Ctx, options: AppOptions = {}) {
 
   // `GET /` (the editor's page) is no route of this app: packages/web serves it beside the API.
 
-  // Public: subscription flows and the archive of sent issues.
+  // Public: subscription flows, the archive of sent issues and its pictures.
   app.route("/", publicRoutes(ctx));
   app.route("/", archiveRoutes(ctx));
+  app.route("/", mediaRoutes(ctx));
 
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",

@@ -35,6 +35,8 @@ export interface Config {
   /** `utm_campaign` template; `{number}` is replaced by the issue number. */
   utmCampaign: string;
   userAgent: string;
+  /** The private S3 bucket of hosted thumbnails on AWS (`MEDIA_BUCKET`); unset: `DATA_DIR/media`. */
+  mediaBucket: string | undefined;
   /** SQS queue URLs on AWS; unset locally, where the same work runs in-process. */
   queues: { poll?: string; unfurl?: string; send?: string; confirm?: string };
 }
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     userAgent:
       nonEmpty(env.USER_AGENT) ??
       `${newsletterName.replace(/[^\x20-\x7e]/g, "")}/0.1 (+${publicBaseUrl}; newsletter feed reader)`,
+    mediaBucket: nonEmpty(env.MEDIA_BUCKET),
     queues: {
       poll: nonEmpty(env.POLL_QUEUE_URL),
       unfurl: nonEmpty(env.UNFURL_QUEUE_URL),

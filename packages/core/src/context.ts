@@ -3,6 +3,7 @@ import type { Config } from "./config.js";
 import type { Fetcher } from "./fetch/index.js";
 import type { Jobs } from "./jobs/index.js";
 import type { Logger } from "./log.js";
+import type { MediaStore } from "./media/store.js";
 import type { Store } from "./store/index.js";
 
 /**
@@ -17,5 +18,7 @@ export interface Ctx {
   /** Every outbound HTTP request (feeds, APIs, pages) goes through this guarded client. */
   fetch: Fetcher;
   log: Logger;
+  /** Hosted thumbnails: a folder locally, the media bucket on AWS. */
+  media: MediaStore;
   now: () => Date;
 }

@@ -1,16 +1,21 @@
+import path from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SESClient } from "@aws-sdk/client-ses";
 import type { Config } from "./config.js";
 import type { Ctx } from "./context.js";
 import { createFetcher, type Fetcher } from "./fetch/index.js";
 import { type Jobs, noJobs } from "./jobs/index.js";
 import { createLogger, type Logger } from "./log.js";
+import { folderMediaStore } from "./media/local-store.js";
+import { s3MediaStore } from "./media/s3-store.js";
+import type { MediaStore } from "./media/store.js";
 import { LOCAL_CREDENTIALS } from "./store/client.js";
 import { createDb, createStore } from "./store/index.js";
 
 /** Builds the core context from configuration: real SDK clients, with endpoint overrides locally. */
 export function createCtx(
   config: Config,
-  opts: { jobs?: Jobs; log?: Logger; now?: () => Date; fetch?: Fetcher } = {},
+  opts: { jobs?: Jobs; log?: Logger; now?: () => Date; fetch?: Fetcher; media?: MediaStore } = {},
 ): Ctx {
   const db = createDb({
     tableName: config.tableName,
@@ -31,6 +36,11 @@ export function createCtx(
       opts.fetch ??
       createFetcher({ userAgent: config.userAgent, allowPrivateNetwork: config.allowPrivateNetwork }),
     log: opts.log ?? createLogger(),
+    media:
+      opts.media ??
+      (config.mediaBucket
+        ? s3MediaStore(new S3Client({ region: config.region }), config.mediaBucket)
+        : folderMediaStore(path.join(config.dataDir, "media"))),
     now: opts.now ?? (() => new Date()),
   };
 }

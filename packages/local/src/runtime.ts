@@ -15,7 +15,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createApp } from "@wkn/api";
 import type { Config } from "@wkn/core/config";
 import type { Ctx } from "@wkn/core/context";
-import { unfurlItem } from "@wkn/core/items/unfurl";
+import { enrichItem } from "@wkn/core/items/enrich";
 import { createLogger, type Logger } from "@wkn/core/log";
 import { resumeSends, runSend } from "@wkn/core/mail/send";
 import { createCtx } from "@wkn/core/runtime";
@@ -115,7 +115,7 @@ export async function startLocal(
     const jobs = createLocalJobs(
       {
         poll: ({ sourceId }) => pollSource(ctx, sourceId),
-        unfurl: ({ itemId }) => unfurlItem(ctx, itemId),
+        unfurl: ({ itemId }) => enrichItem(ctx, itemId),
         send: ({ issueNumber }) => runSend(ctx, issueNumber),
         confirm: (payload) => runConfirmJob(ctx, payload),
       },

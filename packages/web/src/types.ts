@@ -31,6 +31,9 @@ export interface Item {
   category?: string | null;
   unfurledAt?: string | null;
   unfurlError?: string | null;
+  /** Our hosted copy of the picture (GET /media/<thumbnail>): what readers see. */
+  thumbnail?: string | null;
+  thumbnailError?: string | null;
 }
 
 export interface ItemList {

@@ -31,7 +31,12 @@ async function setup(env: TestEnv) {
   const ctx = await env.ctx({ env: { PUBLIC_BASE_URL: "https://news.example.org" } });
   const items = await storeItems(ctx, [
     testItem("https://blog.example/a", { title: "Post A", status: "selected", comment: "Read **this**." }),
-    testItem("https://blog.example/b", { title: "Post B", imageUrl: "https://img.example/b.png" }),
+    testItem("https://blog.example/b", {
+      title: "Post B",
+      imageUrl: "https://img.example/b.png",
+      thumbnail: `${"c".repeat(64)}.jpg`,
+      thumbnailAt: "2024-05-02T00:00:00.000Z",
+    }),
     testItem("https://blog.example/c", { title: "Post C", status: "rejected" }),
   ]);
   return { ctx, t: testClient(ctx), ids: items.map((i) => i.id) as [string, string, string] };
@@ -259,7 +264,10 @@ describe("GET /api/issues/:id/preview", () => {
     const doc = parseDocument(await res.text());
     const byClass = (c: string) => DomUtils.findAll((el) => el.attribs.class === c, doc.children);
     expect(byClass("card-title").map((a) => DomUtils.textContent(a))).toEqual(["Post A", "Post B"]);
-    expect(byClass("card-image")[0]?.attribs.src).toBe("https://img.example/b.png");
+    // our hosted copy, never the publisher's picture
+    expect(byClass("card-image")[0]?.attribs.src).toBe(
+      `https://news.example.org/media/${"c".repeat(64)}.jpg`,
+    );
     expect(DomUtils.textContent(byClass("card-comment")[0]!)).toBe("Read this.");
     expect(byClass("unsubscribe")[0]?.attribs.href).toBe(
       "https://news.example.org/unsubscribe?token=preview",

@@ -34,6 +34,14 @@ export const ItemSchema = z
     category: z.string().nullable().optional(),
     unfurledAt: isoTime.nullable().optional(),
     unfurlError: z.string().nullable().optional(),
+    thumbnail: z.string().nullable().optional().openapi({
+      description:
+        "Our hosted 280×280 JPEG of imageUrl, served at /media/{thumbnail}: the only picture readers get",
+    }),
+    thumbnailAt: isoTime.nullable().optional().openapi({ description: "When hosting the picture was tried" }),
+    thumbnailError: z.string().nullable().optional().openapi({
+      description: "Why the item has no hosted picture (fetch failed, not an image, too large, SVG, ...)",
+    }),
   })
   .openapi("Item");
 

@@ -41,7 +41,7 @@ export async function archiveFeed(ctx: Ctx): Promise<string> {
       const rec = await ctx.store.issues.mustGet(entry.number);
       return {
         ...entry,
-        content: prepareIssue(await renderInputOf(ctx, rec), utmFor(opts, "rss", rec.number), opts.lang),
+        content: prepareIssue(await renderInputOf(ctx, rec), utmFor(opts, "rss", rec.number), opts),
       };
     }),
   );

@@ -2,6 +2,7 @@
  * What an issue shows for one item: the fields of its card, taken from the item when the issue
  * is rendered as a draft and frozen on the issue when it goes out (snapshot.ts).
  */
+import { isMediaKey } from "../media/store.js";
 import type { Item, ItemKind } from "../model/index.js";
 import { domainOf } from "../url/canonical.js";
 
@@ -11,7 +12,10 @@ export interface IssueCard {
   url: string;
   domain: string;
   description: string | null;
+  /** The publisher's picture (the editor sees it); readers see only `thumbnail`. */
   imageUrl: string | null;
+  /** Our hosted 280×280 copy of it, a media key (`<sha256>.jpg`); absent on cards frozen before. */
+  thumbnail?: string | null;
   /** The editor's comment: plain text or a small markdown subset. */
   comment: string | null;
   kind: ItemKind;
@@ -44,6 +48,7 @@ export function cardOf(item: Item): IssueCard {
     domain: item.domain || domainOf(item.url),
     description: text(item.description, CARD_LIMITS.description),
     imageUrl: item.imageUrl && item.imageUrl.length <= CARD_LIMITS.url ? item.imageUrl : null,
+    thumbnail: item.thumbnail && isMediaKey(item.thumbnail) ? item.thumbnail : null,
     comment: item.comment?.trim() ? item.comment.trim() : null,
     kind: item.kind,
     siteName: item.siteName ?? null,

@@ -5,6 +5,7 @@
  */
 import type { Ctx } from "../context.js";
 import { ConflictError, DomainError } from "../errors.js";
+import { enqueueThumbnails } from "../items/thumbnail.js";
 import type { Item } from "../model/index.js";
 import type { IssueRecord, IssueSnapshot } from "../store/issues.js";
 import { cardOf, type IssueCard } from "./card.js";
@@ -18,11 +19,18 @@ const itemIdsOf = (rec: Pick<IssueRecord, "sections">): string[] => [
 
 /**
  * The cards of an issue by item id: its snapshot once it has one, else its items as they are now
- * (a draft). An item that no longer exists has no card.
+ * (a draft). An item that no longer exists has no card. A draft's items whose picture was never
+ * hosted (added before thumbnails, or whose job was lost) get it queued: the next preview shows it.
  */
 export async function cardsOf(ctx: Ctx, rec: IssueRecord): Promise<Map<string, IssueCard>> {
   if (rec.snapshot) return new Map(rec.snapshot.items.map((c) => [c.id, c]));
   const items = await ctx.store.items.getMany(itemIdsOf(rec));
+  if (rec.status === "draft") {
+    // Best effort: a queue that refuses costs the preview nothing but the pictures.
+    await enqueueThumbnails(ctx, [...items.values()]).catch((error: unknown) =>
+      ctx.log.warn("could not queue thumbnails", { issue: rec.number, error }),
+    );
+  }
   return new Map([...items.values()].map((item) => [item.id, cardOf(item)]));
 }
 

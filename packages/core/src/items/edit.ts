@@ -94,10 +94,16 @@ export async function editItem(ctx: Ctx, id: string, edit: ItemEdit): Promise<It
     if (patch.status === current.status) patch = { ...patch, status: undefined };
     // The moment it is selected orders it in a draft made from the selection (drafts.ts); the
     // store forgets it when the item leaves "selected".
-    const write: ItemPatch =
+    let write: ItemPatch =
       patch.status === "selected" ? { ...patch, selectedAt: ctx.now().toISOString() } : patch;
+    // A new picture: the hosted copy of the old one goes, the new one is made by the unfurl job.
+    const newPicture = patch.imageUrl !== undefined && patch.imageUrl !== current.imageUrl;
+    if (newPicture) write = { ...write, thumbnail: null, thumbnailAt: null, thumbnailError: null };
     const updated = await ctx.store.items.update(current, write);
-    if (updated) return updated;
+    if (updated) {
+      if (newPicture && updated.imageUrl) await ctx.jobs.enqueue("unfurl", { itemId: id });
+      return updated;
+    }
   }
   throw new ConflictError(`item ${id} changed while it was being edited; try again`);
 }

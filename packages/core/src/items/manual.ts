@@ -97,6 +97,8 @@ export async function addLink(ctx: Ctx, input: NewLink): Promise<AddedLink> {
   };
   if (await ctx.store.items.createIfAbsent(item)) {
     ctx.log.info("link added", { itemId: id, unfurlError });
+    // Its picture is hosted by the unfurl job (the image library is not in the API).
+    if (item.imageUrl) await ctx.jobs.enqueue("unfurl", { itemId: id });
     return { item, created: true };
   }
   // Added by someone else between our read and write (a poll, a second click).

@@ -67,6 +67,14 @@ export interface Item {
   /** Unfurl bookkeeping: when it ran and what went wrong, if anything. */
   unfurledAt?: string | null;
   unfurlError?: string | null;
+  /**
+   * Our hosted copy of `imageUrl` (a 280×280 JPEG, content-addressed: `<sha256>.jpg`, served at
+   * `/media/<key>`); mail, archive and feed show only this. `thumbnailAt`: when it was tried;
+   * `thumbnailError`: why the item has none (fetch or image refused), in words.
+   */
+  thumbnail?: string | null;
+  thumbnailAt?: string | null;
+  thumbnailError?: string | null;
 }
 
 /** `paused`: a fault of the SES account or sender stopped the send; the editor resumes it. */

@@ -92,6 +92,9 @@ export type ItemPatch = Partial<
     | "unfurledAt"
     | "unfurlError"
     | "selectedAt"
+    | "thumbnail"
+    | "thumbnailAt"
+    | "thumbnailError"
   >
 >;
 

@@ -4,18 +4,24 @@
  * a fresh table so tests do not see each other's data.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { startDynalite } from "@wkn/local/dynamo";
 import { type Config, loadConfig } from "../config.js";
 import type { Ctx } from "../context.js";
 import type { Jobs } from "../jobs/index.js";
 import { silentLogger } from "../log.js";
+import { folderMediaStore } from "../media/local-store.js";
 import { createCtx } from "../runtime.js";
 import { LOCAL_CREDENTIALS } from "../store/client.js";
 import { ensureTable } from "../store/ensure-table.js";
 
 export interface TestEnv {
   dynamoEndpoint: string;
+  /** Hosted media of this env's contexts (a temporary folder, removed by `close`). */
+  mediaDir: string;
   /** A context on a new, empty table. `env` overrides configuration variables. */
   ctx(opts?: {
     env?: Record<string, string>;
@@ -31,6 +37,7 @@ export const TEST_SECRET = "test-signing-secret-0123456789abcdef";
 
 export async function startTestEnv(): Promise<TestEnv> {
   const dyn = await startDynalite();
+  const mediaDir = await mkdtemp(path.join(tmpdir(), "wkn-media-"));
   const admin = new DynamoDBClient({
     region: "us-east-1",
     endpoint: dyn.endpoint,
@@ -38,6 +45,7 @@ export async function startTestEnv(): Promise<TestEnv> {
   });
   return {
     dynamoEndpoint: dyn.endpoint,
+    mediaDir,
     async ctx(opts = {}) {
       const tableName = `t${randomBytes(6).toString("hex")}`;
       const config = {
@@ -54,11 +62,14 @@ export async function startTestEnv(): Promise<TestEnv> {
         ...opts.config,
       };
       await ensureTable(admin, tableName);
-      return createCtx(config, { jobs: opts.jobs, log: silentLogger, now: opts.now });
+      // Never the repository's ./.data: a test that sets DATA_DIR gets its own folder's media.
+      const media = opts.env?.DATA_DIR || config.mediaBucket ? undefined : folderMediaStore(mediaDir);
+      return createCtx(config, { jobs: opts.jobs, log: silentLogger, now: opts.now, media });
     },
     async close() {
       admin.destroy();
       await dyn.close();
+      await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }

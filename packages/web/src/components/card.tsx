@@ -24,6 +24,7 @@ type Key =
   | "comment"
   | "section"
   | "thumb"
+  | "noPicture"
   | "opensNewTab"
   | "status"
   | "kind";
@@ -45,6 +46,7 @@ export const CARD_DICT: Dict<Key> = {
     comment: "Editor's comment",
     section: "Section: {section}",
     thumb: "Image from {domain}",
+    noPicture: "No picture in the mail: {reason}",
     opensNewTab: "(opens in a new tab)",
     status: "Status",
     kind: "Kind",
@@ -65,6 +67,7 @@ export const CARD_DICT: Dict<Key> = {
     comment: "編集者のコメント",
     section: "セクション: {section}",
     thumb: "{domain} の画像",
+    noPicture: "メールに画像は載りません: {reason}",
     opensNewTab: "(新しいタブで開きます)",
     status: "状態",
     kind: "種類",
@@ -94,14 +97,22 @@ export interface CardProps {
   hideStatus?: boolean;
 }
 
-/** Only https images are shown (an http one would be mixed content). */
-const thumbUrl = (url: string | null) => (url && /^https:\/\//i.test(url) ? url : null);
+/**
+ * Our hosted copy first (what readers get, from our origin); else the publisher's picture while
+ * it is being hosted, https only (an http one would be mixed content).
+ */
+const thumbUrl = (item: Item) =>
+  item.thumbnail && /^[0-9a-f]{64}\.jpg$/.test(item.thumbnail)
+    ? `/media/${item.thumbnail}`
+    : item.imageUrl && /^https:\/\//i.test(item.imageUrl)
+      ? item.imageUrl
+      : null;
 
 export function Card(p: CardProps) {
   const t = useT(CARD_DICT);
   const { item } = p;
   const [broken, setBroken] = useState<string | null>(null);
-  const img = thumbUrl(item.imageUrl);
+  const img = thumbUrl(item);
   const titleId = `card-${item.id}-title`;
   const H = `h${p.level ?? 3}` as "h3";
   const date = item.publishedAt ?? item.discoveredAt;
@@ -162,6 +173,9 @@ export function Card(p: CardProps) {
             </p>
           )}
           {item.description && <p class="card-description">{item.description}</p>}
+          {item.imageUrl && !item.thumbnail && item.thumbnailError && (
+            <p class="hint card-picture-note">{t("noPicture", { reason: item.thumbnailError })}</p>
+          )}
         </div>
         {img && broken !== img && (
           <img

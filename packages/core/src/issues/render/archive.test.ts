@@ -21,7 +21,7 @@ function entries(): FeedEntry[] {
     title,
     sentAt,
     url: `${OPTIONS.publicBaseUrl}/issues/${n}`,
-    content: prepareIssue(issue72({ number: n, title }), utm(n)),
+    content: prepareIssue(issue72({ number: n, title }), utm(n), OPTIONS),
   }));
 }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.js";
 import { renderIssue, renderOptions, renderWebVersion } from "./index.js";
 import { PAGE_CSS } from "./page.js";
-import { HOSTILE_TITLE, issue72, OPTIONS } from "./testing.js";
+import { HOSTILE_TITLE, issue72, mediaKey, OPTIONS } from "./testing.js";
 
 const UNSUB = "https://news.example.org/unsubscribe?token=abc.DEF&x=1";
 
@@ -112,7 +112,7 @@ describe("email HTML", () => {
     expect(text(one(first, "card-domain"))).toBe("— speakerdeck.com");
     const img = one(first, "card-image");
     expect(img.attribs).toMatchObject({
-      src: "https://s3.amazonaws.com/revue/items/images/008/998/829/thumb/slide_0.jpg?1619455267",
+      src: `https://news.example.org/media/${mediaKey("transformer")}`,
       width: "140",
       height: "140",
       alt: "Transformerは何をやっているのか - Speaker Deck",
@@ -255,10 +255,8 @@ describe("web version", () => {
       "今週は Transformer の解説資料など。過去の号は https://news.example.org/issues から。",
     );
     expect(meta(doc, "og:url")).toBe("https://news.example.org/issues/72");
-    expect(meta(doc, "og:image")).toBe(
-      "https://s3.amazonaws.com/revue/items/images/008/998/829/thumb/slide_0.jpg?1619455267",
-    );
-    expect(meta(doc, "twitter:card")).toBe("summary_large_image");
+    expect(meta(doc, "og:image")).toBe(`https://news.example.org/media/${mediaKey("transformer")}`);
+    expect(meta(doc, "twitter:card")).toBe("summary"); // square thumbnails
   });
 
   it("shows the same cards, tagged utm_medium=web, without an unsubscribe link", () => {
@@ -280,7 +278,7 @@ describe("web version", () => {
   });
 
   it("falls back to the card titles for the description and to a summary card without images", () => {
-    const noImages = new Map([...issue72().cards].map(([id, c]) => [id, { ...c, imageUrl: null }]));
+    const noImages = new Map([...issue72().cards].map(([id, c]) => [id, { ...c, thumbnail: null }]));
     const doc = parse(renderWebVersion(issue72({ intro: "", cards: noImages }), OPTIONS));
     expect(meta(doc, "og:description")).toMatch(/^Transformerは何をやっているのか - Speaker Deck · AutoNLP/);
     expect(meta(doc, "og:image")).toBeUndefined();

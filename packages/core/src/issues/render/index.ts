@@ -78,7 +78,7 @@ function checkedUrl(url: string): string {
 }
 
 export function renderIssue(input: RenderIssueInput, o: RenderOptions): RenderedIssue {
-  const prepared = prepareIssue(input, utmFor(o, "email", input.number), o.lang);
+  const prepared = prepareIssue(input, utmFor(o, "email", input.number), o);
   const webUrl = o.webUrl ?? webUrlOf(o.publicBaseUrl, input.number);
   // A marker no content can contain (random), replaced per recipient.
   const marker = `%%unsubscribe-${randomBytes(12).toString("hex")}%%`;
@@ -102,7 +102,7 @@ export function renderIssue(input: RenderIssueInput, o: RenderOptions): Rendered
 
 /** The web version page: the same content, links tagged with `utm_medium=web`. */
 export function renderWebVersion(input: RenderIssueInput, o: RenderOptions): string {
-  const prepared = prepareIssue(input, utmFor(o, "web", input.number), o.lang);
+  const prepared = prepareIssue(input, utmFor(o, "web", input.number), o);
   return webPage(prepared, {
     publicBaseUrl: o.publicBaseUrl,
     newsletterName: o.newsletterName,

@@ -4,9 +4,10 @@
  */
 import type { NewsletterLang } from "../../config.js";
 import { type ReaderText, readerText } from "../../i18n/readers.js";
+import { isMediaKey, mediaUrl } from "../../media/store.js";
 import type { IssueSection } from "../../model/index.js";
 import type { IssueCard } from "../card.js";
-import { httpUrl, tagUrl, type Utm } from "./links.js";
+import { tagUrl, type Utm } from "./links.js";
 import { renderBlock, renderComment } from "./markdown.js";
 import { htmlToText } from "./text.js";
 
@@ -24,11 +25,12 @@ export interface RenderIssueInput {
 
 export interface PreparedCard {
   id: string;
-  /** Title and description are text (escaped by the layouts); href and image are http(s) only. */
+  /** Title and description are text (escaped by the layouts); href is http(s) only. */
   title: string;
   href: string;
   domain: string;
   description: string | null;
+  /** Our hosted thumbnail (`/media/<key>` on the public origin), never the publisher's picture. */
   imageUrl: string | null;
   facts: string[];
   commentHtml: string;
@@ -76,7 +78,20 @@ export function factsOf(card: IssueCard, t: ReaderText = readerText()): string[]
   return facts;
 }
 
-function prepareCard(card: IssueCard, utm: Utm | null, t: ReaderText): PreparedCard | null {
+/** What preparing needs besides the content: the readers' language, the origin of hosted media. */
+export interface PrepareOptions {
+  /** The language of the cards' facts (`NEWSLETTER_LANG`), English when unset. */
+  lang?: NewsletterLang;
+  /** The public origin that serves `/media/` (`PUBLIC_BASE_URL`). */
+  publicBaseUrl: string;
+}
+
+function prepareCard(
+  card: IssueCard,
+  utm: Utm | null,
+  t: ReaderText,
+  o: PrepareOptions,
+): PreparedCard | null {
   const href = tagUrl(card.url, utm);
   // An item whose URL is not http(s) has nothing to link to: it is left out.
   if (!href) return null;
@@ -87,16 +102,16 @@ function prepareCard(card: IssueCard, utm: Utm | null, t: ReaderText): PreparedC
     href,
     domain: card.domain || new URL(href).hostname.replace(/^www\./, ""),
     description: card.description?.trim() || null,
-    imageUrl: httpUrl(card.imageUrl)?.toString() ?? null,
+    // Only our copy: a publisher's URL (cards frozen before thumbnails were hosted) is never shown.
+    imageUrl: card.thumbnail && isMediaKey(card.thumbnail) ? mediaUrl(o.publicBaseUrl, card.thumbnail) : null,
     facts: factsOf(card, t),
     commentHtml,
     commentText: htmlToText(commentHtml),
   };
 }
 
-/** `lang`: the language of the cards' facts (`NEWSLETTER_LANG`), English when unset. */
-export function prepareIssue(input: RenderIssueInput, utm: Utm | null, lang?: NewsletterLang): PreparedIssue {
-  const t = readerText(lang);
+export function prepareIssue(input: RenderIssueInput, utm: Utm | null, o: PrepareOptions): PreparedIssue {
+  const t = readerText(o.lang);
   const introHtml = renderBlock(input.intro, utm);
   return {
     number: input.number,
@@ -114,7 +129,7 @@ export function prepareIssue(input: RenderIssueInput, utm: Utm | null, lang?: Ne
         cards: s.itemIds
           .map((id) => input.cards.get(id))
           .filter((c): c is IssueCard => c !== undefined)
-          .map((c) => prepareCard(c, utm, t))
+          .map((c) => prepareCard(c, utm, t, o))
           .filter((c): c is PreparedCard => c !== null),
       };
     }),

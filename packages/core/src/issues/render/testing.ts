@@ -1,4 +1,5 @@
 /** Test fixtures: an issue in the shape of the reference issue (#72), with hostile cards mixed in. */
+import { createHash } from "node:crypto";
 import type { IssueCard } from "../card.js";
 import type { RenderOptions } from "./index.js";
 import type { RenderIssueInput } from "./prepare.js";
@@ -9,6 +10,9 @@ export const OPTIONS: RenderOptions = {
   utmSource: "weekly-kaggle-news",
   utmCampaign: "issue-{number}",
 };
+
+/** A media key as the thumbnail step makes them (any 64 hex digits). */
+export const mediaKey = (seed: string): string => `${createHash("sha256").update(seed).digest("hex")}.jpg`;
 
 export const HOSTILE_TITLE = "<img src=x onerror=alert(1)>";
 
@@ -24,6 +28,7 @@ const card = (c: Partial<IssueCard> & Pick<IssueCard, "id" | "url" | "title">): 
 export const CARDS: IssueCard[] = [
   card({
     id: "transformer",
+    thumbnail: mediaKey("transformer"),
     title: "Transformerは何をやっているのか - Speaker Deck",
     url: "https://speakerdeck.com/yusuketakagi/transformerhahe-woyatuteirufalseka",
     description: "Transformerが結局のところ何をやっているのかを図メインで説明しています。",
@@ -32,6 +37,7 @@ export const CARDS: IssueCard[] = [
   }),
   card({
     id: "autonlp",
+    thumbnail: mediaKey("autonlp"),
     title: "AutoNLPを使った日本語文書分類 | 株式会社AI Shift",
     // an existing query, tracking parameters and a fragment
     url: "https://www.ai-shift.co.jp/techblog/1880?lang=ja&utm_source=twitter&fbclid=XYZ#results",
@@ -42,6 +48,7 @@ export const CARDS: IssueCard[] = [
   }),
   card({
     id: "accelerate",
+    thumbnail: mediaKey("accelerate"),
     title: "Release v0.3.0 Notebook launcher and multi-node training · huggingface/accelerate",
     url: "https://github.com/huggingface/accelerate/releases/tag/v0.3.0",
     kind: "release",

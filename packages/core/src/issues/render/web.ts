@@ -31,7 +31,8 @@ export function webPage(p: PreparedIssue, o: WebOptions): string {
     ["property", "og:url", o.webUrl],
     ["property", "og:locale", o.lang === "ja" ? "ja_JP" : "en_US"],
     ...(image ? ([["property", "og:image", image]] as [string, string, string][]) : []),
-    ["name", "twitter:card", image ? "summary_large_image" : "summary"],
+    // Our pictures are square thumbnails: the "summary" card shows them uncropped.
+    ["name", "twitter:card", "summary"],
     ["name", "twitter:title", p.title],
     ["name", "twitter:description", description],
     ...(image ? ([["name", "twitter:image", image]] as [string, string, string][]) : []),
