@@ -12,6 +12,7 @@ import { useProject } from "sst/project.js";
 export const FORWARDED = [
   "NEWSLETTER_NAME",
   "NEWSLETTER_LANG",
+  "NEWSLETTER_TZ",
   "FROM_EMAIL",
   "PUBLIC_BASE_URL",
   "UTM_SOURCE",

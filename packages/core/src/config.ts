@@ -12,6 +12,8 @@ export interface Config {
   newsletterName: string;
   /** The readers' language: their pages, the confirmation mail and the mail's footer (`NEWSLETTER_LANG`). */
   newsletterLang: NewsletterLang;
+  /** The time zone of the issue's date in mail and archive (`NEWSLETTER_TZ`, an IANA name). */
+  newsletterTz: string;
   /** Slug of the newsletter name: default `utm_source` and Message-ID domain part. */
   newsletterSlug: string;
   fromEmail: string;
@@ -52,6 +54,16 @@ function newsletterLang(env: Env): NewsletterLang {
   throw new Error(
     `NEWSLETTER_LANG must be one of ${NEWSLETTER_LANGS.join(", ")}, got "${env.NEWSLETTER_LANG}"`,
   );
+}
+
+/** `NEWSLETTER_TZ`, checked by Intl; by default Tokyo for a Japanese newsletter, else UTC. */
+function newsletterTz(env: Env, lang: NewsletterLang): string {
+  const v = nonEmpty(env.NEWSLETTER_TZ) ?? (lang === "ja" ? "Asia/Tokyo" : "UTC");
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: v }).resolvedOptions().timeZone;
+  } catch {
+    throw new Error(`NEWSLETTER_TZ must be an IANA time zone such as Asia/Tokyo or UTC, got "${v}"`);
+  }
 }
 
 const nonEmpty = (v: string | undefined): string | undefined => (v && v.trim() !== "" ? v.trim() : undefined);
@@ -118,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     newsletterName,
     newsletterSlug: slugify(newsletterName),
     newsletterLang: newsletterLang(env),
+    newsletterTz: newsletterTz(env, newsletterLang(env)),
     fromEmail: nonEmpty(env.FROM_EMAIL) ?? "newsletter@localhost",
     sourcesFile: nonEmpty(env.SOURCES_FILE),
     allowPrivateNetwork: env.ALLOW_PRIVATE_NETWORK === "1" || env.ALLOW_PRIVATE_NETWORK === "true",

@@ -17,6 +17,7 @@ const site = (ctx: Ctx) => ({
   publicBaseUrl: ctx.config.publicBaseUrl,
   newsletterName: ctx.config.newsletterName,
   lang: ctx.config.newsletterLang,
+  timeZone: ctx.config.newsletterTz,
 });
 
 async function sentEntries(ctx: Ctx): Promise<(ArchiveEntry & { number: number })[]> {

@@ -24,6 +24,8 @@ export async function renderInputOf(ctx: Ctx, rec: IssueRecord): Promise<RenderI
     intro: rec.intro ?? "",
     sections: rec.sections,
     sentAt: rec.sentAt,
+    // A draft (preview, test copy) and a send under way are dated now: the day it goes out.
+    date: rec.sentAt ?? ctx.now().toISOString(),
     cards: await cardsOf(ctx, rec),
   };
 }

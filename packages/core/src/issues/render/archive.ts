@@ -4,6 +4,7 @@
  */
 import type { NewsletterLang } from "../../config.js";
 import { type ReaderText, readerText } from "../../i18n/readers.js";
+import { dayIn } from "./date.js";
 import { escapeHtml as e } from "./escape.js";
 import { pageShell, subscribeBox } from "./page.js";
 import { firstImageOf, type PreparedIssue, summaryOf } from "./prepare.js";
@@ -20,9 +21,9 @@ export interface SiteOptions {
   newsletterName: string;
   /** The readers' language (`NEWSLETTER_LANG`); English when unset. */
   lang?: NewsletterLang;
+  /** The list's days are in the newsletter's time zone (`NEWSLETTER_TZ`); UTC when unset. */
+  timeZone?: string;
 }
-
-const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
 /** The feed's `<link rel="alternate">`, in the archive pages and the web version. */
 export const feedLink = (o: SiteOptions): string =>
@@ -46,7 +47,7 @@ export function archivePage(entries: ArchiveEntry[], o: SiteOptions): string {
       ? `<ol class="issues" reversed>\n${entries
           .map(
             (x) =>
-              `<li class="issue"><a href="${e(x.url)}">${e(x.title)}</a><time datetime="${e(x.sentAt)}">${day(x.sentAt)}</time></li>`,
+              `<li class="issue"><a href="${e(x.url)}">${e(x.title)}</a><time datetime="${e(x.sentAt)}">${dayIn(x.sentAt, o.timeZone)}</time></li>`,
           )
           .join("\n")}\n</ol>`
       : `<p>${e(t("noIssues"))}</p>`;

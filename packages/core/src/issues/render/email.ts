@@ -2,7 +2,7 @@
 import type { NewsletterLang } from "../../config.js";
 import { readerText } from "../../i18n/readers.js";
 import { escapeHtml as e } from "./escape.js";
-import { contentRows, frame } from "./layout.js";
+import { contentRows, dateTag, frame } from "./layout.js";
 import { type PreparedIssue, summaryOf } from "./prepare.js";
 import { STYLE } from "./style.js";
 
@@ -63,7 +63,7 @@ export function emailHtml(p: PreparedIssue, o: EmailOptions): string {
     "</head>",
     `<body style="${STYLE.page}">`,
     `<div class="preheader" style="${STYLE.preheader}">${e(summaryOf(p, 150))}${PREHEADER_FILL}</div>`,
-    frame(contentRows(p, webLink), footer),
+    frame(contentRows(p, [dateTag(p), webLink].filter(Boolean).join(" &middot; ")), footer),
     "</body>",
     "</html>",
     "",

@@ -33,6 +33,8 @@ export interface RenderOptions {
   webUrl?: string;
   /** The readers' language (`NEWSLETTER_LANG`): the footer, the cards' facts; English when unset. */
   lang?: NewsletterLang;
+  /** The time zone of the issue's date (`NEWSLETTER_TZ`); UTC when unset. */
+  timeZone?: string;
 }
 
 export interface RenderedIssue {
@@ -49,13 +51,20 @@ export interface RenderedIssue {
 export function renderOptions(
   config: Pick<
     Config,
-    "publicBaseUrl" | "newsletterName" | "newsletterLang" | "newsletterSlug" | "utmSource" | "utmCampaign"
+    | "publicBaseUrl"
+    | "newsletterName"
+    | "newsletterLang"
+    | "newsletterTz"
+    | "newsletterSlug"
+    | "utmSource"
+    | "utmCampaign"
   >,
 ): RenderOptions {
   return {
     publicBaseUrl: config.publicBaseUrl.replace(/\/+$/, ""),
     newsletterName: config.newsletterName,
     lang: config.newsletterLang,
+    timeZone: config.newsletterTz,
     utmSource: config.utmSource ?? unicodeSlug(config.newsletterName),
     utmCampaign: config.utmCampaign,
   };

@@ -52,6 +52,10 @@ function cardRow(c: PreparedCard): string {
 }
 
 /** Title, `underTitle` (HTML, e.g. the mail's web version link), intro, then each section. */
+/** The issue's date under its title, as `<time>`. */
+export const dateTag = (p: PreparedIssue): string =>
+  p.date ? `<time class="issue-date" datetime="${p.date.day}">${e(p.date.text)}</time>` : "";
+
 export function contentRows(p: PreparedIssue, underTitle?: string): string {
   const rows = [
     `<tr><td style="${STYLE.cell}"><h1 class="issue-title" style="${STYLE.title}">${e(p.title)}</h1></td></tr>`,

@@ -16,7 +16,7 @@ export interface PlainOptions {
 const underline = (s: string, ch: string) => `${s}\n${ch.repeat(Math.min(Math.max([...s].length, 3), 72))}`;
 
 export function plainText(p: PreparedIssue, o: PlainOptions): string {
-  const out: string[] = [underline(p.title, "=")];
+  const out: string[] = [p.date ? `${underline(p.title, "=")}\n${p.date.text}` : underline(p.title, "=")];
   if (p.introText) out.push(p.introText);
   for (const s of p.sections) {
     out.push(underline(s.heading.toUpperCase(), "-"));

@@ -7,6 +7,7 @@ import { type ReaderText, readerText } from "../../i18n/readers.js";
 import { isMediaKey, mediaUrl } from "../../media/store.js";
 import type { IssueSection } from "../../model/index.js";
 import type { IssueCard } from "../card.js";
+import { type IssueDate, issueDate } from "./date.js";
 import { tagUrl, type Utm } from "./links.js";
 import { renderBlock, renderComment } from "./markdown.js";
 import { htmlToText } from "./text.js";
@@ -19,6 +20,8 @@ export interface RenderIssueInput {
   intro: string;
   sections: IssueSection[];
   sentAt?: string | null;
+  /** The issue's date (when it went or goes out; a draft's preview: now), shown under the title. */
+  date?: string | null;
   /** Cards by item id; an id without a card (an item that vanished) is left out. */
   cards: ReadonlyMap<string, IssueCard>;
 }
@@ -52,6 +55,8 @@ export interface PreparedIssue {
   introText: string;
   /** The intro as text without URLs: preheader and descriptions. */
   introSummary: string;
+  /** The day in the newsletter's time zone, written in its language. */
+  date: IssueDate | null;
   sections: PreparedSection[];
 }
 
@@ -84,6 +89,8 @@ export interface PrepareOptions {
   lang?: NewsletterLang;
   /** The public origin that serves `/media/` (`PUBLIC_BASE_URL`). */
   publicBaseUrl: string;
+  /** The time zone of the date (`NEWSLETTER_TZ`); UTC when unset. */
+  timeZone?: string;
 }
 
 function prepareCard(
@@ -120,6 +127,7 @@ export function prepareIssue(input: RenderIssueInput, utm: Utm | null, o: Prepar
     introHtml,
     introText: htmlToText(introHtml),
     introSummary: htmlToText(introHtml, { urls: false }),
+    date: issueDate(input.date ?? input.sentAt, o.lang, o.timeZone),
     sections: input.sections.map((s) => {
       const bodyHtml = renderBlock(s.body, utm);
       return {

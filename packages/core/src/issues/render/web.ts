@@ -7,7 +7,7 @@ import type { NewsletterLang } from "../../config.js";
 import { readerText } from "../../i18n/readers.js";
 import { feedLink } from "./archive.js";
 import { escapeHtml as e } from "./escape.js";
-import { contentRows, frame } from "./layout.js";
+import { contentRows, dateTag, frame } from "./layout.js";
 import { pageShell, subscribeBox } from "./page.js";
 import { firstImageOf, type PreparedIssue, summaryOf } from "./prepare.js";
 import { STYLE } from "./style.js";
@@ -49,6 +49,6 @@ export function webPage(p: PreparedIssue, o: WebOptions): string {
       `<link rel="canonical" href="${e(o.webUrl)}">`,
       feedLink(o),
     ],
-    body: `${frame(contentRows(p), footer)}\n${subscribeBox(t, o.newsletterName)}`,
+    body: `${frame(contentRows(p, dateTag(p) || undefined), footer)}\n${subscribeBox(t, o.newsletterName)}`,
   });
 }
