@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.js";
-import { archivePage, rssFeed } from "./archive.js";
+import { archivePage } from "./archive.js";
 import { issueDate } from "./date.js";
 import { renderIssue, renderOptions, renderWebVersion } from "./index.js";
 import { issue72, OPTIONS } from "./testing.js";
