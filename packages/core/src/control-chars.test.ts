@@ -73,6 +73,7 @@ describe("core entry points", () => {
       section: "Two lines",
       comment: "ab\nc",
       description: "x",
+      descriptionSource: "editor",
     });
   });
 });

@@ -16,6 +16,9 @@ import {
   NewLinkSchema,
 } from "../schemas/items.js";
 
+/** An item as the API shows it: the longer text kept for search (`fullText`, up to 2,000 characters) stays inside. */
+const publicItem = <T extends { fullText?: unknown }>({ fullText: _, ...item }: T) => item;
+
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
@@ -32,7 +35,10 @@ export function itemsRoutes(ctx: Ctx) {
       request: { query: ItemListQuerySchema },
       responses: { 200: json(ItemListSchema, "One page, newest first"), 400: errors[400], 401: errors[401] },
     }),
-    async (c) => c.json(await listItems(ctx, c.req.valid("query")), 200),
+    async (c) => {
+      const page = await listItems(ctx, c.req.valid("query"));
+      return c.json({ ...page, items: page.items.map(publicItem) }, 200);
+    },
   );
 
   // Before /items/{id}, which would take "counts" for an id.
@@ -71,7 +77,7 @@ export function itemsRoutes(ctx: Ctx) {
     }),
     async (c) => {
       const { item, created } = await addLink(ctx, c.req.valid("json"));
-      return created ? c.json(item, 201) : c.json(item, 200);
+      return created ? c.json(publicItem(item), 201) : c.json(publicItem(item), 200);
     },
   );
 
@@ -87,7 +93,7 @@ export function itemsRoutes(ctx: Ctx) {
       const { id } = c.req.valid("param");
       const item = await ctx.store.items.get(id);
       if (!item) throw new NotFoundError("item", id);
-      return c.json(item, 200);
+      return c.json(publicItem(item), 200);
     },
   );
 
@@ -106,7 +112,7 @@ export function itemsRoutes(ctx: Ctx) {
         409: errors[409],
       },
     }),
-    async (c) => c.json(await editItem(ctx, c.req.valid("param").id, c.req.valid("json")), 200),
+    async (c) => c.json(publicItem(await editItem(ctx, c.req.valid("param").id, c.req.valid("json"))), 200),
   );
 
   return r;

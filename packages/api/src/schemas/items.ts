@@ -34,6 +34,10 @@ export const ItemSchema = z
     category: z.string().nullable().optional(),
     unfurledAt: isoTime.nullable().optional(),
     unfurlError: z.string().nullable().optional(),
+    descriptionSource: z.enum(["feed", "page", "editor"]).nullable().optional().openapi({
+      description:
+        "Where description came from: the feed's summary or the page's og:description (both cut to about 160 characters), or the editor (as written, never replaced)",
+    }),
     thumbnail: z.string().nullable().optional().openapi({
       description:
         "Our hosted 280×280 JPEG of imageUrl, served at /media/{thumbnail}: the only picture readers get",

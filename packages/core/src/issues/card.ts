@@ -2,6 +2,7 @@
  * What an issue shows for one item: the fields of its card, taken from the item when the issue
  * is rendered as a draft and frozen on the issue when it goes out (snapshot.ts).
  */
+import { shortDescription } from "../items/text.js";
 import { isMediaKey } from "../media/store.js";
 import type { Item, ItemKind } from "../model/index.js";
 import { domainOf } from "../url/canonical.js";
@@ -46,7 +47,14 @@ export function cardOf(item: Item): IssueCard {
     title: text(item.title, CARD_LIMITS.title) ?? item.url,
     url: item.url,
     domain: item.domain || domainOf(item.url),
-    description: text(item.description, CARD_LIMITS.description),
+    // The editor's description as written; any other (items stored before descriptions were
+    // shortened) cut like a new one.
+    description:
+      item.descriptionSource === "editor"
+        ? text(item.description, CARD_LIMITS.description)
+        : item.description?.trim()
+          ? shortDescription(item.description)
+          : null,
     imageUrl: item.imageUrl && item.imageUrl.length <= CARD_LIMITS.url ? item.imageUrl : null,
     thumbnail: item.thumbnail && isMediaKey(item.thumbnail) ? item.thumbnail : null,
     comment: item.comment?.trim() ? item.comment.trim() : null,

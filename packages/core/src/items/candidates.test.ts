@@ -4,6 +4,7 @@ import type { Candidate } from "../sources/adapters/types.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
 import { candidateToItem, SEEN_LIMIT, SEEN_MARGIN, seenKey, storeCandidates } from "./candidates.js";
+import { listItems } from "./list.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -110,19 +111,27 @@ describe("storeCandidates", () => {
     expect(r.skipped).toBe(2);
   });
 
-  it("cuts long descriptions on grapheme boundaries and enqueues unfurls for items missing a picture or description", async () => {
+  it("shortens long descriptions for the card (keeping the whole for search) and enqueues every new item's unfurl", async () => {
     const { jobs, unfurled } = recordingJobs();
     const ctx = await env.ctx({ jobs });
     const family = "👨‍👩‍👧‍👦";
+    const body = "はじめに こんにちは" + "あ".repeat(148) + family + "い".repeat(50) + "最後の言葉";
     const r = await storeCandidates(ctx, { id: "s" }, [
-      candidate("https://example.com/long", { description: "あ".repeat(298) + family + "い".repeat(50) }),
+      candidate("https://example.com/long", { description: body }),
       candidate("https://example.com/bare", { imageUrl: null, description: "   " }),
     ]);
     const long = await ctx.store.items.get(urlHash("https://example.com/long"));
-    expect(long?.description).toBe("あ".repeat(298) + family + "…");
+    // 160 graphemes: the family emoji is one of them, never split
+    expect(long?.description).toBe(`はじめに こんにちは${"あ".repeat(148)}${family}…`);
+    expect(long).toMatchObject({ descriptionSource: "feed" });
+    // a word past the cut is still found
+    const found = await listItems(ctx, { status: "new", q: "最後の言葉" });
+    expect(found.items.map((i) => i.id)).toEqual([urlHash("https://example.com/long")]);
     const bare = await ctx.store.items.get(urlHash("https://example.com/bare"));
     expect(bare).toMatchObject({ imageUrl: null, description: null });
-    expect(unfurled).toEqual([urlHash("https://example.com/bare")]);
+    expect(unfurled.sort()).toEqual(
+      [urlHash("https://example.com/long"), urlHash("https://example.com/bare")].sort(),
+    );
     expect(r.newItemIds).toHaveLength(2);
   });
 

@@ -10,7 +10,7 @@ import type { Item } from "../model/index.js";
 import type { Candidate } from "../sources/adapters/types.js";
 import { mapLimit } from "../sources/concurrency.js";
 import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
-import { collapseWhitespace, truncateGraphemes } from "./text.js";
+import { collapseWhitespace, FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "./text.js";
 import { enqueueUnfurl } from "./unfurl.js";
 
 /**
@@ -22,7 +22,6 @@ export const SEEN_LIMIT = 500;
 export const SEEN_MARGIN = 50;
 /** Characters of the seen memory per id: 64 bits is plenty within one source and halves its size. */
 const SEEN_KEY_LENGTH = 16;
-export const DESCRIPTION_MAX = 300;
 export const TITLE_MAX = 300;
 /** Writes in flight per poll. */
 const WRITE_CONCURRENCY = 8;
@@ -76,6 +75,14 @@ const httpUrlOrNull = (url: string | null | undefined): string | null => {
   }
 };
 
+/** The feed's summary: shortened for the card, kept longer for search. */
+function described(text: string | null): Pick<Item, "description" | "descriptionSource" | "fullText"> {
+  const full = textOrNull(text, FULL_TEXT_MAX);
+  if (!full) return { description: null };
+  const description = shortDescription(full);
+  return { description, descriptionSource: "feed", ...(description !== full ? { fullText: full } : {}) };
+}
+
 const textOrNull = (text: string | null | undefined, max: number): string | null => {
   const t = text ? collapseWhitespace(text) : "";
   return t ? truncateGraphemes(t, max) : null;
@@ -97,7 +104,7 @@ export function candidateToItem(p: Prepared, sourceId: string, now: Date): Item 
     url: c.url,
     canonicalUrl: p.canonicalUrl,
     title: textOrNull(c.title, TITLE_MAX) ?? p.canonicalUrl,
-    description: textOrNull(c.description, DESCRIPTION_MAX),
+    ...described(c.description),
     imageUrl: httpUrlOrNull(c.imageUrl),
     siteName: textOrNull(c.siteName, 200),
     domain: domainOf(c.url),

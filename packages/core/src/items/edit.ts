@@ -68,6 +68,8 @@ export function checkItemEdit(edit: ItemEdit): ItemPatch {
   }
   if (edit.description !== undefined) {
     patch.description = multiline(edit.description, "description", MAX_DESCRIPTION_LENGTH);
+    // The editor's words are never replaced by a page's or shortened for the card.
+    patch.descriptionSource = patch.description === null ? null : "editor";
   }
   if (edit.imageUrl !== undefined) {
     patch.imageUrl =

@@ -23,6 +23,7 @@ import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
 import { checkHttpUrl } from "../url/check.js";
 import { checkItemEdit } from "./edit.js";
 import type { PageMetadata } from "./metadata.js";
+import { shortDescription } from "./text.js";
 import { describeUnfurlFailure, fetchPageMetadata } from "./unfurl.js";
 
 export interface NewLink {
@@ -79,7 +80,13 @@ export async function addLink(ctx: Ctx, input: NewLink): Promise<AddedLink> {
     url,
     canonicalUrl: canonical,
     title: meta?.title ?? url,
-    description: meta?.description ?? null,
+    ...(meta?.description
+      ? {
+          description: shortDescription(meta.description),
+          descriptionSource: "page" as const,
+          fullText: meta.description,
+        }
+      : { description: null }),
     imageUrl: meta?.imageUrl ?? null,
     siteName: meta?.siteName ?? null,
     domain: domainOf(url),

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeSearch, searchTerms, searchTextOf, truncateGraphemes } from "./text.js";
+import { normalizeSearch, searchTerms, searchTextOf, shortDescription, truncateGraphemes } from "./text.js";
 
 describe("normalizeSearch", () => {
   it("folds case, full-width and half-width forms so the editor finds what they type", () => {
@@ -44,5 +45,49 @@ describe("truncateGraphemes", () => {
   it("drops dangling spaces and punctuation before the ellipsis", () => {
     expect(truncateGraphemes("one two, three four", 9)).toBe("one two…");
     expect(truncateGraphemes("これは、テストです", 5)).toBe("これは…");
+  });
+});
+
+describe("shortDescription", () => {
+  const graphemeCount = (s: string) => [...new Intl.Segmenter().segment(s)].length;
+
+  it("keeps text of 160 graphemes or fewer as it is (whitespace collapsed)", () => {
+    expect(shortDescription("  A short   summary.\n")).toBe("A short summary.");
+    expect(shortDescription("あ".repeat(160))).toBe("あ".repeat(160));
+  });
+
+  it("cuts after the last whole sentence in the second half, without an ellipsis", () => {
+    const en = `${"Word ".repeat(20).trim()}. ${"Second sentence goes on ".repeat(2).trim()}. ${"More ".repeat(40)}`;
+    const out = shortDescription(en);
+    expect(out.endsWith("goes on.")).toBe(true);
+    const ja = `${"あ".repeat(90)}。${"い".repeat(100)}`;
+    expect(shortDescription(ja)).toBe(`${"あ".repeat(90)}。`);
+  });
+
+  it("a sentence end too early (first half) is not used: the cut goes to the last word", () => {
+    const text = `Short. ${"lorem ipsum ".repeat(30)}`;
+    const out = shortDescription(text);
+    expect(out.endsWith("…")).toBe(true);
+    expect(out).not.toMatch(/\s…$/);
+    expect(out.length).toBeGreaterThan(100);
+    expect(text.startsWith(out.slice(0, -1))).toBe(true);
+    expect(out.slice(0, -1).endsWith("lorem") || out.slice(0, -1).endsWith("ipsum")).toBe(true);
+  });
+
+  it("text without spaces or sentence ends is cut on a grapheme boundary (emoji never split)", () => {
+    const family = "👨‍👩‍👧‍👦";
+    const out = shortDescription(family.repeat(200));
+    expect(out).toBe(`${family.repeat(159)}…`);
+  });
+
+  it("never gives more than 160 graphemes, and is a prefix of the collapsed text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 400 }), (s) => {
+        const out = shortDescription(s);
+        expect(graphemeCount(out)).toBeLessThanOrEqual(160);
+        const collapsed = s.replace(/[\s\u3000]+/gu, " ").trim();
+        expect(collapsed.startsWith(out.replace(/…$/, "").trimEnd())).toBe(true);
+      }),
+    );
   });
 });

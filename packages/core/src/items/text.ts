@@ -9,10 +9,21 @@ export function normalizeSearch(text: string): string {
   return collapseWhitespace(text.normalize("NFKC").toLowerCase());
 }
 
-/** What `q` is matched against: title, description and domain, normalised once at write time. */
-export function searchTextOf(item: { title: string; description?: string | null; domain: string }): string {
-  return normalizeSearch([item.title, item.description ?? "", item.domain].join("\n"));
+/**
+ * What `q` is matched against: title, description, the longer text the description was cut from
+ * (`fullText`, store-only) and domain, normalised once at write time.
+ */
+export function searchTextOf(item: {
+  title: string;
+  description?: string | null;
+  fullText?: string | null;
+  domain: string;
+}): string {
+  return normalizeSearch([item.title, item.description ?? "", item.fullText ?? "", item.domain].join("\n"));
 }
+
+/** How much of the longer text is kept for search: enough for a post's opening, bounded per item. */
+export const FULL_TEXT_MAX = 2000;
 
 export const MAX_SEARCH_TERMS = 8;
 
@@ -44,4 +55,30 @@ export function truncateGraphemes(text: string, max: number, ellipsis = "…"): 
     parts.push(segment);
   }
   return text;
+}
+
+/** What a card shows of a description (issue 12): about one or two sentences, like an og:description. */
+export const SHORT_DESCRIPTION_MAX = 160;
+
+const SENTENCE_END = /[。．！？!?]|\.(?=\s|$)/gu;
+
+/**
+ * A description cut for a card: whitespace collapsed; text over `max` graphemes is cut after the
+ * last sentence that ends in the second half of the limit (no ellipsis needed: it reads whole),
+ * else after the last word (space-separated text), else on a grapheme boundary, with "…".
+ */
+export function shortDescription(text: string, max = SHORT_DESCRIPTION_MAX): string {
+  const t = collapseWhitespace(text);
+  const segments = [...graphemes.segment(t)].map((s) => s.segment);
+  if (segments.length <= max) return t;
+  const head = segments.slice(0, max).join("");
+  let sentenceEnd = -1;
+  for (const m of head.matchAll(SENTENCE_END)) sentenceEnd = m.index + m[0].length;
+  if (sentenceEnd > 0 && [...graphemes.segment(head.slice(0, sentenceEnd))].length >= max / 2) {
+    return head.slice(0, sentenceEnd).trim();
+  }
+  const room = segments.slice(0, max - 1).join("");
+  const space = room.lastIndexOf(" ");
+  if (space >= room.length / 2) return `${room.slice(0, space).replace(/[\s,.、。:;–—-]+$/u, "")}…`;
+  return truncateGraphemes(t, max);
 }

@@ -4,7 +4,10 @@ import type { Ctx } from "../context.js";
 import { closeServers, serve, type TestServer } from "../fetch/testing.js";
 import type { JobKind, JobPayloads, Jobs } from "../jobs/index.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
+import { urlHash } from "../url/canonical.js";
+import { storeCandidates } from "./candidates.js";
 import { editItem } from "./edit.js";
+import { listItems } from "./list.js";
 import { storeItems, testItem } from "./testing.js";
 import { enqueueUnfurl, unfurlItem } from "./unfurl.js";
 
@@ -164,20 +167,66 @@ describe("unfurlItem", () => {
     );
   });
 
-  it("leaves an item alone that lacks nothing, and an unknown id", async () => {
+  it("leaves an item alone that was unfurled already, and an unknown id", async () => {
     const { ctx, url } = await ctxWith("/complete", ["text/html", OG]);
-    const [item] = await storeItems(ctx, [
-      testItem(url, { description: "d", imageUrl: "https://x.example/i.png" }),
-    ]);
+    const [item] = await storeItems(ctx, [testItem(url, { unfurledAt: "2024-05-01T00:00:00.000Z" })]);
     await unfurlItem(ctx, item!.id);
     await unfurlItem(ctx, "does-not-exist");
     expect(requestsFor("/complete")).toBe(0);
-    expect((await ctx.store.items.get(item!.id))?.unfurledAt ?? null).toBeNull();
+    expect((await ctx.store.items.get(item!.id))?.description ?? null).toBeNull();
+  });
+
+  it("prefers the page's og:description to the feed's article body, shortened, keeping the body searchable", async () => {
+    const og = "Transformerが結局のところ何をやっているのかを図メインで説明しています。".repeat(4);
+    const { ctx, url } = await ctxWith("/og-ja", [
+      "text/html; charset=utf-8",
+      html(`<title>T</title><meta property="og:description" content="${og}">`),
+    ]);
+    const body = `はじめに こんにちは。${"本文".repeat(120)}`;
+    const [item] = await storeCandidatesOf(ctx, url, body);
+    expect(item!.descriptionSource).toBe("feed");
+    await unfurlItem(ctx, item!.id);
+    const got = (await ctx.store.items.get(item!.id))!;
+    expect(got.descriptionSource).toBe("page");
+    expect(got.description!.startsWith("Transformerが結局のところ")).toBe(true);
+    expect([...new Intl.Segmenter().segment(got.description!)].length).toBeLessThanOrEqual(161);
+    const found = await listItems(ctx, { status: "new", q: "本文本文" });
+    expect(found.items.map((i) => i.id)).toEqual([item!.id]);
+  });
+
+  it("never replaces the editor's description, even one set while the page was fetched", async () => {
+    const { ctx, url } = await ctxWith("/og-race", ["text/html; charset=utf-8", OG]);
+    const [item] = await storeCandidatesOf(ctx, url, "The feed's summary.");
+    beforeAnswer.set("/og-race", async () => {
+      beforeAnswer.delete("/og-race");
+      await editItem(ctx, item!.id, { description: "The editor's words." });
+    });
+    await unfurlItem(ctx, item!.id);
+    const got = (await ctx.store.items.get(item!.id))!;
+    expect(got).toMatchObject({ description: "The editor's words.", descriptionSource: "editor" });
+    expect(got.unfurledAt).toBeTruthy();
   });
 });
 
+/** A feed item with `body` as its summary, stored the way a poll stores it. */
+async function storeCandidatesOf(ctx: Ctx, url: string, body: string) {
+  await storeCandidates(ctx, { id: "s" }, [
+    {
+      url,
+      title: "Feed title",
+      description: body,
+      imageUrl: null,
+      siteName: null,
+      author: null,
+      publishedAt: null,
+      kind: "article",
+    },
+  ]);
+  return [(await ctx.store.items.get(urlHash(url)))!];
+}
+
 describe("enqueueUnfurl", () => {
-  it("queues only items missing a picture or description that were never unfurled", async () => {
+  it("queues every item never unfurled, once", async () => {
     const queued: JobPayloads["unfurl"][] = [];
     const jobs: Jobs = {
       async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K]) {
@@ -187,12 +236,11 @@ describe("enqueueUnfurl", () => {
     const ctx = await env.ctx({ jobs });
     const items = [
       testItem("https://a.example/1"),
-      testItem("https://a.example/2", { description: "d" }),
-      testItem("https://a.example/3", { imageUrl: "https://a.example/i.png" }),
-      testItem("https://a.example/4", { description: "d", imageUrl: "https://a.example/i.png" }),
-      testItem("https://a.example/5", { unfurledAt: "2024-05-01T00:00:00.000Z" }),
+      testItem("https://a.example/2", { description: "d", imageUrl: "https://a.example/i.png" }),
+      testItem("https://a.example/2", { description: "d", imageUrl: "https://a.example/i.png" }),
+      testItem("https://a.example/3", { unfurledAt: "2024-05-01T00:00:00.000Z" }),
     ];
-    expect(await enqueueUnfurl(ctx, items)).toBe(3);
-    expect(queued.map((p) => p.itemId).sort()).toEqual([items[0]!.id, items[1]!.id, items[2]!.id].sort());
+    expect(await enqueueUnfurl(ctx, items)).toBe(2);
+    expect(queued.map((p) => p.itemId).sort()).toEqual([items[0]!.id, items[1]!.id].sort());
   });
 });

@@ -12,6 +12,7 @@ import { isFetchError } from "../fetch/index.js";
 import type { Item } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
 import { extractMetadata, type PageMetadata } from "./metadata.js";
+import { FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "./text.js";
 
 export const UNFURL_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 /** Metadata sits at the top of a page; 2 MiB is plenty and bounds memory and parse time. */
@@ -62,9 +63,15 @@ export function describeUnfurlFailure(err: unknown): string | undefined {
 export const hasPlaceholderTitle = (item: Pick<Item, "title" | "url" | "canonicalUrl">): boolean =>
   item.title.trim() === "" || item.title === item.url || item.title === item.canonicalUrl;
 
-/** Whether an item should be unfurled: not yet tried, and missing its picture or description. */
-export const needsUnfurl = (item: Pick<Item, "imageUrl" | "description" | "unfurledAt">): boolean =>
-  !item.unfurledAt && (!item.imageUrl || !item.description);
+/**
+ * Whether an item should be unfurled: not yet tried. Every item is, once: the page's short
+ * og:description makes a better card than the start of a feed's article body (issue 12).
+ */
+export const needsUnfurl = (item: Pick<Item, "unfurledAt">): boolean => !item.unfurledAt;
+
+/** A description the page may replace: none, or one that came from the feed (never the editor's). */
+const replaceable = (item: Pick<Item, "description" | "descriptionSource">): boolean =>
+  !item.description || item.descriptionSource === "feed";
 
 /** The fields unfurling may fill on `item`: only those that are empty (or a placeholder title). */
 export function fillPatch(
@@ -75,11 +82,18 @@ export function fillPatch(
   const expect: (keyof Item)[] = ["unfurledAt"];
   if (meta) {
     if (meta.title && hasPlaceholderTitle(item)) patch.title = meta.title;
-    if (meta.description && !item.description) patch.description = meta.description;
+    if (meta.description && replaceable(item)) {
+      // The page's own summary, cut for the card; what the feed said stays searchable.
+      patch.description = shortDescription(meta.description);
+      patch.descriptionSource = "page";
+      const longer = [item.fullText ?? item.description, meta.description].filter(Boolean).join("\n");
+      patch.fullText = truncateGraphemes(longer, FULL_TEXT_MAX);
+      expect.push("description", "descriptionSource");
+    }
     if (meta.imageUrl && !item.imageUrl) patch.imageUrl = meta.imageUrl;
     if (meta.siteName && !item.siteName) patch.siteName = meta.siteName;
   }
-  for (const k of Object.keys(patch) as (keyof ItemPatch)[]) expect.push(k);
+  for (const k of Object.keys(patch) as (keyof ItemPatch)[]) if (!expect.includes(k)) expect.push(k);
   return { patch, expect };
 }
 
@@ -123,7 +137,7 @@ export async function unfurlItem(ctx: Ctx, itemId: string): Promise<void> {
  */
 export async function enqueueUnfurl(
   ctx: Ctx,
-  items: readonly Pick<Item, "id" | "imageUrl" | "description" | "unfurledAt">[],
+  items: readonly Pick<Item, "id" | "unfurledAt">[],
 ): Promise<number> {
   const ids = [...new Set(items.filter(needsUnfurl).map((i) => i.id))];
   for (let i = 0; i < ids.length; i += 10) {

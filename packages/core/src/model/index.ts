@@ -56,6 +56,13 @@ export interface Item {
   status: ItemStatus;
   comment: string | null;
   section: string | null;
+  /**
+   * Where `description` came from: the feed's summary, the page's og:description (preferred, set
+   * by unfurling), or the editor (never replaced). Absent on items stored before it was recorded.
+   */
+  descriptionSource?: "feed" | "page" | "editor" | null;
+  /** The longer text the description was cut from, for search (`q`); not returned by the API. */
+  fullText?: string | null;
   /** When the editor last made it `selected` (absent otherwise, and on items selected before it existed). */
   selectedAt?: string | null;
   /** Kind-specific facts: release (tag, prerelease), competition (deadline, reward, category). */

@@ -95,6 +95,8 @@ export type ItemPatch = Partial<
     | "thumbnail"
     | "thumbnailAt"
     | "thumbnailError"
+    | "descriptionSource"
+    | "fullText"
   >
 >;
 
@@ -387,7 +389,7 @@ export function itemsRepo(db: Db, cursorSecret: string) {
         ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
       } as Item;
       const expected = new Set<keyof Item>(["status", ...expect]);
-      if (patch.title !== undefined || patch.description !== undefined) {
+      if (patch.title !== undefined || patch.description !== undefined || patch.fullText !== undefined) {
         set[name("searchText")] = value(searchTextOf(next));
         expected.add("title");
         expected.add("description");
