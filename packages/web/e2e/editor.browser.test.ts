@@ -145,6 +145,8 @@ describe("the editor's weekly routine", () => {
     await first.getByText(BLOG_ENTRIES[1]!.description).waitFor();
     await first.getByText(/via Loopback ML Blog/).waitFor();
     await first.getByRole("img").waitFor();
+    // our hosted thumbnail (made by the unfurl job from the post's og:image), from our origin
+    expect(await first.getByRole("img").getAttribute("src")).toMatch(/^\/media\/[0-9a-f]{64}\.jpg$/);
     await capture(page, "candidates");
 
     // Text (Japanese, as typed).

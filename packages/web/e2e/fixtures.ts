@@ -237,7 +237,12 @@ export async function startFeedServer(now = new Date()): Promise<FeedServer> {
       `<title>${escapeXml(p.title)}</title>`,
       `<meta property="og:title" content="${escapeXml(p.title)}">`,
       `<meta property="og:description" content="${escapeXml(p.description)}">`,
-      `<meta property="og:image" content="https://${IMAGE_HOST}/${p.slug}.png">`,
+      // The feeds' posts: a picture on this server, which the runtime hosts as a thumbnail (the
+      // editor's page then shows /media/…). The page added by hand keeps one on IMAGE_HOST, which
+      // the runtime cannot reach: its card shows the publisher's picture and says why the mail has none.
+      p.slug === ADDED_PAGE.slug
+        ? `<meta property="og:image" content="https://${IMAGE_HOST}/${p.slug}.png">`
+        : `<meta property="og:image" content="${base}/images/${p.slug}.png">`,
       `<meta property="og:site_name" content="${escapeXml(p.siteName ?? "Loopback ML Blog")}">`,
       `<meta property="og:url" content="${base}/posts/${p.slug}">`,
       "</head><body>",
@@ -257,6 +262,12 @@ export async function startFeedServer(now = new Date()): Promise<FeedServer> {
     const m = /^\/posts\/([a-z0-9-]+)$/.exec(path);
     const found = m && ALL_PAGES.find((p) => p.slug === m[1]);
     if (found) return send(200, "text/html; charset=utf-8", page(found));
+    const img = /^\/images\/([a-z0-9-]+)\.png$/.exec(path);
+    const pictured = img && ALL_PAGES.find((p) => p.slug === img[1]);
+    if (pictured) {
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(solidPng(1200, 630, pictured.colour));
+    }
     return send(404, "text/plain; charset=utf-8", "not found");
   };
 

@@ -122,7 +122,7 @@ describe("email HTML", () => {
     expect(columns.map((c) => c.attribs.class)).toEqual(["card-thumb", "card-text", "card-comment"]);
     expect(columns[0]!.attribs.style).toContain("display:inline-block");
     expect(columns[1]!.attribs.style).toContain("display:inline-block");
-    expect(columns[1]!.attribs.style).toContain("max-width:380px");
+    expect(columns[1]!.attribs.style).toContain("max-width:356px");
     expect(text(one(first, "card-description"))).toBe(
       "Transformerが結局のところ何をやっているのかを図メインで説明しています。",
     );

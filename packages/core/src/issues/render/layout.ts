@@ -18,7 +18,7 @@ const TEXT_WIDTH = CARD_WIDTH - THUMB_SIZE - 16;
 
 /**
  * "Fluid hybrid" card: the thumbnail and the text are inline-block columns (caniemail
- * `css-display-inline-block`, `css-max-width`), so they sit side by side where 536 px fit and
+ * `css-display-inline-block`, `css-max-width`), so they sit side by side where 512 px fit (a 600 px window) and
  * the text wraps below the thumbnail where they do not, with no media query: this serves the
  * Gmail app with non-Google accounts and other clients that drop `<style>`. Outlook for Windows
  * (Word engine) ignores inline-block and max-width: the `<!--[if mso]>` table (caniemail

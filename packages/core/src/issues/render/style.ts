@@ -44,8 +44,11 @@ export const STYLE = {
   cardFacts: "margin:4px 0 0 0;font-size:13px;line-height:20px;color:#92400e;",
   cardDescription: `margin:8px 0 0 0;font-size:14px;line-height:21px;color:#4b5563;${BREAK}`,
   cardComment: "padding:10px 0 0 0;font-size:15px;",
-  /** Beside the thumbnail: at most 536 - 156 px, the whole width once it wraps below. */
-  cardText: `display:inline-block;vertical-align:top;width:100%;max-width:380px;font-size:15px;${BREAK}`,
+  /**
+   * Beside the thumbnail: at most 512 - 156 px (a 600 px window leaves 512 inside the outer and
+   * card padding), so the two sit side by side from 600 px up; the whole width once it wraps below.
+   */
+  cardText: `display:inline-block;vertical-align:top;width:100%;max-width:356px;font-size:15px;${BREAK}`,
   cardTextFull: `display:block;font-size:15px;${BREAK}`,
   thumbCell: "display:inline-block;vertical-align:top;width:140px;padding:0 16px 8px 0;",
   thumb: "display:block;width:140px;height:140px;object-fit:cover;border:0;border-radius:4px;",
