@@ -257,7 +257,7 @@ describe("stopping", { timeout: 120_000 }, () => {
     await second.waitFor(/is running/);
     expect(second.stdout()).not.toContain("unclean stop");
     second.proc.kill("SIGTERM");
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, `${second.stdout()}\n${second.stderr()}`).toBe(0);
   });
 
   // npm runs a script through `sh -c`; dash does not exec a lone command, and a SIGTERM npm hands

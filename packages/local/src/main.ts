@@ -83,7 +83,13 @@ function main() {
     // A signal during start-up waits for the start to finish (or fail), then closes it.
     starting.then(
       async (rt) => {
-        await rt.close();
+        try {
+          await rt.close();
+        } catch (e) {
+          // Said, not swallowed: an unclean stop is reported at the next start too (the lock).
+          console.error(`shutdown failed: ${(e as Error)?.stack ?? e}`);
+          process.exit(1);
+        }
         process.exit(0);
       },
       () => {}, // reported below

@@ -1,7 +1,7 @@
 /** The image step, with real images made by the image library itself (no binary fixtures). */
-import { deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { pngOf } from "./testing.js";
 import { makeThumbnail, sniffImageType, THUMBNAIL_LIMITS, ThumbnailError } from "./thumbnail.js";
 
 async function refusal(p: Promise<unknown>): Promise<ThumbnailError> {
@@ -38,38 +38,9 @@ async function pixel(jpeg: Buffer, x: number, y: number): Promise<[number, numbe
 
 const near = (got: number[], want: number[], tol = 40) => got.every((v, i) => Math.abs(v - want[i]!) <= tol);
 
-/** A PNG whose header claims width×height, with one small compressed row of data (a "bomb"). */
-function pngClaiming(width: number, height: number): Buffer {
-  const crc = (buf: Buffer) => {
-    let c = ~0;
-    for (const b of buf) {
-      c ^= b;
-      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-    }
-    return ~c >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  // Many rows of zeros compress to almost nothing: the whole point of a bomb.
-  const rows = deflateSync(Buffer.alloc(Math.min(height, 2000) * (width + 1)), { level: 9 });
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", rows),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
+/** A PNG whose header claims width×height around a few KiB of zeros (a "bomb"). */
+const pngClaiming = (width: number, height: number): Buffer =>
+  pngOf(width, height, 0, Buffer.alloc(Math.min(height, 2000) * (width + 1)));
 
 describe("makeThumbnail", () => {
   it("makes a 1200×630 JPEG a 280×280 JPEG of its centre: the centre's colour, not the far edges", async () => {

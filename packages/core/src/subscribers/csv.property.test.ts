@@ -106,7 +106,8 @@ it("never fails on arbitrary text but with a 400, and stores only valid addresse
         expect(r.skipped).toBe(bySkip);
       },
     ),
-    RUNS,
+    // Fixed cases that must store, so the check below does not hang on what the draw produced.
+    { ...RUNS, examples: [["email\nann@example.com\n"], ["E-Mail,status\r\n ANN@Example.COM ,active\r\n"]] },
   );
   expect(stored).toBeGreaterThan(0);
 });
