@@ -1,10 +1,10 @@
 /** The hourly cron: one poll job per due source, so each source is polled by its own SQS message. */
-import { lambdaCtx } from "@wkn/core/aws/lambda-ctx";
+import { lambdaCtx, withInvocationId } from "@wkn/core/aws/lambda-ctx";
 import { dueSourceIds } from "@wkn/core/sources/poll";
 
 const ctx = await lambdaCtx();
 
-export async function handler(): Promise<{ enqueued: number }> {
+export const handler = withInvocationId(async (): Promise<{ enqueued: number }> => {
   const ids = await dueSourceIds(ctx);
   const results = await Promise.allSettled(ids.map((sourceId) => ctx.jobs.enqueue("poll", { sourceId })));
   const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
@@ -13,4 +13,4 @@ export async function handler(): Promise<{ enqueued: number }> {
   if (errors.length > 0)
     throw new AggregateError(errors, `could not enqueue ${errors.length} of ${ids.length} poll jobs`);
   return { enqueued: ids.length };
-}
+});

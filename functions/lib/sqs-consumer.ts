@@ -6,6 +6,7 @@
  * issue already sent) is logged and the record deleted. A record failing on its last receive is
  * also kept as a dead letter in the table, where the editor sees the local runtime's too.
  */
+import { withInvocationId } from "@wkn/core/aws/invocation";
 import type { Ctx } from "@wkn/core/context";
 import type { JobKind, JobPayloads } from "@wkn/core/jobs";
 import { isPermanentJobError, JOB_MAX_ATTEMPTS, jobErrorText } from "@wkn/core/store/failed-jobs";
@@ -41,7 +42,7 @@ export function sqsConsumer<K extends JobKind>(
     }
   };
 
-  return async (event, lambda) => {
+  return withInvocationId(async (event: SQSEvent, lambda: Context) => {
     const outcomes = await Promise.allSettled(event.Records.map(async (r) => run(parse(r.body), r, lambda)));
     const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
     const deadLetters: Promise<void>[] = [];
@@ -52,7 +53,6 @@ export function sqsConsumer<K extends JobKind>(
         messageId: record.messageId,
         body: record.body,
         error: o.reason,
-        stack: (o.reason as Error)?.stack,
       };
       if (isPermanentJobError(o.reason)) {
         ctx.log.warn("job dropped", { ...fields, code: o.reason.code });
@@ -69,7 +69,7 @@ export function sqsConsumer<K extends JobKind>(
     });
     await Promise.all(deadLetters);
     return { batchItemFailures };
-  };
+  });
 }
 
 /** The message's JSON, or its text when it is not JSON (kept for the editor to see). */

@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
 import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { errorBody, onError } from "./errors.js";
 import { editorAuth, SESSION_COOKIE } from "./middleware/auth/index.js";
@@ -43,10 +44,14 @@ export function createApp(ctx: Ctx, options: AppOptions = {}) {
   const app = createRouter();
 
   app.onError((err, c) =>
-    onError(err, c, (e) => ctx.log.error("unhandled error", { error: e, stack: e.stack, path: c.req.path })),
+    onError(err, c, (e) =>
+      ctx.log.error("unhandled error", { error: e, path: c.req.path, requestId: c.get("requestId") }),
+    ),
   );
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
 
+  // Each response names its request (X-Request-Id), and an error's log line says which it was.
+  app.use("*", requestId());
   // Defaults for every response; a header a route sets itself wins (the sandboxed HTML the page frames).
   app.use("*", secureHeaders({ crossOriginResourcePolicy: false, overwrite: false }));
   app.use(

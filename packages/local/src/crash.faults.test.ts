@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@wkn/core/config";
-import type { Logger } from "@wkn/core/log";
+import { capturingLogger } from "@wkn/core/log";
 import type { ItemStatus, SubscriberStatus } from "@wkn/core/model";
 import { createSource } from "@wkn/core/sources/manage";
 import { rss } from "@wkn/core/sources/test-server";
@@ -171,11 +171,7 @@ async function ready(op: Op, url: string, n: number): Promise<() => Promise<unkn
   };
 }
 
-function capture(): { log: Logger; lines: { msg: string; fields?: Record<string, unknown> }[] } {
-  const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
-  const push = (msg: string, fields?: Record<string, unknown>) => void lines.push({ msg, fields });
-  return { log: { info: push, warn: push, error: push }, lines };
-}
+const capture = () => capturingLogger();
 
 type Rec = Record<string, unknown>;
 const byKind = (records: Rec[], pk: string, sk: string) =>

@@ -10,7 +10,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { loadConfig } from "@wkn/core/config";
 import type { Ctx } from "@wkn/core/context";
 import { testItem } from "@wkn/core/items/testing";
-import type { Logger } from "@wkn/core/log";
+import { capturingLogger, type Logger } from "@wkn/core/log";
 import { itemRecord } from "@wkn/core/store/items";
 import { keys } from "@wkn/core/store/keys";
 import type { SourceRecord } from "@wkn/core/store/sources";
@@ -28,15 +28,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function capture() {
-  const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
-  const log: Logger = {
-    info: (msg, fields) => lines.push({ level: "info", msg, fields }),
-    warn: (msg, fields) => lines.push({ level: "warn", msg, fields }),
-    error: (msg, fields) => lines.push({ level: "error", msg, fields }),
-  };
-  return { log, lines };
-}
+const capture = () => capturingLogger();
 
 const T0 = "2026-03-01T00:00:00.000Z";
 const PAST = "2026-03-01T01:00:00.000Z";

@@ -191,6 +191,22 @@ describe("the first run", () => {
     }
   });
 
+  // A stop right after start-up used to close the database under the first poll's query, and
+  // dynalite threw "Database is not open" outside any promise: `npm start` exited with code 1.
+  it("a stop right after start-up waits for the first poll's reads before closing the database", async () => {
+    const dataDir = tempDir();
+    const config = () => loadConfig({ DATA_DIR: dataDir, PORT: "0", SOURCES_FILE: "none" });
+    for (let round = 0; round < 5; round++) {
+      const rt = await startLocal(config(), { log: silentLogger, schedule: false, firstPoll: true });
+      let settled = false;
+      void rt.firstPoll.then(() => {
+        settled = true;
+      });
+      await rt.close();
+      expect(settled, `round ${round}`).toBe(true);
+    }
+  });
+
   it("is off when the schedule is (tests), unless asked for", async () => {
     const rt = await startLocal(configFor(tempDir()), { log: silentLogger, schedule: false });
     try {

@@ -148,12 +148,27 @@ export async function startLocal(
       for (const sourceId of ids) await jobs.enqueue("poll", { sourceId });
       return ids.length;
     };
+    // Work started here rather than by a request or a job (the first poll, a cron run): shutdown
+    // waits for it before closing the database, whose queries in flight would otherwise throw
+    // from inside dynalite ("Database is not open") and end the process with code 1.
+    const background = new Set<Promise<unknown>>();
+    const track = <T>(p: Promise<T>): Promise<T> => {
+      background.add(p);
+      void p.then(
+        () => background.delete(p),
+        () => background.delete(p),
+      );
+      return p;
+    };
+    cleanups.push(async () => {
+      while (background.size > 0) await Promise.allSettled([...background]);
+    });
     if (opts.schedule !== false) {
       const poll = new Cron(
         config.pollCron,
         { protect: true, catch: (e) => log.error("scheduled poll failed", { error: e }) },
         async () => {
-          const n = await tick();
+          const n = await track(tick());
           log.info("poll tick", { due: n });
         },
       );
@@ -161,7 +176,7 @@ export async function startLocal(
         RESUME_SENDS_CRON,
         { protect: true, catch: (e) => log.error("scheduled send resume failed", { error: e }) },
         async () => {
-          await resumeTick();
+          await track(resumeTick());
         },
       );
       cleanups.push(() => {
@@ -181,7 +196,7 @@ export async function startLocal(
     // each source's lastPolledAt as its poll lands.
     const firstPoll =
       (opts.firstPoll ?? opts.schedule !== false)
-        ? pollNeverPolled(ctx, jobs).then(
+        ? track(pollNeverPolled(ctx, jobs)).then(
             (ids) => {
               if (ids.length > 0) log.info("polling sources never polled", { sources: ids.length });
               return ids;

@@ -9,10 +9,13 @@ import type { Ctx } from "../context.js";
 import { sqsJobs } from "../jobs/sqs.js";
 import { createLogger } from "../log.js";
 import { createCtx } from "../runtime.js";
+import { invocationFields } from "./invocation.js";
 import { boundValues, loadBoundValues } from "./sst-config.js";
 
 /** Secrets a function can run without: GitHub answers unauthenticated (at a lower rate limit). */
 export const OPTIONAL_SECRETS: ReadonlySet<string> = new Set(["GITHUB_TOKEN", "KAGGLE_API_TOKEN"]);
+
+export { withInvocationId } from "./invocation.js";
 
 export async function createLambdaCtx(env: Env, opts: { ssm?: SSMClient } = {}): Promise<Ctx> {
   let values: Record<string, string> = {};
@@ -35,7 +38,7 @@ export async function createLambdaCtx(env: Env, opts: { ssm?: SSMClient } = {}):
   const config = loadConfig({ ...env, ...values });
   return createCtx(config, {
     jobs: sqsJobs(config.queues),
-    log: createLogger({ fn: env.AWS_LAMBDA_FUNCTION_NAME }),
+    log: createLogger({ fn: env.AWS_LAMBDA_FUNCTION_NAME }, console.log, invocationFields),
   });
 }
 

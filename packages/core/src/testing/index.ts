@@ -12,7 +12,7 @@ import { startDynalite } from "@wkn/local/dynamo";
 import { type Config, loadConfig } from "../config.js";
 import type { Ctx } from "../context.js";
 import type { Jobs } from "../jobs/index.js";
-import { silentLogger } from "../log.js";
+import { type Logger, silentLogger } from "../log.js";
 import { folderMediaStore } from "../media/local-store.js";
 import { createCtx } from "../runtime.js";
 import { LOCAL_CREDENTIALS } from "../store/client.js";
@@ -28,6 +28,8 @@ export interface TestEnv {
     jobs?: Jobs;
     now?: () => Date;
     config?: Partial<Config>;
+    /** Default: silent. */
+    log?: Logger;
   }): Promise<Ctx>;
   close(): Promise<void>;
 }
@@ -64,7 +66,7 @@ export async function startTestEnv(): Promise<TestEnv> {
       await ensureTable(admin, tableName);
       // Never the repository's ./.data: a test that sets DATA_DIR gets its own folder's media.
       const media = opts.env?.DATA_DIR || config.mediaBucket ? undefined : folderMediaStore(mediaDir);
-      return createCtx(config, { jobs: opts.jobs, log: silentLogger, now: opts.now, media });
+      return createCtx(config, { jobs: opts.jobs, log: opts.log ?? silentLogger, now: opts.now, media });
     },
     async close() {
       admin.destroy();

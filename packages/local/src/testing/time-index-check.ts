@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@wkn/core/config";
 import { testItem } from "@wkn/core/items/testing";
-import type { Logger } from "@wkn/core/log";
+import { capturingLogger, silentLogger } from "@wkn/core/log";
 import { mapLimit } from "@wkn/core/sources/concurrency";
 import { batchPutAll } from "@wkn/core/store/batch";
 import { itemRecord } from "@wkn/core/store/items";
@@ -37,7 +37,7 @@ const item = (i: number) =>
     discoveredAt: new Date(BASE).toISOString(),
   });
 
-const silent: Logger = { info() {}, warn() {}, error() {} };
+const silent = silentLogger;
 const out = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 const root = mkdtempSync(join(tmpdir(), "wkn-time-check-"));
@@ -68,12 +68,7 @@ try {
   await folder.close();
 
   writeFileSync(join(dataDir, ".lock"), "999999999"); // a dead process's lock
-  const lines: Record<string, unknown>[] = [];
-  const capture: Logger = {
-    info: (msg, fields) => void lines.push({ msg, ...fields }),
-    warn: (msg, fields) => void lines.push({ msg, ...fields }),
-    error: () => {},
-  };
+  const { log: capture, lines: said } = capturingLogger();
   t = performance.now();
   const again = await startLocal(config, { log: capture, schedule: false });
   const startMs = Math.round(performance.now() - t);
@@ -81,7 +76,7 @@ try {
   out({
     step: "start after an unclean stop",
     ms: startMs,
-    log: lines.find((l) => String(l.msg).startsWith("unclean")),
+    log: said.find((l) => l.msg.startsWith("unclean")),
   });
 } finally {
   rmSync(root, { recursive: true, force: true });

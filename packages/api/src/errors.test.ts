@@ -1,0 +1,28 @@
+/** An unexpected failure: a 500 without details for the caller, and a log line that can be found by its request id. */
+import { capturingLogger } from "@wkn/core/log";
+import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { testClient } from "./testing.js";
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+afterAll(() => env.close());
+
+it("answers 500 with the request's id in X-Request-Id, and logs the error (stack included) under that id", async () => {
+  const { log, lines } = capturingLogger();
+  const ctx = await env.ctx({ log });
+  ctx.store.items.list = async () => {
+    throw new Error("table exploded for ann@example.com");
+  };
+  const res = await testClient(ctx).get("/api/items");
+  expect(res.status).toBe(500);
+  const id = res.headers.get("x-request-id");
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  const body = await res.text();
+  expect(body).not.toContain("exploded");
+  const line = lines.find((l) => l.msg === "unhandled error");
+  expect(line?.fields).toMatchObject({ path: "/api/items", requestId: id });
+  expect((line?.fields?.error as Error).stack).toContain("errors.test.ts");
+});
