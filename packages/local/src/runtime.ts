@@ -19,8 +19,9 @@ import { enrichItem } from "@wkn/core/items/enrich";
 import { createLogger, type Logger } from "@wkn/core/log";
 import { resumeSends, runSend } from "@wkn/core/mail/send";
 import { createCtx } from "@wkn/core/runtime";
-import { dueSourceIds, pollSource } from "@wkn/core/sources/poll";
+import { pollSource } from "@wkn/core/sources/poll";
 import { seedSources } from "@wkn/core/sources/seed";
+import { pollTick } from "@wkn/core/sources/tick";
 import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
 import { ensureTable } from "@wkn/core/store/ensure-table";
 import { runConfirmJob } from "@wkn/core/subscribers/confirm-job";
@@ -144,9 +145,10 @@ export async function startLocal(
     await resumeTick();
 
     const tick = async () => {
-      const ids = await dueSourceIds(ctx);
-      for (const sourceId of ids) await jobs.enqueue("poll", { sourceId });
-      return ids.length;
+      const { due, errors } = await pollTick(ctx);
+      if (errors.length > 0)
+        throw new AggregateError(errors, `could not enqueue ${errors.length} of ${due} poll jobs`);
+      return due;
     };
     // Work started here rather than by a request or a job (the first poll, a cron run): shutdown
     // waits for it before closing the database, whose queries in flight would otherwise throw

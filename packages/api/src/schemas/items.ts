@@ -46,6 +46,25 @@ export const ItemSchema = z
     thumbnailError: z.string().nullable().optional().openapi({
       description: "Why the item has no hosted picture (fetch failed, not an image, too large, SVG, ...)",
     }),
+    score: z.number().optional().openapi({
+      description:
+        "The ranking of sort=score: the sum of scoreParts (absent on items stored before ranking existed)",
+    }),
+    scoreParts: z
+      .object({
+        recency: z.number().openapi({ description: "One point per week of publication date since 2020" }),
+        mentions: z.number().openapi({ description: "log2 of the number of sources linking the URL" }),
+        source: z.number().openapi({
+          description:
+            "Learned from sent issues: how often the editor picked its best source's items (-2..2, 0 new)",
+        }),
+        editor: z.number().openapi({ description: "The weight the editor set on its best source (-3..3)" }),
+        deadline: z.number().openapi({
+          description: "Competitions: up to +2 as the deadline comes within 14 days, -2 once it has passed",
+        }),
+      })
+      .optional()
+      .openapi({ description: "Why the item scored as it did" }),
   })
   .openapi("Item");
 
@@ -63,6 +82,20 @@ export const ItemListQuerySchema = z.object({
   status: ItemStatusSchema.default("new").openapi({ description: "Default: new" }),
   sourceId: z.string().min(1).max(200).optional().openapi({ description: "Items found by this source" }),
   kind: ItemKindSchema.optional(),
+  sort: z.enum(["date", "score", "deadline"]).optional().openapi({
+    description:
+      "date (default): newest first; score: highest score first; deadline: soonest deadline first (competitions). score and deadline cannot be combined with sourceId (400)",
+  }),
+  open: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true"))
+    .openapi({
+      type: "string",
+      enum: ["true", "false"],
+      description:
+        "true: only items whose deadline has not passed (open competitions), soonest deadline first unless sort=score",
+    }),
   from: dateBound("Lower bound"),
   to: dateBound("Upper bound"),
   q: z.string().max(200).optional().openapi({
@@ -81,6 +114,7 @@ export const ItemListQuerySchema = z.object({
 export const ItemCountQuerySchema = ItemListQuerySchema.pick({
   sourceId: true,
   kind: true,
+  open: true,
   from: true,
   to: true,
   q: true,

@@ -20,6 +20,22 @@ export const SourceSchema = z
     consecutiveFailures: z.number().int(),
     lastError: z.string().nullable(),
     lastSkipped: z.number().int().optional(),
+    rankWeight: z.number().optional().openapi({
+      description: "The editor's weight for this source's items in sort=score (-3..3, default 0)",
+    }),
+    history: z
+      .object({
+        used: z.number().int(),
+        total: z.number().int(),
+        learnedWeight: z.number(),
+        at: isoTime,
+      })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "What sent issues say of this source: used of total candidates went into an issue, and the ranking weight learned from it (0: neutral). Updated at each send.",
+      }),
   })
   .openapi("Source");
 
@@ -48,6 +64,10 @@ export const SourcePatchSchema = z
     enabled: common.enabled,
     intervalMinutes: common.intervalMinutes,
     url: z.string().min(1).max(2048).optional(),
+    rankWeight: z.number().min(-3).max(3).optional().openapi({
+      description:
+        "Weight of this source's items in sort=score (-3..3; 0 neutral); its candidates are re-scored",
+    }),
   })
   .strict()
   .openapi("SourcePatch");

@@ -9,7 +9,10 @@ import type { Ctx } from "../context.js";
 import type { Item } from "../model/index.js";
 import type { Candidate } from "../sources/adapters/types.js";
 import { mapLimit } from "../sources/concurrency.js";
+import type { SourceRecord } from "../store/sources.js";
 import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
+import { rescoreItem, weightsOf } from "./rank.js";
+import { type SourceWeights, scoreOf } from "./score.js";
 import { collapseWhitespace, FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "./text.js";
 import { enqueueUnfurl } from "./unfurl.js";
 
@@ -95,11 +98,11 @@ function isoOrNull(date: string | null | undefined, now: Date): string | null {
   return new Date(Math.min(t, now.getTime() + FUTURE_SLACK_MS)).toISOString();
 }
 
-/** The item a candidate becomes (status "new", this source as its first). */
-export function candidateToItem(p: Prepared, sourceId: string, now: Date): Item {
+/** The item a candidate becomes (status "new", this source as its first), scored with its weights. */
+export function candidateToItem(p: Prepared, sourceId: string, now: Date, weights?: SourceWeights): Item {
   const c = p.candidate;
   const facts = Object.fromEntries(Object.entries(c.facts ?? {}).filter(([, v]) => v !== undefined));
-  return {
+  const item: Item = {
     id: p.id,
     url: c.url,
     canonicalUrl: p.canonicalUrl,
@@ -118,6 +121,7 @@ export function candidateToItem(p: Prepared, sourceId: string, now: Date): Item 
     section: null,
     ...facts,
   };
+  return { ...item, ...scoreOf(item, weights ?? { learned: 0, editor: 0 }, now) };
 }
 
 /**
@@ -126,10 +130,11 @@ export function candidateToItem(p: Prepared, sourceId: string, now: Date): Item 
  */
 export async function storeCandidates(
   ctx: Ctx,
-  source: { id: string; seen?: string[] | null },
+  source: { id: string; seen?: string[] | null } & Partial<Pick<SourceRecord, "rankWeight" | "history">>,
   candidates: Candidate[],
 ): Promise<StoredCandidates> {
   const now = ctx.now();
+  const weights = weightsOf(source);
   const { prepared, skipped } = prepare(candidates);
   const remembered = new Set(source.seen ?? []);
   const fresh = prepared.filter((p) => !remembered.has(seenKey(p.id)));
@@ -145,16 +150,19 @@ export async function storeCandidates(
         if (known) {
           if (!known.sourceIds.includes(source.id) && (await ctx.store.items.addSource(p.id, source.id))) {
             linkedItemIds.push(p.id);
+            // One more mention, maybe a better source: its score moves.
+            await rescoreItem(ctx, p.id, (id) => (id === source.id ? weights : undefined));
           }
           return;
         }
-        const item = candidateToItem(p, source.id, now);
+        const item = candidateToItem(p, source.id, now, weights);
         if (await ctx.store.items.createIfAbsent(item)) {
           created.push(item);
           newItemIds.push(item.id);
         } else if (await ctx.store.items.addSource(p.id, source.id)) {
           // Another poll stored it between our read and our write.
           linkedItemIds.push(p.id);
+          await rescoreItem(ctx, p.id, (id) => (id === source.id ? weights : undefined));
         }
       });
     } finally {

@@ -13,37 +13,13 @@ import { keys } from "../store/keys.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { editItem } from "./edit.js";
 import { listItems } from "./list.js";
-import { testItem } from "./testing.js";
+import { observeDb, testItem } from "./testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {
   env = await startTestEnv();
 });
 afterAll(() => env.close());
-
-/** Records the DynamoDB operations a piece of code makes and how many items they read. */
-function observe(ctx: Ctx) {
-  const seen: { command: string; index?: string; scanned: number }[] = [];
-  ctx.store.db.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      const input = args.input as { IndexName?: string };
-      const output = out.output as { ScannedCount?: number };
-      seen.push({
-        command: context.commandName ?? "?",
-        index: input.IndexName,
-        scanned: output.ScannedCount ?? 0,
-      });
-      return out;
-    },
-    { step: "initialize", name: "observeForTest" },
-  );
-  return {
-    seen,
-    reset: () => seen.splice(0),
-    scanned: () => seen.reduce((n, s) => n + s.scanned, 0),
-  };
-}
 
 const day = (d: number, h = 0) => new Date(Date.UTC(2024, 4, d, h)).toISOString();
 
@@ -81,7 +57,7 @@ describe("listing cost", () => {
       }),
     );
     await put(ctx, [...bulk, ...selected, ...releases]);
-    const obs = observe(ctx);
+    const obs = observeDb(ctx);
 
     expect((await listItems(ctx, { status: "selected" })).items).toHaveLength(3);
     // one Query on an index, then one BatchGetItem of the records behind the page (store/confirm.ts)
@@ -118,7 +94,7 @@ describe("listing cost", () => {
       }),
     );
     await put(ctx, items);
-    const obs = observe(ctx);
+    const obs = observeDb(ctx);
     const first = await ctx.store.items.list({ status: "new", terms: ["needle"], limit: 5, maxReads: 1 });
     expect(first.items).toEqual([]); // the oldest three match; one read only reaches the newest ones
     expect(first.nextCursor).not.toBeNull();

@@ -13,8 +13,18 @@ export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 100;
 export const MAX_QUERY_LENGTH = 200;
 
+export const ITEM_SORTS = ["date", "score", "deadline"] as const;
+export type ItemSort = (typeof ITEM_SORTS)[number];
+
 export interface ListItemsInput {
   status?: ItemStatus;
+  /**
+   * `date` (default): newest first; `score`: highest first (items/score.ts); `deadline`:
+   * soonest first (items with a deadline: competitions).
+   */
+  sort?: ItemSort;
+  /** Only items whose deadline has not passed (competitions still open); ordered by deadline unless sort=score. */
+  open?: boolean;
   sourceId?: string;
   kind?: ItemKind;
   /** Inclusive bounds on the sort date (publishedAt, else discoveredAt): a date or a date-time. */
@@ -81,7 +91,36 @@ export async function listItems(ctx: Ctx, input: ListItemsInput = {}): Promise<I
     throw new ValidationError("limit", `must be an integer from 1 to ${MAX_LIST_LIMIT}`);
   }
   const filters = checkFilters(input);
-  return ctx.store.items.list({ status, ...filters, limit, cursor: input.cursor });
+  const sort = input.sort ?? (input.open ? "deadline" : "date");
+  if (!ITEM_SORTS.includes(sort))
+    throw new ValidationError("sort", `must be one of ${ITEM_SORTS.join(", ")}`);
+  if (sort !== "date" && filters.sourceId)
+    throw new ValidationError("sort", `sort=${sort} lists all sources: leave out sourceId, or sort by date`);
+  if (input.open && filters.sourceId)
+    throw new ValidationError("open", "open lists all sources: leave out sourceId");
+  const openAt = input.open ? ctx.now().toISOString() : undefined;
+  if (sort === "score" && openAt) {
+    // Ranked, then only the open ones: checked on each item (a page may come back short).
+    const page = await ctx.store.items.list({
+      status,
+      ...filters,
+      limit,
+      cursor: input.cursor,
+      order: "score",
+    });
+    return {
+      ...page,
+      items: page.items.filter((i) => !!i.deadline && Date.parse(i.deadline) >= Date.parse(openAt)),
+    };
+  }
+  return ctx.store.items.list({
+    status,
+    ...filters,
+    limit,
+    cursor: input.cursor,
+    ...(sort === "date" ? {} : { order: sort }),
+    ...(openAt ? { openAt } : {}),
+  });
 }
 
 export type ItemCounts = Record<ItemStatus, number>;
@@ -93,9 +132,9 @@ export type ItemCounts = Record<ItemStatus, number>;
  */
 export async function countItems(
   ctx: Ctx,
-  input: Omit<ListItemsInput, "status" | "limit" | "cursor"> = {},
+  input: Omit<ListItemsInput, "status" | "limit" | "cursor" | "sort"> = {},
 ): Promise<ItemCounts> {
-  const filters = checkFilters(input);
+  const filters = { ...checkFilters(input), ...(input.open ? { openAt: ctx.now().toISOString() } : {}) };
   const counts = await Promise.all(
     ITEM_STATUSES.map(
       async (status) => [status, await ctx.store.items.count({ status, ...filters })] as const,

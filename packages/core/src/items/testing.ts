@@ -33,3 +33,27 @@ export async function storeItems(ctx: Ctx, items: Item[]): Promise<Item[]> {
   }
   return items;
 }
+
+/** Records the DynamoDB operations a piece of code makes and how many items they read. */
+export function observeDb(ctx: Ctx) {
+  const seen: { command: string; index?: string; scanned: number }[] = [];
+  ctx.store.db.doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      const input = args.input as { IndexName?: string };
+      const output = out.output as { ScannedCount?: number };
+      seen.push({
+        command: context.commandName ?? "?",
+        index: input.IndexName,
+        scanned: output.ScannedCount ?? 0,
+      });
+      return out;
+    },
+    { step: "initialize", name: "observeForTest" },
+  );
+  return {
+    seen,
+    reset: () => seen.splice(0),
+    scanned: () => seen.reduce((n, s) => n + s.scanned, 0),
+  };
+}

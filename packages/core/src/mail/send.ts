@@ -16,6 +16,7 @@
  *   the 15-minute resume for whatever stays in "sending".
  * - `resumeSend` and `resendAmbiguous` are the editor's two ways out; `resumeSends` the cron's.
  */
+
 import { randomBytes } from "node:crypto";
 import { GetSendQuotaCommand } from "@aws-sdk/client-ses";
 import type { Ctx } from "../context.js";
@@ -23,6 +24,7 @@ import { ConflictError, ValidationError } from "../errors.js";
 import { renderIssueMail } from "../issues/content.js";
 import { checkIssueItems, getIssue } from "../issues/drafts.js";
 import { markItemsUsed, snapshotIssue } from "../issues/snapshot.js";
+import { learnSourceWeights } from "../items/rank.js";
 import type { Issue, SendPause } from "../model/index.js";
 import { countDeliveries, type DeliveryRecord, type SendCounts } from "../store/deliveries.js";
 import type { IssueRecord } from "../store/issues.js";
@@ -516,6 +518,14 @@ async function finish(
       });
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e; // sent meanwhile by a runner that overlapped us
+    }
+    // The ranking learns from what the editor picked. The issue is sent whatever happens here;
+    // the next send learns again from the whole history.
+    try {
+      const learned = await learnSourceWeights(ctx, nowIso);
+      ctx.log.info("source weights learned", { issue: issueNumber, ...learned });
+    } catch (e) {
+      ctx.log.warn("could not learn source weights after a send", { issue: issueNumber, error: e });
     }
   }
   const ambiguous = records

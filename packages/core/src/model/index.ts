@@ -26,6 +26,13 @@ export interface Source {
   lastError: string | null;
   /** Entries skipped by the last poll because they had no usable link. */
   lastSkipped?: number;
+  /** The editor's ranking weight for this source's items (-3 to 3, default 0). */
+  rankWeight?: number;
+  /**
+   * What the editor's sent issues say of this source: `used` of `total` candidates went into an
+   * issue, and the ranking weight learned from it (0: neutral). Updated when an issue is sent.
+   */
+  history?: { used: number; total: number; learnedWeight: number; at: string } | null;
 }
 
 /** Conditional-GET and dedupe memory of a source; stored on the source, not part of the API shape. */
@@ -82,6 +89,18 @@ export interface Item {
   thumbnail?: string | null;
   thumbnailAt?: string | null;
   thumbnailError?: string | null;
+  /** The ranking (`sort=score`, items/score.ts): the sum of `scoreParts`. Absent on items never scored. */
+  score?: number;
+  scoreParts?: ScoreParts;
+}
+
+/** Why an item scored as it did (items/score.ts says what each part means). */
+export interface ScoreParts {
+  recency: number;
+  mentions: number;
+  source: number;
+  editor: number;
+  deadline: number;
 }
 
 /** `paused`: a fault of the SES account or sender stopped the send; the editor resumes it. */

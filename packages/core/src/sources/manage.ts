@@ -6,6 +6,8 @@ import { randomBytes } from "node:crypto";
 import type { Ctx } from "../context.js";
 import { singleLineProblem } from "../control-chars.js";
 import { ValidationError } from "../errors.js";
+import { rescoreSource } from "../items/rank.js";
+import { EDITOR_WEIGHT_MAX } from "../items/score.js";
 import type { Source, SourceKind } from "../model/index.js";
 import { type SourceRecord, toSource } from "../store/sources.js";
 import { canonicalUrl, shortHash } from "../url/canonical.js";
@@ -29,6 +31,8 @@ export type NewSource =
     };
 
 export interface SourcePatch {
+  /** The ranking weight of its items (items/score.ts), -3 to 3. */
+  rankWeight?: number;
   name?: string;
   enabled?: boolean;
   intervalMinutes?: number;
@@ -175,6 +179,15 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
   }
   if (patch.enabled !== undefined) changes.enabled = patch.enabled;
   if (patch.intervalMinutes !== undefined) changes.intervalMinutes = checkInterval(patch.intervalMinutes);
+  if (patch.rankWeight !== undefined) {
+    const w = patch.rankWeight;
+    if (!Number.isFinite(w) || w < -EDITOR_WEIGHT_MAX || w > EDITOR_WEIGHT_MAX)
+      throw new ValidationError(
+        "rankWeight",
+        `must be a number from -${EDITOR_WEIGHT_MAX} to ${EDITOR_WEIGHT_MAX}`,
+      );
+    changes.rankWeight = w;
+  }
   if (patch.url !== undefined) {
     if (current.kind !== "feed")
       throw new ValidationError("url", `cannot be set on a ${current.kind} source`);
@@ -193,7 +206,10 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
   }
   if (patch.enabled === true && !current.enabled) changes.nextPollAt = ctx.now().toISOString();
   if (Object.keys(changes).length === 0) return toSource(current);
-  return toSource(await ctx.store.sources.update(id, changes as Partial<SourceRecord>));
+  const updated = await ctx.store.sources.update(id, changes as Partial<SourceRecord>);
+  if (changes.rankWeight !== undefined && changes.rankWeight !== (current.rankWeight ?? 0))
+    await rescoreSource(ctx, updated);
+  return toSource(updated);
 }
 
 export async function deleteSource(ctx: Ctx, id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import { searchTextOf } from "../items/text.js";
 import type { Item, ItemKind, ItemStatus } from "../model/index.js";
@@ -6,7 +6,7 @@ import { batchGetAll } from "./batch.js";
 import type { Db } from "./client.js";
 import { agrees, recordOf, recordsAt } from "./confirm.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { keys } from "./keys.js";
+import { type ItemOrder, isoSortDate, keys, scoreSortKey } from "./keys.js";
 import { countQuery, queryAll, queryPage } from "./query.js";
 import type { GsiName } from "./table.js";
 
@@ -65,6 +65,10 @@ const indexKeyOf = (index: "gsi1" | "gsi2" | "gsi3") => (r: Record<string, unkno
 /** A listing query as the store runs it (the domain has already validated and normalised it). */
 export interface ItemListQuery {
   status: ItemStatus;
+  /** Besides date (the default): `score`, highest first, or `deadline`, soonest first. */
+  order?: ItemOrder;
+  /** With `order: "deadline"`: only deadlines at or after this instant (ISO), i.e. still open. */
+  openAt?: string;
   sourceId?: string;
   kind?: ItemKind;
   /** Inclusive bounds on the sort date, as `toISOString()` strings. */
@@ -97,14 +101,26 @@ export type ItemPatch = Partial<
     | "thumbnailError"
     | "descriptionSource"
     | "fullText"
+    | "score"
+    | "scoreParts"
   >
 >;
+
+/** An item's value in each order it has a place in (no score yet, no deadline: no place). */
+export function orderValues(item: Pick<Item, "score" | "deadline">): Partial<Record<ItemOrder, string>> {
+  const out: Partial<Record<ItemOrder, string>> = {};
+  if (typeof item.score === "number" && Number.isFinite(item.score)) out.score = scoreSortKey(item.score);
+  if (item.deadline && !Number.isNaN(Date.parse(item.deadline))) out.deadline = isoSortDate(item.deadline);
+  return out;
+}
+
+const ORDERS: readonly ItemOrder[] = ["score", "deadline"];
 
 /** Marks the records in a source's gsi3 partition that point at an item of a further source. */
 const LINK_MARK = "itemId";
 
 /** The filters of a count: those of a listing, without paging. */
-export type ItemCountQuery = Omit<ItemListQuery, "limit" | "cursor" | "maxReads">;
+export type ItemCountQuery = Omit<ItemListQuery, "limit" | "cursor" | "maxReads" | "order">;
 
 /**
  * The Query a listing (or a count) runs: status → gsi1 `ITEMS#<status>`; + kind → gsi2
@@ -113,6 +129,7 @@ export type ItemCountQuery = Omit<ItemListQuery, "limit" | "cursor" | "maxReads"
  * gsi3) is what is left for a FilterExpression.
  */
 function queryParts(q: ItemCountQuery) {
+  if (q.openAt) return orderParts({ ...q, order: "deadline" });
   const part = q.sourceId
     ? keys.itemsBySource(q.sourceId, q.status)
     : q.kind
@@ -148,6 +165,24 @@ function queryParts(q: ItemCountQuery) {
   return { part, keyCond, names, values, conds: conds.length ? conds.join(" AND ") : undefined };
 }
 
+/**
+ * The Query of an ordered listing: the order's pointers by status (gsi1) or status and kind
+ * (gsi2); `openAt` is a key condition on the deadline. Pointers carry no item fields, so date
+ * range and text are checked on the items behind a page (`confirmPage`), never in a filter.
+ */
+function orderParts(q: ItemCountQuery & { order: ItemOrder }) {
+  const part = keys.itemsByOrder(q.order, q.status, q.kind);
+  const names: Record<string, string> = { "#pk": `${part.index}pk` };
+  const values: Record<string, unknown> = { ":p": part.pk };
+  let keyCond = "#pk = :p";
+  if (q.order === "deadline" && q.openAt) {
+    names["#sk"] = `${part.index}sk`;
+    values[":lo"] = q.openAt;
+    keyCond += " AND #sk >= :lo";
+  }
+  return { part, keyCond, names, values, conds: undefined as string | undefined };
+}
+
 export function itemsRepo(db: Db, cursorSecret: string) {
   const getRecord = async (id: string) =>
     (await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.item(id), ConsistentRead: true })))
@@ -170,6 +205,33 @@ export function itemsRepo(db: Db, cursorSecret: string) {
   }
 
   /**
+   * Puts the item's order pointers where its status and values say (store/keys.ts `itemOrder`),
+   * and removes those of orders it no longer has a value in (`before`: what it had).
+   */
+  async function placeInOrders(item: Item, before?: Pick<Item, "score" | "deadline">): Promise<void> {
+    const now = orderValues(item);
+    const had = before ? orderValues(before) : {};
+    for (const order of ORDERS) {
+      const value = now[order];
+      if (value !== undefined) {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: {
+              ...keys.itemOrder(item.id, order, item.status, item.kind, value),
+              [LINK_MARK]: item.id,
+              order,
+            },
+          }),
+        );
+      } else if (had[order] !== undefined) {
+        const k = keys.itemOrder(item.id, order, item.status, item.kind, "");
+        await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: k.pk, sk: k.sk } }));
+      }
+    }
+  }
+
+  /**
    * The items behind a page of index entries (one BatchGetItem: a page holds at most 100). An
    * item's own entry is kept while its record exists with the same index keys (store/confirm.ts).
    * A pointer of a further source (gsi3) stands for its item while that item lists the source and
@@ -188,7 +250,25 @@ export function itemsRepo(db: Db, cursorSecret: string) {
       const rec = recordOf(records, keys.item(itemIdOf(e)));
       if (!rec) continue;
       const item = toItem(rec);
-      if (typeof e[LINK_MARK] === "string") {
+      if (typeof e.order === "string") {
+        // An order pointer stands for its item while it sits where the item's status and value say.
+        const value = orderValues(item)[e.order as ItemOrder];
+        const expected =
+          value && keys.itemOrder(item.id, e.order as ItemOrder, item.status, item.kind, value);
+        if (
+          !expected ||
+          expected[`${index}pk` as "gsi1pk"] !== e[`${index}pk`] ||
+          expected[`${index}sk` as "gsi1sk"] !== e[`${index}sk`]
+        ) {
+          // Lagging (a write between the item and its pointer); moved now if its status changed.
+          if (item.status !== q.status) await placeInOrders(item);
+          continue;
+        }
+        if (q.from || q.to) {
+          const d = isoSortDate(sortDateOf(item));
+          if ((q.from && d < q.from) || (q.to && d > q.to)) continue;
+        }
+      } else if (typeof e[LINK_MARK] === "string") {
         if (!item.sourceIds.includes(String(e.sourceId))) continue;
         if (item.status !== q.status) {
           await relinkSources(item);
@@ -228,6 +308,7 @@ export function itemsRepo(db: Db, cursorSecret: string) {
             ConditionExpression: "attribute_not_exists(pk)",
           }),
         );
+        await placeInOrders(item);
         return true;
       } catch (e) {
         if (isConditionalCheckFailed(e)) return false;
@@ -239,6 +320,8 @@ export function itemsRepo(db: Db, cursorSecret: string) {
 
     /** Relinks an item's further sources (see `relinkSources`); exposed for repair tools. */
     relinkSources,
+    /** Puts an item's order pointers where they belong (see `placeInOrders`). */
+    placeInOrders,
 
     /**
      * One page of items, newest first, always a Query on the narrowest index (never a Scan):
@@ -260,7 +343,8 @@ export function itemsRepo(db: Db, cursorSecret: string) {
      * so a cursor of one listing cannot be replayed against another.
      */
     async list(q: ItemListQuery): Promise<{ items: Item[]; nextCursor: string | null }> {
-      const { part, keyCond, names, values, conds } = queryParts(q);
+      const order = q.order ?? (q.openAt ? "deadline" : undefined);
+      const { part, keyCond, names, values, conds } = order ? orderParts({ ...q, order }) : queryParts(q);
       const scope = JSON.stringify({
         i: part.index,
         p: part.pk,
@@ -268,6 +352,7 @@ export function itemsRepo(db: Db, cursorSecret: string) {
         t: q.to ?? null,
         k: q.kind ?? null,
         q: q.terms ?? [],
+        o: q.openAt ?? null,
       });
       let filter: string | undefined;
       if (conds) {
@@ -287,6 +372,8 @@ export function itemsRepo(db: Db, cursorSecret: string) {
           ...(filter ? { FilterExpression: filter } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          // Date and score: newest and highest first; deadline: soonest first.
+          ScanIndexForward: order === "deadline",
         },
         {
           limit: q.limit,
@@ -315,6 +402,17 @@ export function itemsRepo(db: Db, cursorSecret: string) {
      * same post in two feeds) are read and checked.
      */
     async count(q: ItemCountQuery): Promise<number> {
+      if (q.openAt && (q.terms?.length || q.from || q.to)) {
+        // Pointers carry no text or dates: count the items behind them.
+        const { part, keyCond, names, values } = queryParts(q);
+        const pointers = await queryAll(db, {
+          IndexName: part.index,
+          KeyConditionExpression: keyCond,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        });
+        return (await confirmPage(pointers, part.index, { ...q, limit: pointers.length })).length;
+      }
       const { part, keyCond, names, values, conds } = queryParts(q);
       if (!conds || part.index !== "gsi3") {
         return countQuery(db, {
@@ -437,6 +535,12 @@ export function itemsRepo(db: Db, cursorSecret: string) {
         );
         const item = toItem(r.Attributes ?? {});
         if (item.status !== current.status) await relinkSources(item);
+        if (
+          item.status !== current.status ||
+          item.score !== current.score ||
+          item.deadline !== current.deadline
+        )
+          await placeInOrders(item, current);
         return item;
       } catch (e) {
         if (isConditionalCheckFailed(e)) return null;

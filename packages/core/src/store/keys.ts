@@ -8,6 +8,7 @@
  * | source guard  | SOURCEKEY#<natural>   | SOURCEKEY          | —                                 | —                                     | —                            |
  * | item          | ITEM#<urlhash>        | ITEM               | ITEMS#<status> / <date>#<id>      | ITEMS#<status>#<kind> / <date>#<id>   | ITEMSRC#<src>#<status> / <date>#<id> |
  * | item ↔ source | ITEM#<urlhash>        | SRC#<sourceId>     | —                                 | —                                     | ITEMSRC#<src>#<status> / <date>#<id> |
+ * | item order    | ITEM#<urlhash>        | ORDER#<order>      | ORDER#<o>#<status> / <value>#<id> | ORDER#<o>#<status>#<kind> / <v>#<id>  | —                            |
  * | issue         | ISSUE#<number>        | ISSUE              | ISSUES / <number padded>          | ISSUES#<status> / <number padded>     | —                            |
  * | delivery      | ISSUE#<number>        | DELIVERY#<subId>   | —                                 | —                                     | —                            |
  * | send job      | ISSUE#<number>        | SENDJOB            | —                                 | —                                     | —                            |
@@ -16,6 +17,16 @@
  * | rate limit    | RATE#<bucket>         | RATE               | —                                 | —                                     | —                            |
  * | failed job    | JOBS#FAILED           | <failedAt>#<id>    | —                                 | —                                     | —                            |
  */
+
+/** The orders an item listing can have besides date (store/items.ts). */
+export type ItemOrder = "score" | "deadline";
+
+/**
+ * A score as a sort key: fixed width, so string order is numeric order (scores stay well inside
+ * ±10^6; three decimals are kept).
+ */
+export const scoreSortKey = (score: number): string =>
+  String(Math.round((Math.max(-999_999, Math.min(999_999, score)) + 1_000_000) * 1000)).padStart(10, "0");
 
 export interface Key {
   pk: string;
@@ -89,6 +100,24 @@ export const keys = {
     gsi3sk: itemSortKey(sortDate, itemId),
   }),
   itemSourceLinkPrefix: (itemId: string) => ({ pk: `ITEM#${itemId}`, skPrefix: "SRC#" }),
+  /**
+   * An item's place in an ordered listing other than by date: `score` (highest first) or
+   * `deadline` (soonest first, competitions). A pointer record beside the item (the item's own
+   * three index slots are taken), in gsi1 by status and gsi2 by status and kind; rewritten when the
+   * item's status or value changes, and checked against the item when listed.
+   */
+  itemOrder: (itemId: string, order: ItemOrder, status: string, kind: string, value: string) => ({
+    pk: `ITEM#${itemId}`,
+    sk: `ORDER#${order}`,
+    gsi1pk: `ORDER#${order}#${status}`,
+    gsi1sk: `${value}#${itemId}`,
+    gsi2pk: `ORDER#${order}#${status}#${kind}`,
+    gsi2sk: `${value}#${itemId}`,
+  }),
+  itemsByOrder: (order: ItemOrder, status: string, kind?: string) =>
+    kind
+      ? { index: "gsi2" as const, pk: `ORDER#${order}#${status}#${kind}` }
+      : { index: "gsi1" as const, pk: `ORDER#${order}#${status}` },
 
   issue: (n: number): Key => ({ pk: `ISSUE#${n}`, sk: "ISSUE" }),
   issueIndexes: (n: number, status: string) => ({

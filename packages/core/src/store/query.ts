@@ -48,7 +48,7 @@ export async function queryPage(
       new QueryCommand({
         TableName: db.table,
         ...input,
-        ScanIndexForward: false,
+        ScanIndexForward: input.ScanIndexForward ?? false,
         Limit: input.FilterExpression ? Math.max(opts.limit * 2, 50) : opts.limit - items.length + 1,
         ExclusiveStartKey: start,
       }),

@@ -1,0 +1,30 @@
+/**
+ * The hourly poll tick, the same in both runtimes (functions/poll-schedule.ts on AWS, the local
+ * runtime's cron): one poll job per due source, each source polled by its own job; then the one
+ * part of a score that moves with time, the deadlines of competitions (items/rank.ts).
+ */
+import type { Ctx } from "../context.js";
+import { refreshDeadlines } from "../items/rank.js";
+import { dueSourceIds } from "./poll.js";
+
+export interface TickResult {
+  due: number;
+  /** Poll jobs that could not be enqueued (the tick fails with them, so it is retried). */
+  errors: unknown[];
+  /** Competitions whose deadline part of the score moved. */
+  rescored: number;
+}
+
+export async function pollTick(ctx: Ctx): Promise<TickResult> {
+  const ids = await dueSourceIds(ctx);
+  const results = await Promise.allSettled(ids.map((sourceId) => ctx.jobs.enqueue("poll", { sourceId })));
+  const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+  let rescored = 0;
+  try {
+    rescored = await refreshDeadlines(ctx);
+  } catch (e) {
+    // Polls matter more than the order of a listing: said, and tried again next hour.
+    ctx.log.warn("could not refresh competition deadlines in scores", { error: e });
+  }
+  return { due: ids.length, errors, rescored };
+}
