@@ -34,6 +34,9 @@ export interface Item {
   /** Our hosted copy of the picture (GET /media/<thumbnail>): what readers see. */
   thumbnail?: string | null;
   thumbnailError?: string | null;
+  /** sort=score: the sum of scoreParts. */
+  score?: number;
+  scoreParts?: { recency: number; mentions: number; source: number; editor: number; deadline: number };
 }
 
 export interface ItemList {

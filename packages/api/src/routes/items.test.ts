@@ -1,6 +1,7 @@
 import net from "node:net";
 import type { Ctx } from "@wkn/core/context";
 import { closeServers, serve, type TestServer } from "@wkn/core/fetch/testing";
+import { storeCandidates } from "@wkn/core/items/candidates";
 import { markItemsUsed } from "@wkn/core/items/edit";
 import { storeItems, testItem } from "@wkn/core/items/testing";
 import type { Item } from "@wkn/core/model";
@@ -480,5 +481,52 @@ describe("selectedAt", () => {
     now += 60_000;
     const link = (await (await t.post("/api/items", { url: `${site.origin}/article?id=s` })).json()) as Item;
     expect(link).toMatchObject({ status: "selected", selectedAt: "2024-06-01T10:02:00.000Z" });
+  });
+});
+
+describe("GET /api/items?sort=score, PATCH /api/sources/:id {rankWeight}", () => {
+  it("ranks by score with its parts, re-ranks after the editor weighs a source, and names bad parameters", async () => {
+    const ctx = await env.ctx();
+    const t = testClient(ctx);
+    const a = await (
+      await t.post("/api/sources", { kind: "feed", url: "https://a.example/feed.xml" })
+    ).json();
+    const b = await (
+      await t.post("/api/sources", { kind: "feed", url: "https://b.example/feed.xml" })
+    ).json();
+    const post = (slug: string, publishedAt: string) => ({
+      url: `https://blog.example/${slug}`,
+      title: slug,
+      description: null,
+      imageUrl: null,
+      siteName: null,
+      author: null,
+      publishedAt,
+      kind: "article" as const,
+    });
+    await storeCandidates(ctx, { id: a.id }, [post("from-a", "2024-05-10T00:00:00.000Z")]);
+    await storeCandidates(ctx, { id: b.id }, [post("from-b", "2024-05-03T00:00:00.000Z")]);
+    const ranked = async () => ((await (await t.get("/api/items?sort=score")).json()) as Page).items;
+    expect((await ranked()).map((i) => i.title)).toEqual(["from-a", "from-b"]);
+    expect((await ranked())[0]).toMatchObject({
+      score: expect.any(Number),
+      scoreParts: { editor: 0, mentions: 0 },
+    });
+
+    const patched = await t.patch(`/api/sources/${b.id}`, { rankWeight: 2 });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ rankWeight: 2 });
+    expect((await ranked()).map((i) => i.title)).toEqual(["from-b", "from-a"]);
+
+    for (const [path, field] of [
+      ["/api/items?sort=hot", "sort"],
+      [`/api/items?sort=score&sourceId=${a.id}`, "sort"],
+      ["/api/items?open=maybe", "open"],
+    ] as const) {
+      const res = await t.get(path);
+      expect(res.status, path).toBe(400);
+      expect(JSON.stringify(await res.json()), path).toContain(field);
+    }
+    expect((await t.patch(`/api/sources/${b.id}`, { rankWeight: 5 })).status).toBe(400);
   });
 });

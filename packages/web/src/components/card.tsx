@@ -27,7 +27,13 @@ type Key =
   | "noPicture"
   | "opensNewTab"
   | "status"
-  | "kind";
+  | "kind"
+  | "whyScore"
+  | "partMentions"
+  | "partSource"
+  | "partEditor"
+  | "partDeadline"
+  | "partNone";
 
 export const CARD_DICT: Dict<Key> = {
   en: {
@@ -50,6 +56,12 @@ export const CARD_DICT: Dict<Key> = {
     opensNewTab: "(opens in a new tab)",
     status: "Status",
     kind: "Kind",
+    whyScore: "Score {score}",
+    partMentions: "linked by {n} sources {v}",
+    partSource: "your picks from its source {v}",
+    partEditor: "your weight on its source {v}",
+    partDeadline: "deadline {v}",
+    partNone: "by date alone",
   },
   ja: {
     article: "記事",
@@ -68,6 +80,12 @@ export const CARD_DICT: Dict<Key> = {
     section: "セクション: {section}",
     thumb: "{domain} の画像",
     noPicture: "メールに画像は載りません: {reason}",
+    whyScore: "スコア {score}",
+    partMentions: "{n} 個のソースが掲載 {v}",
+    partSource: "このソースからの採用実績 {v}",
+    partEditor: "ソースに設定した重み {v}",
+    partDeadline: "締切 {v}",
+    partNone: "日付のみ",
     opensNewTab: "(新しいタブで開きます)",
     status: "状態",
     kind: "種類",
@@ -95,6 +113,22 @@ export interface CardProps {
   onFocusIn?: () => void;
   /** Leave the status badge out (the issue editor shows items of one status). */
   hideStatus?: boolean;
+  /** Say why the item scored as it did (the list is sorted by score). */
+  showScore?: boolean;
+}
+
+const signed = (n: number) => `${n > 0 ? "+" : n < 0 ? "−" : "±"}${Math.abs(n).toFixed(1)}`;
+
+/** The parts of a score besides recency (the date shown beside it), in words. */
+function scoreWords(item: Item, t: (k: Key, v?: Record<string, string | number>) => string): string {
+  const p = item.scoreParts;
+  if (!p) return "";
+  const words: string[] = [];
+  if (p.mentions) words.push(t("partMentions", { n: item.sourceIds.length, v: signed(p.mentions) }));
+  if (p.source) words.push(t("partSource", { v: signed(p.source) }));
+  if (p.editor) words.push(t("partEditor", { v: signed(p.editor) }));
+  if (p.deadline) words.push(t("partDeadline", { v: signed(p.deadline) }));
+  return words.length ? words.join(" · ") : t("partNone");
 }
 
 /**
@@ -170,6 +204,12 @@ export function Card(p: CardProps) {
               {item.kind === "release" && item.prerelease && (
                 <span class="badge prerelease">{t("prerelease")}</span>
               )}
+            </p>
+          )}
+          {p.showScore && item.score !== undefined && (
+            <p class="card-score">
+              <span class="badge score">{t("whyScore", { score: item.score.toFixed(1) })}</span>{" "}
+              {scoreWords(item, t)}
             </p>
           )}
           {item.description && <p class="card-description">{item.description}</p>}

@@ -45,6 +45,11 @@ const DICT: Dict<
   | "allSources"
   | "kind"
   | "allKinds"
+  | "order"
+  | "byDate"
+  | "byScore"
+  | "byDeadline"
+  | "orderHint"
   | ItemKind
   | "search"
   | "searchHint"
@@ -106,6 +111,11 @@ const DICT: Dict<
     allSources: "All sources",
     kind: "Kind",
     allKinds: "All kinds",
+    order: "Order",
+    byDate: "Newest first",
+    byScore: "Best score first",
+    byDeadline: "Open competitions, deadline first",
+    orderHint: "Score and deadline orders cover all sources.",
     article: "Articles",
     release: "Releases",
     competition: "Competitions",
@@ -179,6 +189,11 @@ const DICT: Dict<
     allSources: "すべてのソース",
     kind: "種類",
     allKinds: "すべての種類",
+    order: "並び順",
+    byDate: "新しい順",
+    byScore: "スコアの高い順",
+    byDeadline: "開催中のコンペ（締切が近い順）",
+    orderHint: "スコア順と締切順はすべてのソースが対象です。",
     article: "記事",
     release: "リリース",
     competition: "コンペ",
@@ -243,11 +258,16 @@ const DICT: Dict<
   },
 };
 
+/** The listing's order: "" (date), "score", or "open" (open competitions by deadline). */
+type Order = "" | "score" | "open";
+const ORDERS: readonly Order[] = ["", "score", "open"];
+
 interface Filters {
   status: ItemStatus;
   sourceId: string;
   kind: string;
   q: string;
+  order: Order;
 }
 
 function filtersOf(params: URLSearchParams): Filters {
@@ -258,10 +278,14 @@ function filtersOf(params: URLSearchParams): Filters {
     sourceId: params.get("sourceId") ?? "",
     kind: (ITEM_KINDS as string[]).includes(kind) ? kind : "",
     q: params.get("q") ?? "",
+    order: (ORDERS as string[]).includes(params.get("order") ?? "") ? (params.get("order") as Order) : "",
   };
 }
 
-const keyOf = (f: Filters) => JSON.stringify([f.status, f.sourceId, f.kind, f.q]);
+const keyOf = (f: Filters) => JSON.stringify([f.status, f.sourceId, f.kind, f.q, f.order]);
+
+/** The API's parameters for an order (score and deadline orders list all sources). */
+const orderQuery = (o: Order) => (o === "score" ? { sort: "score" } : o === "open" ? { open: "true" } : {});
 
 /** One status change, kept for undo: the items as they were, and the list they were changed in. */
 interface Change {
@@ -337,7 +361,7 @@ export function CandidatesView({ route }: ViewProps) {
   const loadCounts = async () => {
     try {
       const res = await get<{ counts: ItemCounts }>(
-        `/api/items/counts${query({ sourceId: f.sourceId, kind: f.kind, q: f.q })}`,
+        `/api/items/counts${query({ sourceId: f.order ? "" : f.sourceId, kind: f.kind, q: f.q, open: f.order === "open" ? "true" : "" })}`,
       );
       setCounts(res.counts);
       setCountsError("");
@@ -355,7 +379,7 @@ export function CandidatesView({ route }: ViewProps) {
     setListError("");
     try {
       const res = await get<ItemList>(
-        `/api/items${query({ status: f.status, sourceId: f.sourceId, kind: f.kind, q: f.q, limit: PAGE, cursor: from })}`,
+        `/api/items${query({ status: f.status, sourceId: f.order ? "" : f.sourceId, kind: f.kind, q: f.q, ...orderQuery(f.order), limit: PAGE, cursor: from })}`,
       );
       if (mine !== seq.current) return;
       setItems((prev) => {
@@ -427,7 +451,13 @@ export function CandidatesView({ route }: ViewProps) {
   const setFilters = (next: Partial<Filters>, replace = false) => {
     const merged = { ...f, ...next };
     setParams(
-      { status: merged.status, sourceId: merged.sourceId, kind: merged.kind, q: merged.q.trim() },
+      {
+        status: merged.status,
+        sourceId: merged.sourceId,
+        kind: merged.kind,
+        q: merged.q.trim(),
+        order: merged.order,
+      },
       { replace },
     );
   };
@@ -822,7 +852,7 @@ export function CandidatesView({ route }: ViewProps) {
               <select
                 id="filter-source"
                 value={f.sourceId}
-                onChange={(e) => setFilters({ sourceId: (e.target as HTMLSelectElement).value })}
+                onChange={(e) => setFilters({ sourceId: (e.target as HTMLSelectElement).value, order: "" })}
               >
                 <option value="">{t("allSources")}</option>
                 {(sources ?? []).map((s) => (
@@ -842,6 +872,25 @@ export function CandidatesView({ route }: ViewProps) {
                 {ITEM_KINDS.map((k) => (
                   <option value={k}>{t(k)}</option>
                 ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="filter-order" title={t("orderHint")}>
+                {t("order")}
+              </label>
+              <select
+                id="filter-order"
+                value={f.order}
+                onChange={(e) => {
+                  const order = (e.target as HTMLSelectElement).value as Order;
+                  setFilters(
+                    order === "open" ? { order, sourceId: "", kind: "competition" } : { order, sourceId: "" },
+                  );
+                }}
+              >
+                <option value="">{t("byDate")}</option>
+                <option value="score">{t("byScore")}</option>
+                <option value="open">{t("byDeadline")}</option>
               </select>
             </div>
             <div class="field grow">
@@ -923,6 +972,7 @@ export function CandidatesView({ route }: ViewProps) {
                 item={item}
                 sourceNames={names}
                 level={3}
+                showScore={f.order === "score"}
                 current={index === Math.min(current, items.length - 1)}
                 note={notes[item.id]}
                 error={cardErrors[item.id]}
