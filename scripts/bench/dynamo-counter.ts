@@ -11,6 +11,8 @@ const READS = new Set(["GetItem", "BatchGetItem", "Query", "Scan", "TransactGetI
 
 /** Partition keys named in a request, in either marshalled (`{"S": ...}`) or document form. */
 const PK = /"pk":(?:\{"S":)?"([^"]+)"/g;
+/** An item's place in a ranked or deadline listing (store/keys.ts `itemOrder`): its index entry. */
+const ORDER_SK = /"sk":(?:\{"S":)?"ORDER#/g;
 
 export interface RequestCounts {
   /** Requests per operation (`PutItem`, `Query`, ...). */
@@ -19,6 +21,8 @@ export interface RequestCounts {
   writes: number;
   /** Item records (`ITEM#...` partitions) written or deleted, counting each record of a batch. */
   itemWrites: number;
+  /** Of those, order pointers (the ranking's index entries beside an item), counted apart. */
+  orderWrites: number;
   /** Items read: Query/Scan ScannedCount, BatchGetItem responses, a GetItem hit. */
   itemsRead: number;
   /** Request body bytes per operation, summed (for "a small update"). */
@@ -36,6 +40,7 @@ const empty = (): RequestCounts => ({
   reads: 0,
   writes: 0,
   itemWrites: 0,
+  orderWrites: 0,
   itemsRead: 0,
   bytesByOperation: {},
 });
@@ -65,8 +70,11 @@ export function countDynamo(doc: DynamoDBDocumentClient): DynamoCounter {
       if (READS.has(op)) c.reads++;
       if (WRITES.has(op)) {
         c.writes++;
-        const pks = [...JSON.stringify(args.input ?? {}).matchAll(PK)].map((m) => m[1]!);
-        c.itemWrites += pks.filter((pk) => pk.startsWith("ITEM#")).length;
+        const body = JSON.stringify(args.input ?? {});
+        const pks = [...body.matchAll(PK)].map((m) => m[1]!);
+        const orders = [...body.matchAll(ORDER_SK)].length;
+        c.itemWrites += pks.filter((pk) => pk.startsWith("ITEM#")).length - orders;
+        c.orderWrites += orders;
       }
       c.itemsRead += itemsReadBy(op, out.output as Record<string, unknown>);
       return out;

@@ -51,6 +51,8 @@ export interface PollSummary {
   repeatUpdateBytes: number;
   firstUpdateBytes: number;
   changedItemWrites: number;
+  /** Ranking index entries written by the first cycle: one per new item (store/keys.ts itemOrder). */
+  orderWritesOurs: number;
   changedWritesPerSource: number;
 }
 
@@ -155,6 +157,7 @@ export async function benchPoll(env: TestEnv, opts: PollBenchOptions): Promise<B
       repeatUpdateBytes: meanUpdateBytes(ours2.counts),
       firstUpdateBytes: meanUpdateBytes(ours1.counts),
       changedItemWrites: ours3.counts.itemWrites,
+      orderWritesOurs: ours1.counts.orderWrites,
       changedWritesPerSource: round(ours3.counts.writes / feeds, 3),
     };
 
@@ -207,6 +210,11 @@ export async function benchPoll(env: TestEnv, opts: PollBenchOptions): Promise<B
           "poll: the repeat cycle costs one update per source",
           ours2.counts.writes === feeds && ours2.counts.byOperation.UpdateItem === feeds,
           `${ours2.counts.writes} writes for ${feeds} sources`,
+        ),
+        budget(
+          "poll: each new item gets one ranking entry",
+          ours1.counts.orderWrites === newItems,
+          `${ours1.counts.orderWrites} ranking entries for ${newItems} new items`,
         ),
         budget(
           "poll: only new entries are written, one write each",

@@ -3,7 +3,7 @@ import type { Ctx } from "@wkn/core/context";
 import { closeServers, serve, type TestServer } from "@wkn/core/fetch/testing";
 import { storeCandidates } from "@wkn/core/items/candidates";
 import { markItemsUsed } from "@wkn/core/items/edit";
-import { storeItems, testItem } from "@wkn/core/items/testing";
+import { storeItems, testCandidate, testItem } from "@wkn/core/items/testing";
 import type { Item } from "@wkn/core/model";
 import { startTestEnv, type TestEnv } from "@wkn/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -494,16 +494,8 @@ describe("GET /api/items?sort=score, PATCH /api/sources/:id {rankWeight}", () =>
     const b = await (
       await t.post("/api/sources", { kind: "feed", url: "https://b.example/feed.xml" })
     ).json();
-    const post = (slug: string, publishedAt: string) => ({
-      url: `https://blog.example/${slug}`,
-      title: slug,
-      description: null,
-      imageUrl: null,
-      siteName: null,
-      author: null,
-      publishedAt,
-      kind: "article" as const,
-    });
+    const post = (slug: string, publishedAt: string) =>
+      testCandidate(`https://blog.example/${slug}`, slug, { publishedAt });
     await storeCandidates(ctx, { id: a.id }, [post("from-a", "2024-05-10T00:00:00.000Z")]);
     await storeCandidates(ctx, { id: b.id }, [post("from-b", "2024-05-03T00:00:00.000Z")]);
     const ranked = async () => ((await (await t.get("/api/items?sort=score")).json()) as Page).items;

@@ -11,7 +11,7 @@ import { storeCandidates } from "./candidates.js";
 import { editItem, markItemsUsed } from "./edit.js";
 import { listItems } from "./list.js";
 import { learnSourceWeights, refreshDeadlines } from "./rank.js";
-import { observeDb } from "./testing.js";
+import { observeDb, testCandidate } from "./testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -27,17 +27,11 @@ function clock(start = T0) {
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
 }
 
-const post = (slug: string, daysAgo: number, extra: Partial<Candidate> = {}): Candidate => ({
-  url: `https://blog.example/${slug}`,
-  title: slug,
-  description: null,
-  imageUrl: null,
-  siteName: null,
-  author: null,
-  publishedAt: new Date(T0.getTime() - daysAgo * DAY).toISOString(),
-  kind: "article",
-  ...extra,
-});
+const post = (slug: string, daysAgo: number, extra: Partial<Candidate> = {}): Candidate =>
+  testCandidate(`https://blog.example/${slug}`, slug, {
+    publishedAt: new Date(T0.getTime() - daysAgo * DAY).toISOString(),
+    ...extra,
+  });
 
 async function feedSource(ctx: Ctx, name: string) {
   const s = await createSource(ctx, { kind: "feed", url: `https://${name}.example/feed.xml`, name });

@@ -1,6 +1,7 @@
 /** Test helpers for items: a candidate as a poller would store it. */
 import type { Ctx } from "../context.js";
 import type { Item } from "../model/index.js";
+import type { Candidate } from "../sources/adapters/types.js";
 import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
 
 /** A feed candidate for `url`; fields can be overridden. */
@@ -55,5 +56,20 @@ export function observeDb(ctx: Ctx) {
     seen,
     reset: () => seen.splice(0),
     scanned: () => seen.reduce((n, s) => n + s.scanned, 0),
+  };
+}
+
+/** A candidate as an adapter hands it over: an article at `url`, titled `title`. */
+export function testCandidate(url: string, title: string, overrides: Partial<Candidate> = {}): Candidate {
+  return {
+    url,
+    title,
+    description: null,
+    imageUrl: null,
+    siteName: null,
+    author: null,
+    publishedAt: null,
+    kind: "article",
+    ...overrides,
   };
 }
