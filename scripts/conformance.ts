@@ -2,7 +2,8 @@
  * `npm run conformance -- [dir] [--verbose]`: parse + normalise every document of a
  * feedparser-style corpus (no network) and score our output against its core expectations.
  *
- * The corpus (default /work/shared/conformance/feedparser, see its README) lists documents and
+ * The corpus (default: ../shared/conformance/feedparser beside the repository, found by looking
+ * up from the repository's folder; FEED_CONFORMANCE_DIR overrides; see its README) lists documents and
  * expectations as feedparser paths. Core ones map onto ParsedFeed like this:
  *   feed.title → title, feed.link → link, entries[N].title → entries[N].title,
  *   entries[N].link → .url, entries[N].id → .id, entries[N].published_parsed → .publishedAt,
@@ -20,13 +21,31 @@
  * The last line printed is one JSON object:
  *   {"core":{"met":N,"total":M},"fields":{...},"unhandled":K,"rejected":R,"documents":D}
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { FeedError, type ParsedFeed, parseFeed } from "@wkn/core/feed";
 import { htmlToText } from "@wkn/core/feed/html";
 
-export const DEFAULT_CORPUS = "/work/shared/conformance/feedparser";
+/** The repository's folder (this file is in scripts/). */
+const REPO = fileURLToPath(new URL("../", import.meta.url));
+const CORPUS_IN_SHARED = join("shared", "conformance", "feedparser");
+
+/**
+ * Where the corpus is: FEED_CONFORMANCE_DIR, else `shared/conformance/feedparser` in the
+ * repository's parent folder (the team's layout: ../shared) or the nearest folder above it that has
+ * one (a clone nested deeper). Undefined when there is none.
+ */
+export function findCorpus(env: NodeJS.ProcessEnv = process.env, from: string = REPO): string | undefined {
+  if (env.FEED_CONFORMANCE_DIR) return resolve(env.FEED_CONFORMANCE_DIR);
+  for (let dir = resolve(from, ".."); ; dir = dirname(dir)) {
+    const candidate = join(dir, CORPUS_IN_SHARED);
+    if (existsSync(join(candidate, "cases.json"))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export const DEFAULT_CORPUS = findCorpus() ?? resolve(REPO, "..", CORPUS_IN_SHARED);
 const SERVER = "http://127.0.0.1:8097/";
 
 interface CorpusDocument {
