@@ -169,6 +169,32 @@ describe("the editor's weekly routine", () => {
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect.poll(() => cards().count(), { timeout: 30_000 }).toBe(ENTRY_COUNT);
 
+    // Order: best score first, as the API ranks them, each card saying why.
+    const ranked = (await runtime.api<{ items: ApiItem[] }>("GET", "/api/items?sort=score&limit=100")).body
+      .items;
+    expect(ranked).toHaveLength(ENTRY_COUNT);
+    await page.getByLabel("Order", { exact: true }).selectOption({ label: "Best score first" });
+    await expect
+      .poll(() => cards().evaluateAll((els) => els.map((e) => e.getAttribute("data-id"))), {
+        timeout: 30_000,
+      })
+      .toEqual(ranked.map((i) => i.id));
+    await cards()
+      .first()
+      .getByText(/^Score \d/)
+      .waitFor();
+    await page.getByLabel("Order", { exact: true }).selectOption({ label: "Newest first" });
+    await expect
+      .poll(
+        () =>
+          cards()
+            .first()
+            .getByText(/^Score \d/)
+            .count(),
+        { timeout: 30_000 },
+      )
+      .toBe(0);
+
     // Status, with the counts on the tabs.
     await page.getByRole("button", { name: /^Rejected/ }).click();
     await page.getByText("No items with this status.").waitFor();
