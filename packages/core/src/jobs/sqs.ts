@@ -1,13 +1,52 @@
 /** Jobs on AWS: one SQS message per job on the queue of its kind (URLs from the stacks' environment). */
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { JobKind, JobPayloads, Jobs } from "./index.js";
 
+/** SendMessageBatch takes at most 10 entries. */
+const BATCH = 10;
+
 export function sqsJobs(queues: Partial<Record<JobKind, string>>, client = new SQSClient({})): Jobs {
+  const urlOf = (kind: JobKind) => {
+    const url = queues[kind];
+    if (!url) throw new Error(`no queue configured for ${kind} jobs`);
+    return url;
+  };
   return {
     async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K]) {
-      const url = queues[kind];
-      if (!url) throw new Error(`no queue configured for ${kind} jobs`);
-      await client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(payload) }));
+      await client.send(
+        new SendMessageCommand({ QueueUrl: urlOf(kind), MessageBody: JSON.stringify(payload) }),
+      );
+    },
+
+    /** One SendMessageBatch per 10 jobs; a batch's failed entries are reported, not retried here. */
+    async enqueueMany<K extends JobKind>(kind: K, payloads: JobPayloads[K][]) {
+      const url = urlOf(kind);
+      const failed: { payload: JobPayloads[K]; error: unknown }[] = [];
+      const batches: JobPayloads[K][][] = [];
+      for (let i = 0; i < payloads.length; i += BATCH) batches.push(payloads.slice(i, i + BATCH));
+      await Promise.all(
+        batches.map(async (batch) => {
+          try {
+            const r = await client.send(
+              new SendMessageBatchCommand({
+                QueueUrl: url,
+                Entries: batch.map((p, i) => ({ Id: String(i), MessageBody: JSON.stringify(p) })),
+              }),
+            );
+            for (const f of r.Failed ?? []) {
+              const payload = batch[Number(f.Id)];
+              if (payload !== undefined)
+                failed.push({
+                  payload,
+                  error: new Error(`SQS refused the message: ${f.Code}: ${f.Message ?? ""}`),
+                });
+            }
+          } catch (error) {
+            for (const payload of batch) failed.push({ payload, error });
+          }
+        }),
+      );
+      return failed;
     },
   };
 }

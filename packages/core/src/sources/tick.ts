@@ -1,10 +1,12 @@
 /**
  * The hourly poll tick, the same in both runtimes (functions/poll-schedule.ts on AWS, the local
- * runtime's cron): one poll job per due source, each source polled by its own job; then the one
+ * runtime's cron): one poll job per due source (SQS: in batches of 10), each source polled by its
+ * own job; then the one
  * part of a score that moves with time, the deadlines of competitions (items/rank.ts).
  */
 import type { Ctx } from "../context.js";
 import { refreshDeadlines } from "../items/rank.js";
+import { enqueueAll } from "../jobs/index.js";
 import { dueSourceIds } from "./poll.js";
 
 export interface TickResult {
@@ -17,8 +19,11 @@ export interface TickResult {
 
 export async function pollTick(ctx: Ctx): Promise<TickResult> {
   const ids = await dueSourceIds(ctx);
-  const results = await Promise.allSettled(ids.map((sourceId) => ctx.jobs.enqueue("poll", { sourceId })));
-  const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+  const errors = await enqueueAll(
+    ctx.jobs,
+    "poll",
+    ids.map((sourceId) => ({ sourceId })),
+  );
   let rescored = 0;
   try {
     rescored = await refreshDeadlines(ctx);
