@@ -1,8 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
-import { NotFoundError } from "@wkn/core/errors";
 import { editItem } from "@wkn/core/items/edit";
-import { countItems, listItems } from "@wkn/core/items/list";
+import { countItems, getItem, listItems } from "@wkn/core/items/list";
 import { addLink } from "@wkn/core/items/manual";
 import { createRouter } from "../router.js";
 import { errors, IdParam, json } from "../schemas/common.js";
@@ -91,9 +90,7 @@ export function itemsRoutes(ctx: Ctx) {
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      const item = await ctx.store.items.get(id);
-      if (!item) throw new NotFoundError("item", id);
-      return c.json(publicItem(item), 200);
+      return c.json(publicItem(await getItem(ctx, id)), 200);
     },
   );
 

@@ -3,7 +3,7 @@
  * served by one Query on an index in the store (`ItemsRepo.list`).
  */
 import type { Ctx } from "../context.js";
-import { ValidationError } from "../errors.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 import type { Item, ItemKind, ItemStatus } from "../model/index.js";
 import { searchTerms } from "./text.js";
 
@@ -141,4 +141,11 @@ export async function countItems(
     ),
   );
   return Object.fromEntries(counts) as ItemCounts;
+}
+
+/** One item by id; 404 when there is none. */
+export async function getItem(ctx: Ctx, id: string): Promise<Item> {
+  const item = await ctx.store.items.get(id);
+  if (!item) throw new NotFoundError("item", id);
+  return item;
 }
