@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { singleLineProblem, stripControls } from "./control-chars.js";
+import { singleLineProblem, stripControls, stripXmlForbidden } from "./control-chars.js";
 import { checkItemEdit } from "./items/edit.js";
 import { buildSource } from "./sources/manage.js";
 
@@ -75,5 +75,17 @@ describe("core entry points", () => {
       description: "x",
       descriptionSource: "editor",
     });
+  });
+});
+
+describe("stripXmlForbidden", () => {
+  it("drops what XML 1.0 forbids and keeps everything else", () => {
+    expect(stripXmlForbidden("a\u0000b\u0001c\u0008d\u000be\u000cf\u001fg")).toBe("abcdefg");
+    expect(stripXmlForbidden("tab\tlf\ncr\r")).toBe("tab\tlf\ncr\r");
+    expect(stripXmlForbidden("x\ufffey\uffffz")).toBe("xyz");
+    // lone surrogates go, a pair (an emoji) stays
+    expect(stripXmlForbidden("\ud83d\ude00 \ud83d! \ude00?")).toBe("\ud83d\ude00 ! ?");
+    expect(stripXmlForbidden("end\ud800")).toBe("end");
+    expect(stripXmlForbidden("日本語 \u00e9 \ufffd")).toBe("日本語 \u00e9 \ufffd");
   });
 });

@@ -28,3 +28,16 @@ export function singleLineProblem(text: string): string | undefined {
 export function stripControls(text: string): string {
   return text.replace(LINE_BREAKS, "\n").replace(CONTROLS, "");
 }
+
+/**
+ * Characters XML 1.0 forbids: C0 controls but tab, LF and CR; U+FFFE/U+FFFF; lone surrogates.
+ * Text read from feeds, APIs and pages loses them before it is stored, because an item's text
+ * ends up in `/feed.xml` and in mail, where one of them makes the whole document unreadable.
+ */
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` without the characters XML forbids (everything else, line breaks included, kept). */
+export function stripXmlForbidden(text: string): string {
+  return text.replace(XML_FORBIDDEN, "");
+}

@@ -65,6 +65,12 @@ export interface Source {
   consecutiveFailures: number;
   lastError: string | null;
   lastSkipped?: number;
+  /** What the last read found wrong without failing (skipped entries…), with what to do. */
+  lastWarning?: string | null;
+  nameSource?: "editor" | "feed" | "default";
+  /** The old URL, when a permanent redirect moved this feed. */
+  movedFrom?: string | null;
+  movedAt?: string | null;
 }
 
 export interface PollResult {

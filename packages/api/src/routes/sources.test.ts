@@ -55,6 +55,38 @@ describe("/api/sources", () => {
     ).toBe(201);
   });
 
+  it("shows who named a source, the last poll's warning and a move (issue 13)", async () => {
+    const ctx = await env.ctx();
+    const t = testClient(ctx);
+    const unnamed = await (
+      await t.post("/api/sources", { kind: "feed", url: "https://zenn.dev/a/feed" })
+    ).json();
+    expect(unnamed).toMatchObject({ name: "zenn.dev", nameSource: "default", lastWarning: null });
+    const named = await (
+      await t.post("/api/sources", { kind: "feed", url: "https://zenn.dev/b/feed", name: "B" })
+    ).json();
+    expect(named.nameSource).toBe("editor");
+
+    // what a poll records (sources/poll.health.test.ts polls for real)
+    await ctx.store.sources.update(unnamed.id, {
+      lastWarning: "Skipped 2 of 5 entries: no usable link.",
+      movedFrom: "https://zenn.dev/old/feed",
+      movedAt: "2026-03-01T00:00:00.000Z",
+      pendingMove: { url: "https://x.example/", seenAt: "2026-03-01T00:00:00.000Z" },
+    });
+    const { sources } = await (await t.get("/api/sources")).json();
+    const shown = sources.find((s: { id: string }) => s.id === unnamed.id);
+    expect(shown).toMatchObject({
+      lastWarning: "Skipped 2 of 5 entries: no usable link.",
+      movedFrom: "https://zenn.dev/old/feed",
+      movedAt: "2026-03-01T00:00:00.000Z",
+    });
+    expect(shown).not.toHaveProperty("pendingMove");
+
+    const renamed = await (await t.patch(`/api/sources/${unnamed.id}`, { name: "Zenn A" })).json();
+    expect(renamed).toMatchObject({ name: "Zenn A", nameSource: "editor" });
+  });
+
   it("answers 409 for the same source twice, also through an equivalent URL or repo spelling", async () => {
     const t = testClient(await env.ctx());
     expect(

@@ -20,6 +20,18 @@ export const SourceSchema = z
     consecutiveFailures: z.number().int(),
     lastError: z.string().nullable(),
     lastSkipped: z.number().int().optional(),
+    lastWarning: z.string().nullable().optional().openapi({
+      description:
+        "What the last read of the document found wrong without failing (entries skipped, none read where it has items): count, reason and what to do; null when clean",
+    }),
+    nameSource: z.enum(["editor", "feed", "default"]).optional().openapi({
+      description:
+        "Who gave the name: the editor (never replaced by a poll), the feed's title, or the default from the address",
+    }),
+    movedFrom: z.string().nullable().optional().openapi({
+      description: "The old URL, when a permanent redirect seen on two polls in a row moved this feed",
+    }),
+    movedAt: isoTime.nullable().optional(),
     rankWeight: z.number().optional().openapi({
       description: "The editor's weight for this source's items in sort=score (-3..3, default 0)",
     }),

@@ -103,6 +103,28 @@ describe("redirects", () => {
     expect(res.redirects).toBe(5);
   });
 
+  it("reports each hop's status and absolute target, and an empty chain without redirects", async () => {
+    const s = await serve((req, res) => {
+      if (req.url === "/old") res.writeHead(301, { location: "/moved" }).end();
+      else if (req.url === "/moved") res.writeHead(307, { location: `${s.origin}/now?x=1` }).end();
+      else if (req.url === "/cached") res.writeHead(308, { location: "/etag" }).end();
+      else if (req.url === "/etag") res.writeHead(304, { etag: '"1"' }).end();
+      else res.end("here");
+    });
+    const res = await fetcher(`${s.origin}/old`);
+    expect(res.redirectChain).toEqual([
+      { url: `${s.origin}/old`, status: 301, location: `${s.origin}/moved` },
+      { url: `${s.origin}/moved`, status: 307, location: `${s.origin}/now?x=1` },
+    ]);
+    expect((await fetcher(`${s.origin}/now`)).redirectChain).toEqual([]);
+    // a 304 after a redirect still says where it was sent
+    const notModified = await fetcher(`${s.origin}/cached`, { etag: '"1"' });
+    expect(notModified.notModified).toBe(true);
+    expect(notModified.redirectChain).toEqual([
+      { url: `${s.origin}/cached`, status: 308, location: `${s.origin}/etag` },
+    ]);
+  });
+
   it("stops after five", async () => {
     const s = await serve((req, res) => {
       const n = Number(req.url?.slice(1));

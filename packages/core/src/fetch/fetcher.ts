@@ -12,7 +12,7 @@ import { readBody } from "./body.js";
 import { FetchError } from "./errors.js";
 import { checkLiteralHost, guardedLookup, isDnsError, parseTarget, socketHost } from "./guard.js";
 import { flattenHeaders, parseMaxAge, parseRetryAfter } from "./headers.js";
-import type { Fetcher, FetchOptions, FetchResult } from "./types.js";
+import type { Fetcher, FetchOptions, FetchResult, RedirectHop } from "./types.js";
 
 export interface FetcherConfig {
   /** Names the newsletter and its public URL (`config.userAgent`). */
@@ -181,6 +181,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
 
     const visited = new Set([url.href]);
     let redirects = 0;
+    const redirectChain: RedirectHop[] = [];
     let retried = false;
     for (;;) {
       checkLiteralHost(url, policy);
@@ -201,6 +202,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
         }
         visited.add(next.href);
         redirects++;
+        redirectChain.push({ url: url.href, status, location: next.href });
         if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
         // 303 always, and 301/302 after a POST as every browser does, continue as a GET without the body.
         if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
@@ -228,6 +230,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
           contentType: resHeaders["content-type"],
           maxAgeSeconds: parseMaxAge(resHeaders, now),
           redirects,
+          redirectChain,
         } satisfies FetchResult;
       }
 
@@ -263,6 +266,7 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
         contentType: resHeaders["content-type"],
         maxAgeSeconds: parseMaxAge(resHeaders, now),
         redirects,
+        redirectChain,
       } satisfies FetchResult;
     }
   }

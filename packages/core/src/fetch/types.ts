@@ -39,6 +39,15 @@ export interface FetchResult {
   /** From `Cache-Control: max-age`, else from `Expires`; 0 means already stale. */
   maxAgeSeconds?: number;
   redirects: number;
+  /** Each redirect followed, in order (as many as `redirects`): a caller can tell a permanent move from a temporary one. */
+  redirectChain: RedirectHop[];
+}
+
+/** One redirect answer: the URL that answered, its status (301, 302, 303, 307, 308) and where it pointed (absolute). */
+export interface RedirectHop {
+  url: string;
+  status: number;
+  location: string;
 }
 
 export type Fetcher = (url: string, opts?: FetchOptions) => Promise<FetchResult>;

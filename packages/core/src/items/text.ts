@@ -3,6 +3,7 @@
  * collapsing, and cutting descriptions on grapheme boundaries (so Japanese text, emoji and
  * combining marks are never split).
  */
+import { stripXmlForbidden } from "../control-chars.js";
 
 /** NFKC folds full-width/half-width forms (ＡＢＣ → abc, ｶﾀｶﾅ → カタカナ); lower-case folds Latin case. */
 export function normalizeSearch(text: string): string {
@@ -33,9 +34,14 @@ export function searchTerms(q: string): string[] {
   return [...new Set(terms)].slice(0, MAX_SEARCH_TERMS);
 }
 
-/** Runs of whitespace (including full-width spaces and line breaks) become one space; trimmed. */
+/**
+ * Runs of whitespace (including full-width spaces and line breaks) become one space; trimmed.
+ * Characters XML forbids go too: every item text passes here, and reaches `/feed.xml` and mail.
+ */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u3000]+/gu, " ").trim();
+  return stripXmlForbidden(text)
+    .replace(/[\s\u3000]+/gu, " ")
+    .trim();
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });

@@ -26,6 +26,19 @@ export interface Source {
   lastError: string | null;
   /** Entries skipped by the last poll because they had no usable link. */
   lastSkipped?: number;
+  /**
+   * What the last full read of the document found wrong without failing (entries skipped, none
+   * found where the document has items), in words with what to do; absent or null when clean.
+   */
+  lastWarning?: string | null;
+  /**
+   * Who gave `name`: the editor (or the sources file; never replaced by a poll), the feed's own
+   * title, or the default made from the address. Absent on sources stored before it was recorded.
+   */
+  nameSource?: "editor" | "feed" | "default";
+  /** A permanent redirect (301/308 on two polls in a row) moved `url`: the old address, and when. */
+  movedFrom?: string | null;
+  movedAt?: string | null;
   /** The editor's ranking weight for this source's items (-3 to 3, default 0). */
   rankWeight?: number;
   /**
@@ -41,6 +54,8 @@ export interface SourcePollState {
   lastModified?: string;
   /** Hashes of entries seen recently, so a known entry costs no write (DESIGN.md performance budget). */
   seen?: string[];
+  /** A permanent redirect seen by the last poll, not yet confirmed by the next one (sources/redirect.ts). */
+  pendingMove?: { url: string; seenAt: string };
 }
 
 export type ItemKind = "article" | "release" | "competition" | "link";

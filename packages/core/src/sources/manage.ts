@@ -16,6 +16,8 @@ import { checkHttpUrl } from "../url/check.js";
 export const DEFAULT_INTERVAL_MINUTES = 60;
 export const MIN_INTERVAL_MINUTES = 5;
 export const MAX_INTERVAL_MINUTES = 7 * 24 * 60;
+/** Longest name a feed's title gives a source, in characters (a name, not a description; within the 200 a name may have). */
+export const FEED_NAME_MAX = 100;
 
 export type NewSource =
   | { kind: "feed"; url: string; name?: string; intervalMinutes?: number; enabled?: boolean; id?: string }
@@ -86,6 +88,26 @@ export function naturalKey(
   }
 }
 
+/**
+ * Who named a source. Sources stored before `nameSource` existed: a name equal to the default
+ * (the host, "owner/name releases", …) was not chosen by anyone; any other name was.
+ */
+export function nameSourceOf(rec: SourceRecord): NonNullable<SourceRecord["nameSource"]> {
+  if (rec.nameSource) return rec.nameSource;
+  const input = {
+    kind: rec.kind,
+    url: rec.url ?? "",
+    repo: rec.repo ?? "",
+    search: rec.search,
+    category: rec.category,
+  };
+  try {
+    return rec.name === defaultName(input as NewSource) ? "default" : "editor";
+  } catch {
+    return "editor"; // an address that no longer parses: keep whatever name it has
+  }
+}
+
 function defaultName(input: NewSource): string {
   switch (input.kind) {
     case "feed":
@@ -122,7 +144,8 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
   const nk = naturalKey(form.kind, form);
   if (input.id !== undefined && !ID.test(input.id))
     throw new ValidationError("id", "must be lower-case letters, digits, '.', '_' or '-'");
-  const name = checkLine(input.name, "name")?.trim() || defaultName(form);
+  const given = checkLine(input.name, "name")?.trim();
+  const name = given || defaultName(form);
   if (name.length > 200) throw new ValidationError("name", "must be at most 200 characters");
   const prefix = (
     form.kind === "github"
@@ -140,6 +163,8 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
     id: input.id ?? `${prefix || form.kind}-${randomBytes(4).toString("hex")}`,
     kind: form.kind,
     name,
+    // A feed's own title replaces a default name after its first successful poll (sources/poll.ts).
+    nameSource: given ? "editor" : "default",
     ...(form.kind === "feed" ? { url: form.url } : {}),
     ...(form.kind === "github" ? { repo: form.repo } : {}),
     ...(form.kind === "kaggle" ? { search: form.search, category: form.category } : {}),
@@ -176,6 +201,7 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
     const name = (checkLine(patch.name, "name") ?? "").trim();
     if (!name || name.length > 200) throw new ValidationError("name", "must be 1 to 200 characters");
     changes.name = name;
+    changes.nameSource = "editor"; // a poll never renames it again
   }
   if (patch.enabled !== undefined) changes.enabled = patch.enabled;
   if (patch.intervalMinutes !== undefined) changes.intervalMinutes = checkInterval(patch.intervalMinutes);
@@ -194,13 +220,17 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
     const url = checkHttpUrl(patch.url, "url");
     const nk = naturalKey("feed", { url });
     await ctx.store.sources.rekey(id, current.naturalKey, nk);
-    // A new address starts fresh: no validators from the old one, due now.
+    // A new address starts fresh: no validators, redirect memory or warning from the old one, due now.
     Object.assign(changes, {
       url,
       naturalKey: nk,
       etag: null,
       lastModified: null,
       seen: null,
+      pendingMove: null,
+      movedFrom: null,
+      movedAt: null,
+      lastWarning: null,
       nextPollAt: ctx.now().toISOString(),
     });
   }

@@ -6,12 +6,16 @@
  * No source is ever disabled automatically: a failing one is retried at most a day apart.
  */
 import type { Ctx } from "../context.js";
-import { NotFoundError } from "../errors.js";
-import { isFetchError } from "../fetch/index.js";
+import { ConflictError, NotFoundError } from "../errors.js";
+import { isFetchError, type RedirectHop } from "../fetch/index.js";
 import { storeCandidates } from "../items/candidates.js";
 import type { SourceRecord } from "../store/sources.js";
 import { type AdapterResult, adapters } from "./adapters/index.js";
+import { cleanCandidate, nameFromTitle } from "./clean.js";
 import { mapLimit } from "./concurrency.js";
+import { pollHealth } from "./health.js";
+import { FEED_NAME_MAX, nameSourceOf, naturalKey } from "./manage.js";
+import { redirectStep } from "./redirect.js";
 import { nextPollAt } from "./schedule.js";
 
 export interface PollResult {
@@ -73,7 +77,6 @@ const sameList = (a: readonly string[] | undefined, b: readonly string[]) =>
 
 async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
   const now = ctx.now();
-  const base = { lastPolledAt: now.toISOString() };
   let outcome: AdapterResult;
   try {
     const adapter = adapters[source.kind];
@@ -81,22 +84,14 @@ async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
     outcome = await adapter.poll(ctx, source);
   } catch (e) {
     // Adapters only fetch and parse: whatever they throw is this source's failure.
-    const failures = (source.consecutiveFailures ?? 0) + 1;
     const error = errorMessage(e);
     const retryAfterMs = isFetchError(e, "rate_limited") ? e.retryAfterMs : undefined;
     const stack = e instanceof Error && !isKnownFailure(e) ? { stack: e.stack } : {};
-    ctx.log.warn("poll failed", { sourceId: source.id, error, failures, ...stack });
-    await save(ctx, source.id, {
-      ...base,
-      consecutiveFailures: failures,
-      lastError: error,
-      nextPollAt: nextPollAt({ now, intervalMinutes: source.intervalMinutes, failures, retryAfterMs }),
-    });
-    return { sourceId: source.id, status: "error", newItems: 0, error };
+    return recordFailure(ctx, source, now, error, { retryAfterMs, log: stack });
   }
 
   const success = {
-    ...base,
+    lastPolledAt: now.toISOString(),
     lastSuccessAt: now.toISOString(),
     consecutiveFailures: 0,
     lastError: null,
@@ -110,16 +105,32 @@ async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
     }),
   };
   if (outcome.notModified) {
-    await save(ctx, source.id, success);
+    const moved = await followRedirects(ctx, source, outcome.redirectChain, now);
+    // The document is the one last read: its warning, if any, still holds (unless a move says more).
+    await save(ctx, source.id, { ...success, ...moved.patch, lastWarning: moved.warning ?? undefined });
     return { sourceId: source.id, status: "not_modified", newItems: 0 };
   }
-  const stored = await storeCandidates(ctx, source, outcome.entries);
+  const stored = await storeCandidates(ctx, source, outcome.entries.map(cleanCandidate));
+  const health = pollHealth({
+    found: outcome.entries.length + outcome.skipped,
+    skipped: outcome.skipped + stored.skipped,
+    unreadItems: outcome.unreadItems,
+  });
+  // Entries there, none usable: nothing was read, so the source is failing, not "ok" with 0 items.
+  if ("failure" in health) return recordFailure(ctx, source, now, health.failure);
+
+  const moved = await followRedirects(ctx, source, outcome.redirectChain, now);
+  const warnings = [health.warning, moved.warning].filter(Boolean);
   await save(ctx, source.id, {
     ...success,
+    ...moved.patch,
     lastSkipped: outcome.skipped + stored.skipped,
+    // A clean read clears the warning of an earlier one.
+    lastWarning: warnings.length > 0 ? warnings.join(" ") : null,
     // The memory is rewritten only when it changed: an unchanged feed keeps the update small.
     seen: sameList(source.seen, stored.seen) ? undefined : stored.seen,
   });
+  await adoptFeedTitle(ctx, source, outcome.title);
   if (stored.newItemIds.length > 0 || stored.linkedItemIds.length > 0) {
     ctx.log.info("polled", {
       sourceId: source.id,
@@ -128,6 +139,79 @@ async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
     });
   }
   return { sourceId: source.id, status: "ok", newItems: stored.newItemIds.length };
+}
+
+/** Records a failed poll: the error, one more failure, and the backed-off next poll. */
+async function recordFailure(
+  ctx: Ctx,
+  source: SourceRecord,
+  now: Date,
+  error: string,
+  opts: { retryAfterMs?: number; log?: Record<string, unknown> } = {},
+): Promise<PollResult> {
+  const failures = (source.consecutiveFailures ?? 0) + 1;
+  ctx.log.warn("poll failed", { sourceId: source.id, error, failures, ...opts.log });
+  await save(ctx, source.id, {
+    lastPolledAt: now.toISOString(),
+    consecutiveFailures: failures,
+    lastError: error,
+    nextPollAt: nextPollAt({
+      now,
+      intervalMinutes: source.intervalMinutes,
+      failures,
+      retryAfterMs: opts.retryAfterMs,
+    }),
+  });
+  return { sourceId: source.id, status: "error", newItems: 0, error };
+}
+
+/**
+ * A feed's permanent redirects (sources/redirect.ts): the fields to write, and a warning when the
+ * new address is one another source already polls (the source then stays where it is).
+ */
+async function followRedirects(
+  ctx: Ctx,
+  source: SourceRecord,
+  chain: RedirectHop[] | undefined,
+  now: Date,
+): Promise<{ patch: Record<string, unknown>; warning?: string }> {
+  // Only a feed's URL is what it polls; other kinds derive theirs from a repository or a query.
+  if (source.kind !== "feed" || !source.url) return { patch: {} };
+  const step = redirectStep(source.pendingMove, chain, now.toISOString());
+  if (step.kind === "none") return { patch: {} };
+  if (step.kind === "pending") return { patch: { pendingMove: step.pendingMove } };
+  const nk = naturalKey("feed", { url: step.to });
+  try {
+    await ctx.store.sources.rekey(source.id, source.naturalKey, nk);
+  } catch (e) {
+    if (!(e instanceof ConflictError)) throw e;
+    return {
+      patch: {},
+      warning: `This feed permanently redirects (301/308) to ${step.to}, which another source already polls: delete one of the two sources.`,
+    };
+  }
+  ctx.log.info("source moved", { sourceId: source.id, from: source.url, to: step.to });
+  return {
+    patch: {
+      url: step.to,
+      naturalKey: nk,
+      movedFrom: source.url,
+      movedAt: now.toISOString(),
+      pendingMove: null,
+    },
+  };
+}
+
+/** Names a feed source after its feed's title, unless the editor named it (sources/manage.ts). */
+async function adoptFeedTitle(
+  ctx: Ctx,
+  source: SourceRecord,
+  title: string | null | undefined,
+): Promise<void> {
+  if (source.kind !== "feed" || nameSourceOf(source) === "editor") return;
+  const name = nameFromTitle(title, FEED_NAME_MAX);
+  if (!name || (name === source.name && source.nameSource === "feed")) return;
+  await ctx.store.sources.adoptFeedName(source.id, name, source.name);
 }
 
 /** Failures whose message says it all (no stack needed in the log). */

@@ -10,10 +10,10 @@ import { buildUpdate } from "./update.js";
 /** A source as stored: the API shape plus its poll memory and the hash of its natural key. */
 export type SourceRecord = Source & SourcePollState & { naturalKey: string };
 
-const POLL_STATE_FIELDS = ["etag", "lastModified", "seen", "naturalKey"] as const;
+const POLL_STATE_FIELDS = ["etag", "lastModified", "seen", "pendingMove", "naturalKey"] as const;
 
 /** Nullable fields of the API shape; an update removes the attribute for null, so reads put null back. */
-const NULLABLE_FIELDS = ["lastPolledAt", "lastSuccessAt", "lastError"] as const;
+const NULLABLE_FIELDS = ["lastPolledAt", "lastSuccessAt", "lastError", "lastWarning"] as const;
 
 /** The API shape of a stored source (poll memory stays inside). */
 export function toSource(rec: SourceRecord): Source {
@@ -119,6 +119,34 @@ export function sourcesRepo(db: Db) {
         return fromItem(r.Attributes ?? {});
       } catch (e) {
         if (isConditionalCheckFailed(e)) throw new NotFoundError("source", id);
+        throw e;
+      }
+    },
+
+    /**
+     * Names a source after its feed, only if nobody renamed it since `expectedName` was read and
+     * the editor did not name it (a rename made while a poll ran wins). False when not renamed.
+     */
+    async adoptFeedName(id: string, name: string, expectedName: string): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.source(id),
+            UpdateExpression: "SET #name = :name, #ns = :feed",
+            ConditionExpression: "#name = :expected AND (attribute_not_exists(#ns) OR #ns <> :editor)",
+            ExpressionAttributeNames: { "#name": "name", "#ns": "nameSource" },
+            ExpressionAttributeValues: {
+              ":name": name,
+              ":feed": "feed",
+              ":expected": expectedName,
+              ":editor": "editor",
+            },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
         throw e;
       }
     },

@@ -68,6 +68,8 @@ const DICT: Dict<
   | "notPolled"
   | "failures"
   | "lastError"
+  | "lastWarning"
+  | "movedFrom"
   | "skippedN"
   | "pollNow"
   | "polling"
@@ -129,6 +131,8 @@ const DICT: Dict<
     notPolled: "Not polled yet",
     failures: "{n} failed polls in a row",
     lastError: "Last error",
+    lastWarning: "Warning",
+    movedFrom: "Moved here (permanent redirect) from {url}",
     skippedN: "{n} skipped in the last poll",
     pollNow: "Poll now",
     polling: "Polling…",
@@ -207,6 +211,8 @@ const DICT: Dict<
     notPolled: "未取得",
     failures: "{n} 回連続で失敗",
     lastError: "直近のエラー",
+    lastWarning: "警告",
+    movedFrom: "恒久的なリダイレクトにより {url} から移動しました",
     skippedN: "前回の取得で {n} 件をスキップ",
     pollNow: "今すぐ取得",
     polling: "取得中…",
@@ -489,9 +495,15 @@ export function SourcesView(_props: ViewProps) {
                               </>
                             )}
                           </div>
+                        ) : s.lastWarning ? (
+                          <p class="source-warning">
+                            <span class="sr-only">{t("lastWarning")}: </span>
+                            {s.lastWarning}
+                          </p>
                         ) : (
                           <span class="ok">{t("healthy")}</span>
                         )}
+                        {s.movedFrom && <p class="hint">{t("movedFrom", { url: s.movedFrom })}</p>}
                       </td>
                       <td data-label={t("colSkipped")}>
                         {s.lastSkipped ? (

@@ -33,7 +33,9 @@ export async function pollFeedDocument(
     lastModified: source.lastModified,
   });
   const validators = { etag: res.etag, lastModified: res.lastModified };
-  if (res.notModified) return { notModified: true, validators, maxAgeSeconds: res.maxAgeSeconds };
+  const redirectChain = res.redirectChain;
+  if (res.notModified)
+    return { notModified: true, validators, maxAgeSeconds: res.maxAgeSeconds, redirectChain };
   const feed = parseFeed({ body: res.body, contentType: res.contentType, url: res.url });
   const entries: Candidate[] = [];
   let skipped = 0;
@@ -42,7 +44,24 @@ export async function pollFeedDocument(
     if (c) entries.push(c);
     else skipped++;
   }
-  return { notModified: false, entries, validators, maxAgeSeconds: res.maxAgeSeconds, skipped };
+  return {
+    notModified: false,
+    entries,
+    validators,
+    maxAgeSeconds: res.maxAgeSeconds,
+    skipped,
+    title: feed.title,
+    redirectChain,
+    ...(feed.entries.length === 0 ? { unreadItems: itemElements(res.body) } : {}),
+  };
+}
+
+/** `<item>` / `<entry>` start tags, any prefix (tag names are ASCII, so latin1 reads them in any ASCII-based charset). */
+const ITEM_TAG = /<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]/g;
+
+/** How many items a document that yielded no entry seems to hold: a feed the reader got wrong, not an empty one. */
+function itemElements(body: Buffer): number {
+  return body.toString("latin1").match(ITEM_TAG)?.length ?? 0;
 }
 
 export const feedAdapter: SourceAdapter = {

@@ -4,6 +4,7 @@
  * or API responses; storing candidates is `items/candidates.ts`'s job.
  */
 import type { Ctx } from "../../context.js";
+import type { RedirectHop } from "../../fetch/index.js";
 import type { Item, ItemKind } from "../../model/index.js";
 import type { SourceRecord } from "../../store/sources.js";
 
@@ -30,16 +31,25 @@ export interface Validators {
   lastModified?: string;
 }
 
+/** What every answer may add: the redirects the fetch followed (a permanent one moves a feed, sources/redirect.ts). */
+interface Answered {
+  redirectChain?: RedirectHop[];
+}
+
 export type AdapterResult =
-  | { notModified: true; validators: Validators; maxAgeSeconds?: number }
-  | {
+  | ({ notModified: true; validators: Validators; maxAgeSeconds?: number } & Answered)
+  | ({
       notModified: false;
       entries: Candidate[];
       validators: Validators;
       maxAgeSeconds?: number;
       /** Entries left out because they had no usable link. */
       skipped: number;
-    };
+      /** The document's own title (a feed's), which names a source the editor did not name. */
+      title?: string | null;
+      /** Only when no entry was found: how many items the document seems to hold all the same (a warning). */
+      unreadItems?: number;
+    } & Answered);
 
 export interface SourceAdapter {
   poll(ctx: Ctx, source: SourceRecord): Promise<AdapterResult>;
