@@ -27,6 +27,11 @@ export interface Config {
   kaggleApiToken: string | undefined;
   kaggleUsername: string | undefined;
   kaggleKey: string | undefined;
+  /**
+   * A competition sent in an earlier issue comes back as a candidate when its deadline is this
+   * many days away or fewer (`DEADLINE_REMINDER_DAYS`, default 7; 0: never). items/reminders.ts.
+   */
+  deadlineReminderDays: number;
   dynamodbEndpoint: string | undefined;
   sesEndpoint: string | undefined;
   sesMaxSendRate: number;
@@ -141,6 +146,10 @@ export function loadConfig(env: Env = process.env): Config {
     kaggleApiToken: nonEmpty(env.KAGGLE_API_TOKEN),
     kaggleUsername: nonEmpty(env.KAGGLE_USERNAME),
     kaggleKey: nonEmpty(env.KAGGLE_KEY),
+    deadlineReminderDays:
+      nonEmpty(env.DEADLINE_REMINDER_DAYS) === undefined
+        ? 7
+        : count(env, "DEADLINE_REMINDER_DAYS", "days before a deadline to remind; 0: never"),
     dynamodbEndpoint: nonEmpty(env.DYNAMODB_ENDPOINT),
     sesEndpoint: nonEmpty(env.SES_ENDPOINT),
     sesMaxSendRate: int(env, "SES_MAX_SEND_RATE", 14, 0.001),

@@ -29,6 +29,16 @@ export interface Item {
   deadline?: string | null;
   reward?: string | null;
   category?: string | null;
+  /** Competitions (README "The HTTP API"). */
+  platform?: string | null;
+  organiser?: string | null;
+  startsAt?: string | null;
+  rewardAmount?: number | null;
+  rewardCurrency?: string | null;
+  tags?: string[];
+  open?: boolean | null;
+  /** A sent competition back among the candidates as its deadline nears. */
+  reminder?: { deadline: string; deadlineInDays: number; at: string } | null;
   unfurledAt?: string | null;
   unfurlError?: string | null;
   /** Our hosted copy of the picture (GET /media/<thumbnail>): what readers see. */
@@ -46,7 +56,7 @@ export interface ItemList {
 
 export type ItemCounts = Record<ItemStatus, number>;
 
-export type SourceKind = "feed" | "github" | "kaggle";
+export type SourceKind = "feed" | "github" | "kaggle" | "competitions";
 
 export interface Source {
   id: string;
@@ -56,6 +66,8 @@ export interface Source {
   repo?: string;
   search?: string;
   category?: string;
+  /** competitions: the platform (zindi, codabench, aicrowd, codalab, mlcontests). */
+  platform?: string;
   enabled: boolean;
   intervalMinutes: number;
   createdAt: string;

@@ -3,7 +3,7 @@ import type { Ctx } from "@wkn/core/context";
 import {
   createDraft,
   deleteDraft,
-  getIssue,
+  issueWithLinkReport,
   listIssues,
   parseIssueId,
   patchDraft,
@@ -73,12 +73,12 @@ export function issuesRoutes(ctx: Ctx) {
       tags: ["issues"],
       request: { params: IdParam },
       responses: {
-        200: json(IssueSchema, "The issue with its delivery counts"),
+        200: json(IssueSchema, "The issue with its delivery counts and its linkReport"),
         401: errors[401],
         404: errors[404],
       },
     }),
-    async (c) => c.json(await getIssue(ctx, parseIssueId(c.req.valid("param").id)), 200),
+    async (c) => c.json(await issueWithLinkReport(ctx, parseIssueId(c.req.valid("param").id)), 200),
   );
 
   r.openapi(
@@ -150,7 +150,7 @@ export function issuesRoutes(ctx: Ctx) {
         200: {
           content: { "text/html": { schema: z.string() } },
           description:
-            "The email HTML as a subscriber gets it, sandboxed and frameable by our own origin only",
+            "The email HTML as a subscriber gets it, sandboxed and frameable by our own origin only; a draft's links are checked first (cached for an hour) and the dead, moved off-site or uncheckable ones are shown in a banner and next to their items",
         },
         400: errors[400],
         401: errors[401],

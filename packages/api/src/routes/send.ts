@@ -15,6 +15,7 @@ import { IssueSchema } from "../schemas/issues.js";
 import {
   ResendRequestSchema,
   ResendResultSchema,
+  SendRequestSchema,
   TestCopyRequestSchema,
   TestCopyResultSchema,
 } from "../schemas/send.js";
@@ -28,16 +29,25 @@ export function sendRoutes(ctx: Ctx) {
       path: "/issues/{id}/send",
       tags: ["issues"],
       summary: "Send the issue to every confirmed subscriber",
-      request: { params: IdParam },
+      description:
+        'Checks every link of the issue first (HEAD, then GET; cached for an hour) and refuses with 409 dead_links when one is dead (404/410, the host does not resolve) or redirects to another site, naming each in error.details, unless the body is {"ignoreDeadLinks": true}. Timeouts and 5xx are reported in linkReport, never counted as dead.',
+      request: {
+        params: IdParam,
+        body: { content: { "application/json": { schema: SendRequestSchema } }, required: false },
+      },
       responses: {
         202: json(IssueSchema, "Sending started: the issue, now in status sending"),
         400: errors[400],
         401: errors[401],
         404: errors[404],
-        409: errors[409],
+        409: json(ErrorSchema, "Not a draft (conflict), or dead links (dead_links, each named in details)"),
       },
     }),
-    async (c) => c.json(await startSend(ctx, parseIssueId(c.req.valid("param").id)), 202),
+    async (c) => {
+      const n = parseIssueId(c.req.valid("param").id);
+      const ignoreDeadLinks = c.req.valid("json")?.ignoreDeadLinks === true;
+      return c.json(await startSend(ctx, n, { links: { ignoreDeadLinks } }), 202);
+    },
   );
 
   r.openapi(

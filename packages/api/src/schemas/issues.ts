@@ -41,6 +41,27 @@ export const DeliveryCountsSchema = z
   })
   .openapi("DeliveryCounts");
 
+export const LinkReportEntrySchema = z
+  .object({
+    url: z.string(),
+    itemId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The item whose URL or comment holds it; null in the intro and section text" }),
+    status: z.enum(["ok", "dead", "offsite", "error", "unchecked"]).openapi({
+      description:
+        "dead: 404/410 or the host does not resolve; offsite: redirects to another site (www. does not count); both stop a send. error: a timeout, a 5xx or another refusal, shown but never counted as dead. unchecked: no check within the hour",
+    }),
+    httpStatus: z.number().int().nullable(),
+    reason: z.string().openapi({ description: "What was found, in words" }),
+    finalUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: "Where the link ends up after redirects, when elsewhere" }),
+    checkedAt: isoTime.nullable(),
+  })
+  .openapi("LinkReportEntry");
+
 export const IssueSchema = z
   .object({
     id: z.string().openapi({ example: "72" }),
@@ -54,6 +75,10 @@ export const IssueSchema = z
     updatedAt: isoTime,
     sentAt: isoTime.nullable(),
     delivery: DeliveryCountsSchema,
+    linkReport: z.array(LinkReportEntrySchema).optional().openapi({
+      description:
+        "GET /api/issues/{id} only: each link (item URLs, links in the intro, section bodies and comments) as checked within the hour by a preview or a send",
+    }),
   })
   .openapi("Issue");
 

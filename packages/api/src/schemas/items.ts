@@ -32,6 +32,36 @@ export const ItemSchema = z
     deadline: isoTime.nullable().optional(),
     reward: z.string().nullable().optional(),
     category: z.string().nullable().optional(),
+    platform: z.string().nullable().optional().openapi({
+      description:
+        'Competitions: the host platform ("Kaggle", "Zindi", "Codabench", "AIcrowd", "CodaLab", "DrivenData", …)',
+    }),
+    organiser: z.string().nullable().optional().openapi({ description: "Competitions: who runs it" }),
+    startsAt: isoTime.nullable().optional().openapi({ description: "Competitions: when it opened" }),
+    rewardAmount: z.number().nullable().optional().openapi({
+      description: "Competitions: the prize as a number, when reward names an amount and a currency",
+    }),
+    rewardCurrency: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "ISO 4217 code of rewardAmount" }),
+    tags: z.array(z.string()).optional().openapi({ description: "Competitions: the platform's tags" }),
+    open: z.boolean().nullable().optional().openapi({
+      description: "Competitions: open for entries when last read (null: the platform does not say)",
+    }),
+    reminder: z
+      .object({
+        deadline: isoTime,
+        deadlineInDays: z.number().int(),
+        at: isoTime,
+      })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "A competition sent in an earlier issue, back among the candidates because its deadline is near: the deadline, the days left then, and when (once per deadline)",
+      }),
     unfurledAt: isoTime.nullable().optional(),
     unfurlError: z.string().nullable().optional(),
     descriptionSource: z.enum(["feed", "page", "editor"]).nullable().optional().openapi({

@@ -27,6 +27,17 @@ export const TestCopyResultSchema = z
   })
   .openapi("TestCopyResult");
 
+/** The optional body of `POST /issues/{id}/send`. */
+export const SendRequestSchema = z
+  .object({
+    ignoreDeadLinks: z.boolean().optional().openapi({
+      description:
+        "true: send even when links are dead or moved off-site (409 dead_links otherwise); the links are then not checked",
+    }),
+  })
+  .strict()
+  .openapi("SendRequest");
+
 export const ResendRequestSchema = z
   .object({
     confirm: z.boolean().openapi({

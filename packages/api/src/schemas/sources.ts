@@ -1,16 +1,20 @@
 import { z } from "@hono/zod-openapi";
+import { COMPETITION_PLATFORMS } from "@wkn/core/model";
 import { isoTime } from "./common.js";
 import { line } from "./text.js";
 
 export const SourceSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(["feed", "github", "kaggle"]),
+    kind: z.enum(["feed", "github", "kaggle", "competitions"]),
     name: z.string(),
     url: z.string().optional(),
     repo: z.string().optional(),
     search: z.string().optional(),
     category: z.string().optional(),
+    platform: z.enum(COMPETITION_PLATFORMS).optional().openapi({
+      description: 'competitions: the platform whose listing url is (README "Competition platforms")',
+    }),
     enabled: z.boolean(),
     intervalMinutes: z.number().int(),
     createdAt: isoTime,
@@ -65,6 +69,14 @@ export const NewSourceSchema = z
       kind: z.literal("kaggle"),
       search: line(200).optional(),
       category: line(100).optional(),
+      ...common,
+    }),
+    z.object({
+      kind: z.literal("competitions"),
+      platform: z.enum(COMPETITION_PLATFORMS),
+      url: z.string().min(1).max(2048).optional().openapi({
+        description: "Another listing of the same shape; the platform's own by default",
+      }),
       ...common,
     }),
   ])

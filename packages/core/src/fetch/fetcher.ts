@@ -204,8 +204,11 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
         redirects++;
         redirectChain.push({ url: url.href, status, location: next.href });
         if (next.origin !== url.origin) for (const h of CREDENTIAL_HEADERS) delete headers[h];
-        // 303 always, and 301/302 after a POST as every browser does, continue as a GET without the body.
-        if (status === 303 || ((status === 301 || status === 302) && method === "POST")) {
+        // 303 (a HEAD stays a HEAD), and 301/302 after a POST as every browser does, continue as a GET without the body.
+        if (
+          (status === 303 && method !== "HEAD") ||
+          ((status === 301 || status === 302) && method === "POST")
+        ) {
           method = "GET";
           body = undefined;
           delete headers["content-length"];
@@ -254,7 +257,11 @@ export function createFetcher(cfg: FetcherConfig): Fetcher & { close(): void } {
         throw new FetchError("http_status", msg, { url: url.href, status });
       }
 
-      const content = await readBody(res, { url: url.href, maxBytes: limits.maxBytes, signal: ctl.signal });
+      // A HEAD answer has no body whatever its Content-Length says: nothing to read or to cap.
+      const content =
+        method === "HEAD"
+          ? await discard(res, true).then(() => Buffer.alloc(0))
+          : await readBody(res, { url: url.href, maxBytes: limits.maxBytes, signal: ctl.signal });
       return {
         status,
         url: url.href,

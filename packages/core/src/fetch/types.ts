@@ -1,6 +1,7 @@
 /** Per-call options of a {@link Fetcher}; every limit falls back to the fetcher's defaults. */
 export interface FetchOptions {
-  method?: "GET" | "POST";
+  /** HEAD answers carry no body: the result's `body` is empty (a link check reads only the status). */
+  method?: "GET" | "HEAD" | "POST";
   /** Extra request headers. `Authorization`, `Cookie` and `Proxy-Authorization` are dropped on a redirect to another origin. */
   headers?: Record<string, string>;
   body?: string | Buffer;

@@ -5,8 +5,11 @@
  */
 import type { Ctx } from "../context.js";
 import { NotFoundError } from "../errors.js";
+import type { LinkCheckOptions } from "../links/checker.js";
 import type { IssueRecord } from "../store/issues.js";
 import { checkIssueItems } from "./drafts.js";
+import { annotatePreview } from "./links/annotate.js";
+import { checkIssueLinks } from "./links/report.js";
 import {
   type RenderedIssue,
   type RenderIssueInput,
@@ -45,10 +48,25 @@ export async function renderIssueMail(ctx: Ctx, issueNumber: number): Promise<Re
 export const sampleUnsubscribeUrl = (ctx: Ctx): string =>
   `${ctx.config.publicBaseUrl}/unsubscribe?token=preview`;
 
-/** The email HTML exactly as a subscriber gets it, with a sample unsubscribe link. */
-export async function previewIssue(ctx: Ctx, issueNumber: number): Promise<string> {
+/**
+ * The email HTML exactly as a subscriber gets it, with a sample unsubscribe link. A draft's links
+ * are checked first (cached for the hour) and its problems shown next to their items.
+ */
+export async function previewIssue(
+  ctx: Ctx,
+  issueNumber: number,
+  linkOptions?: Partial<LinkCheckOptions>,
+): Promise<string> {
   const mail = await renderIssueMail(ctx, issueNumber);
-  return mail.html(sampleUnsubscribeUrl(ctx));
+  const html = mail.html(sampleUnsubscribeUrl(ctx));
+  const rec = await ctx.store.issues.mustGet(issueNumber);
+  if (rec.status !== "draft") return html;
+  // Best effort: a cache the table cannot serve costs the preview its link notes, not the preview.
+  const report = await checkIssueLinks(ctx, rec, linkOptions).catch((error: unknown) => {
+    ctx.log.warn("link check failed", { issue: issueNumber, error });
+    return [];
+  });
+  return annotatePreview(html, report);
 }
 
 /** The public web version; 404 for a draft (not published) or an unknown number. */

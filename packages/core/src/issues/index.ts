@@ -29,6 +29,14 @@ export {
   sectionsFromSelection,
   updateDraft,
 } from "./drafts.js";
+export { annotatePreview } from "./links/annotate.js";
+export {
+  blocksSend,
+  cachedLinkReport,
+  checkIssueLinks,
+  DeadLinksError,
+  issueWithLinkReport,
+} from "./links/report.js";
 export {
   type RenderedIssue,
   type RenderOptions,

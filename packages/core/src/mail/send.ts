@@ -23,8 +23,10 @@ import type { Ctx } from "../context.js";
 import { ConflictError, ValidationError } from "../errors.js";
 import { renderIssueMail } from "../issues/content.js";
 import { checkIssueItems, getIssue } from "../issues/drafts.js";
+import { refuseDeadLinks } from "../issues/links/report.js";
 import { markItemsUsed, snapshotIssue } from "../issues/snapshot.js";
 import { learnSourceWeights } from "../items/rank.js";
+import type { LinkCheckOptions } from "../links/checker.js";
 import type { Issue, SendPause } from "../model/index.js";
 import { countDeliveries, type DeliveryRecord, type SendCounts } from "../store/deliveries.js";
 import type { IssueRecord } from "../store/issues.js";
@@ -82,16 +84,28 @@ const hasContent = (rec: Pick<IssueRecord, "sections">): boolean =>
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+export interface StartSendOptions {
+  /**
+   * Check the issue's links first and refuse (409 `dead_links`) one that is dead or moved
+   * off-site, unless `ignoreDeadLinks`. The editor's send (the API) always asks for it; left out,
+   * no link is checked (jobs and tests that start sends directly).
+   */
+  links?: { ignoreDeadLinks: boolean } & Partial<LinkCheckOptions>;
+}
+
 /**
  * Starts sending an issue: draft → sending exactly once, the snapshot taken, the job enqueued.
  * 404 unknown; 409 when it is not a draft (a second or concurrent call); 400 when it has nothing
- * to send (`sections`) or holds an item that is rejected or gone (`sections.i.itemIds.j`).
+ * to send (`sections`) or holds an item that is rejected or gone (`sections.i.itemIds.j`); 409
+ * `dead_links` when asked to check links and one is dead or moved off-site.
  */
-export async function startSend(ctx: Ctx, issueNumber: number): Promise<Issue> {
+export async function startSend(ctx: Ctx, issueNumber: number, opts: StartSendOptions = {}): Promise<Issue> {
   const rec = await ctx.store.issues.mustGet(issueNumber);
   if (rec.status !== "draft") throw new ConflictError(`issue ${issueNumber} is ${rec.status}, not draft`);
   if (!hasContent(rec)) throw new ValidationError("sections", "the issue has no items or text to send");
   await checkIssueItems(ctx, rec.sections);
+  // Once, before any recipient: the links are the same for everyone.
+  if (opts.links && !opts.links.ignoreDeadLinks) await refuseDeadLinks(ctx, rec, opts.links);
   await ctx.store.issues.transition(issueNumber, "draft", "sending", { updatedAt: ctx.now().toISOString() });
   try {
     await snapshotIssue(ctx, issueNumber);

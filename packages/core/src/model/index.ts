@@ -3,7 +3,11 @@
  * Times are ISO-8601 UTC strings. Store-only fields (keys, poll state) never appear here.
  */
 
-export type SourceKind = "feed" | "github" | "kaggle";
+export type SourceKind = "feed" | "github" | "kaggle" | "competitions";
+
+/** The platforms a `competitions` source reads (sources/adapters/competitions/). */
+export const COMPETITION_PLATFORMS = ["zindi", "codabench", "aicrowd", "codalab", "mlcontests"] as const;
+export type CompetitionPlatform = (typeof COMPETITION_PLATFORMS)[number];
 
 export interface Source {
   id: string;
@@ -16,6 +20,8 @@ export interface Source {
   /** kaggle: search text and category filters. */
   search?: string;
   category?: string;
+  /** competitions: the platform whose listing `url` is. */
+  platform?: CompetitionPlatform;
   enabled: boolean;
   intervalMinutes: number;
   createdAt: string;
@@ -93,6 +99,20 @@ export interface Item {
   deadline?: string | null;
   reward?: string | null;
   category?: string | null;
+  /**
+   * Competitions, the same shape on every platform: where it is hosted ("Kaggle", "Zindi", …), who
+   * runs it, when it opened, the prize as a number and ISO currency when the text gives one (else
+   * only `reward`), its tags, and whether the platform said it was open when it was last read.
+   */
+  platform?: string | null;
+  organiser?: string | null;
+  startsAt?: string | null;
+  rewardAmount?: number | null;
+  rewardCurrency?: string | null;
+  tags?: string[];
+  open?: boolean | null;
+  /** A competition sent in an earlier issue, brought back as a candidate as its deadline nears (items/reminders.ts). */
+  reminder?: DeadlineReminder | null;
   /** Unfurl bookkeeping: when it ran and what went wrong, if anything. */
   unfurledAt?: string | null;
   unfurlError?: string | null;
@@ -107,6 +127,13 @@ export interface Item {
   /** The ranking (`sort=score`, items/score.ts): the sum of `scoreParts`. Absent on items never scored. */
   score?: number;
   scoreParts?: ScoreParts;
+}
+
+/** "Deadline in N days": the deadline it was brought back for (once per deadline), N then, and when. */
+export interface DeadlineReminder {
+  deadline: string;
+  deadlineInDays: number;
+  at: string;
 }
 
 /** Why an item scored as it did (items/score.ts says what each part means). */
@@ -170,6 +197,29 @@ export interface Issue {
   updatedAt: string;
   sentAt: string | null;
   delivery: DeliveryState;
+  /** `GET /api/issues/:id` only: the issue's links as last checked (issues/links/). */
+  linkReport?: LinkReportEntry[];
+}
+
+/**
+ * One link of an issue as last checked: `dead` (404/410, or the host does not resolve) and
+ * `offsite` (redirects to another site) stop a send; `error` (timeouts, 5xx, refusals) is shown
+ * only; `unchecked` has no check within the hour.
+ */
+export type LinkStatus = "ok" | "dead" | "offsite" | "error" | "unchecked";
+
+export interface LinkReportEntry {
+  url: string;
+  /** The item whose URL or comment holds the link; null for the intro and section text. */
+  itemId: string | null;
+  status: LinkStatus;
+  /** The last answer's status (after redirects), null when none came. */
+  httpStatus: number | null;
+  /** What was found, in words. */
+  reason: string;
+  /** Where the link ends up after redirects, when elsewhere. */
+  finalUrl: string | null;
+  checkedAt: string | null;
 }
 
 export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "suppressed";

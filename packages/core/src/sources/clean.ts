@@ -13,7 +13,10 @@ const clean = <T extends string | null | undefined>(v: T): T =>
 export function cleanCandidate(c: Candidate): Candidate {
   const facts = c.facts
     ? (Object.fromEntries(
-        Object.entries(c.facts).map(([k, v]) => [k, typeof v === "string" ? clean(v) : v]),
+        Object.entries(c.facts).map(([k, v]) => [
+          k,
+          typeof v === "string" ? clean(v) : Array.isArray(v) ? v.map((t) => clean(t)) : v,
+        ]),
       ) as Candidate["facts"])
     : undefined;
   return {

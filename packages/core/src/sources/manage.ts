@@ -8,10 +8,16 @@ import { singleLineProblem } from "../control-chars.js";
 import { ValidationError } from "../errors.js";
 import { rescoreSource } from "../items/rank.js";
 import { EDITOR_WEIGHT_MAX } from "../items/score.js";
-import type { Source, SourceKind } from "../model/index.js";
+import {
+  COMPETITION_PLATFORMS,
+  type CompetitionPlatform,
+  type Source,
+  type SourceKind,
+} from "../model/index.js";
 import { type SourceRecord, toSource } from "../store/sources.js";
 import { canonicalUrl, shortHash } from "../url/canonical.js";
 import { checkHttpUrl } from "../url/check.js";
+import { platforms } from "./adapters/competitions/index.js";
 
 export const DEFAULT_INTERVAL_MINUTES = 60;
 export const MIN_INTERVAL_MINUTES = 5;
@@ -26,6 +32,16 @@ export type NewSource =
       kind: "kaggle";
       search?: string;
       category?: string;
+      name?: string;
+      intervalMinutes?: number;
+      enabled?: boolean;
+      id?: string;
+    }
+  | {
+      kind: "competitions";
+      platform: string;
+      /** The platform's listing by default (sources/adapters/competitions/). */
+      url?: string;
       name?: string;
       intervalMinutes?: number;
       enabled?: boolean;
@@ -74,7 +90,7 @@ function checkInterval(v: number | undefined): number {
 /** What makes two sources the same: the canonical feed URL, the repository, the Kaggle query. */
 export function naturalKey(
   kind: SourceKind,
-  s: { url?: string; repo?: string; search?: string; category?: string },
+  s: { url?: string; repo?: string; search?: string; category?: string; platform?: string },
 ): string {
   switch (kind) {
     case "feed":
@@ -85,6 +101,8 @@ export function naturalKey(
       return shortHash(
         `kaggle:${(s.search ?? "").trim().toLowerCase()}|${(s.category ?? "").trim().toLowerCase()}`,
       );
+    case "competitions":
+      return shortHash(`competitions:${s.platform ?? ""}|${s.url ? canonicalUrl(s.url) : ""}`);
   }
 }
 
@@ -100,6 +118,7 @@ export function nameSourceOf(rec: SourceRecord): NonNullable<SourceRecord["nameS
     repo: rec.repo ?? "",
     search: rec.search,
     category: rec.category,
+    platform: rec.platform,
   };
   try {
     return rec.name === defaultName(input as NewSource) ? "default" : "editor";
@@ -116,7 +135,16 @@ function defaultName(input: NewSource): string {
       return `${input.repo} releases`;
     case "kaggle":
       return ["Kaggle competitions", input.category, input.search].filter(Boolean).join(" · ");
+    case "competitions":
+      return `${platforms[input.platform as CompetitionPlatform]?.name ?? input.platform} competitions`;
   }
+}
+
+/** A competition platform's id, checked. */
+function checkPlatform(platform: unknown): CompetitionPlatform {
+  if (typeof platform !== "string" || !(COMPETITION_PLATFORMS as readonly string[]).includes(platform))
+    throw new ValidationError("platform", `must be one of ${COMPETITION_PLATFORMS.join(", ")}`);
+  return platform as CompetitionPlatform;
 }
 
 const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -138,8 +166,15 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
         category: checkLine(input.category, "category")?.trim() || undefined,
       };
       break;
+    case "competitions":
+      form = {
+        ...input,
+        platform: checkPlatform(input.platform),
+        url: input.url === undefined ? undefined : checkHttpUrl(input.url, "url"),
+      };
+      break;
     default:
-      throw new ValidationError("kind", 'must be "feed", "github" or "kaggle"');
+      throw new ValidationError("kind", 'must be "feed", "github", "kaggle" or "competitions"');
   }
   const nk = naturalKey(form.kind, form);
   if (input.id !== undefined && !ID.test(input.id))
@@ -152,7 +187,9 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
       ? (form.repo.split("/")[1] ?? "")
       : form.kind === "feed"
         ? new URL(form.url).hostname
-        : "kaggle"
+        : form.kind === "competitions"
+          ? form.platform
+          : "kaggle"
   )
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
@@ -168,6 +205,9 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
     ...(form.kind === "feed" ? { url: form.url } : {}),
     ...(form.kind === "github" ? { repo: form.repo } : {}),
     ...(form.kind === "kaggle" ? { search: form.search, category: form.category } : {}),
+    ...(form.kind === "competitions"
+      ? { platform: form.platform as CompetitionPlatform, ...(form.url ? { url: form.url } : {}) }
+      : {}),
     enabled: input.enabled ?? true,
     intervalMinutes: checkInterval(input.intervalMinutes),
     createdAt: nowIso,

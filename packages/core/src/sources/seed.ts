@@ -62,6 +62,10 @@ function toNewSource(raw: unknown): NewSource | { skip: string } {
   if (r.intervalMinutes !== undefined && typeof r.intervalMinutes !== "number")
     throw new Error("intervalMinutes: must be a number");
 
+  if (declared === "competitions") {
+    // One platform's listing (sources/adapters/competitions/); its url only when not the platform's own.
+    return { kind: declared, platform: optStr(r, "platform") ?? "", url, ...common };
+  }
   let kind: "feed" | "github" | "kaggle";
   if (declared === "feed" || declared === "github" || declared === "kaggle") kind = declared;
   else if (declared === "none") return { skip: "no feed" };

@@ -2,10 +2,12 @@
  * The hourly poll tick, the same in both runtimes (functions/poll-schedule.ts on AWS, the local
  * runtime's cron): one poll job per due source (SQS: in batches of 10), each source polled by its
  * own job; then the one
- * part of a score that moves with time, the deadlines of competitions (items/rank.ts).
+ * part of a score that moves with time, the deadlines of competitions (items/rank.ts), and the
+ * used competitions whose deadline is near come back as candidates (items/reminders.ts).
  */
 import type { Ctx } from "../context.js";
 import { refreshDeadlines } from "../items/rank.js";
+import { remindDeadlines } from "../items/reminders.js";
 import { enqueueAll } from "../jobs/index.js";
 import { dueSourceIds } from "./poll.js";
 
@@ -15,6 +17,8 @@ export interface TickResult {
   errors: unknown[];
   /** Competitions whose deadline part of the score moved. */
   rescored: number;
+  /** Used competitions brought back as candidates because their deadline is near (items/reminders.ts). */
+  reminded: number;
 }
 
 export async function pollTick(ctx: Ctx): Promise<TickResult> {
@@ -31,5 +35,12 @@ export async function pollTick(ctx: Ctx): Promise<TickResult> {
     // Polls matter more than the order of a listing: said, and tried again next hour.
     ctx.log.warn("could not refresh competition deadlines in scores", { error: e });
   }
-  return { due: ids.length, errors, rescored };
+  let reminded = 0;
+  try {
+    reminded = await remindDeadlines(ctx);
+  } catch (e) {
+    // Likewise: the next tick reminds what this one could not.
+    ctx.log.warn("could not bring back competitions whose deadline is near", { error: e });
+  }
+  return { due: ids.length, errors, rescored, reminded };
 }

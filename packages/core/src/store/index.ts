@@ -7,6 +7,7 @@ import { deliveriesRepo } from "./deliveries.js";
 import { failedJobsRepo } from "./failed-jobs.js";
 import { issuesRepo } from "./issues.js";
 import { itemsRepo } from "./items.js";
+import { linkChecksRepo } from "./link-checks.js";
 import { rateLimitsRepo } from "./rate-limits.js";
 import { sourcesRepo } from "./sources.js";
 import { subscribersRepo } from "./subscribers.js";
@@ -26,6 +27,7 @@ export function createStore(db: Db, opts: StoreOptions) {
     subscribers: subscribersRepo(db, opts.cursorSecret),
     rateLimits: rateLimitsRepo(db),
     failedJobs: failedJobsRepo(db),
+    linkChecks: linkChecksRepo(db),
   };
 }
 

@@ -103,6 +103,7 @@ export type ItemPatch = Partial<
     | "fullText"
     | "score"
     | "scoreParts"
+    | "reminder"
   >
 >;
 

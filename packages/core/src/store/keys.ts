@@ -16,6 +16,7 @@
  * | counter       | COUNTER#<name>        | COUNTER            | —                                 | —                                     | —                            |
  * | rate limit    | RATE#<bucket>         | RATE               | —                                 | —                                     | —                            |
  * | failed job    | JOBS#FAILED           | <failedAt>#<id>    | —                                 | —                                     | —                            |
+ * | link check    | LINK#<urlhash>        | LINK               | —                                 | —                                     | —                            |
  */
 
 /** The orders an item listing can have besides date (store/items.ts). */
@@ -145,6 +146,9 @@ export const keys = {
   /** A dead letter (store/failed-jobs.ts): one partition, newest first by failure time. */
   failedJob: (failedAt: string, id: string): Key => ({ pk: "JOBS#FAILED", sk: `${failedAt}#${id}` }),
   failedJobsPartition: "JOBS#FAILED",
+
+  /** The last check of one link (store/link-checks.ts), by a hash of the exact URL; expires by TTL. */
+  linkCheck: (urlHash: string): Key => ({ pk: `LINK#${urlHash}`, sk: "LINK" }),
 };
 
 /** Attributes that are keys, stripped before an entity leaves the store. */

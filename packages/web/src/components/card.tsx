@@ -20,6 +20,7 @@ type Key =
   | "prerelease"
   | "deadline"
   | "prize"
+  | "reminder"
   | "via"
   | "comment"
   | "section"
@@ -48,6 +49,7 @@ export const CARD_DICT: Dict<Key> = {
     prerelease: "Pre-release",
     deadline: "Deadline {date}",
     prize: "Prize: {reward}",
+    reminder: "Sent before · deadline in {n} days",
     via: "via {names}",
     comment: "Editor's comment",
     section: "Section: {section}",
@@ -75,6 +77,7 @@ export const CARD_DICT: Dict<Key> = {
     prerelease: "プレリリース",
     deadline: "締切 {date}",
     prize: "賞金: {reward}",
+    reminder: "掲載済み · 締切まであと {n} 日",
     via: "{names} から",
     comment: "編集者のコメント",
     section: "セクション: {section}",
@@ -156,6 +159,8 @@ export function Card(p: CardProps) {
     if (item.tag) facts.push(item.tag);
   }
   if (item.kind === "competition") {
+    if (item.platform) facts.push(item.platform);
+    if (item.organiser) facts.push(item.organiser);
     if (item.category) facts.push(item.category);
     if (item.deadline) facts.push(t("deadline", { date: formatDate(item.deadline) }));
     if (item.reward) facts.push(t("prize", { reward: item.reward }));
@@ -198,8 +203,11 @@ export function Card(p: CardProps) {
               </span>
             )}
           </p>
-          {(facts.length > 0 || item.prerelease) && (
+          {(facts.length > 0 || item.prerelease || item.reminder) && (
             <p class="card-facts">
+              {item.reminder && (
+                <span class="badge reminder">{t("reminder", { n: item.reminder.deadlineInDays })}</span>
+              )}{" "}
               {facts.join(" · ")}
               {item.kind === "release" && item.prerelease && (
                 <span class="badge prerelease">{t("prerelease")}</span>

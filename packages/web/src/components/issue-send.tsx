@@ -5,7 +5,7 @@
  */
 
 import { useEffect, useRef, useState } from "preact/hooks";
-import { get, post } from "../api.js";
+import { ApiError, get, post } from "../api.js";
 import { type Dict, formatDate, useT } from "../i18n.js";
 import { ConfirmDialog } from "./issue-dialog.js";
 import { messageOf, problemAt } from "./issue-errors.js";
@@ -28,6 +28,8 @@ type Key =
   | "sendConfirm"
   | "countsFailed"
   | "unsaved"
+  | "deadLinks"
+  | "sendAnyway"
   | "delivery"
   | "progress"
   | "progressText"
@@ -76,6 +78,8 @@ const DICT: Dict<Key> = {
     sendConfirm: "Send now",
     countsFailed: "The number of subscribers cannot be read: {why}",
     unsaved: "Some changes are not saved (see the errors on the page). Fix them before sending.",
+    deadLinks: "Some links are dead or moved to another site (the preview marks them):",
+    sendAnyway: "Send anyway, with these links",
     delivery: "Delivery",
     progress: "Delivery progress",
     progressText: "{done} of {total} handled",
@@ -126,6 +130,8 @@ const DICT: Dict<Key> = {
     sendConfirm: "今すぐ送信",
     countsFailed: "購読者数を取得できません: {why}",
     unsaved: "保存されていない変更があります（ページ上のエラーをご覧ください）。送信前に修正してください。",
+    deadLinks: "リンク切れ、または別のサイトへ移動したリンクがあります（プレビューに表示されます）:",
+    sendAnyway: "このまま送信する",
     delivery: "配信",
     progress: "配信の進捗",
     progressText: "{total} 件中 {done} 件を処理しました",
@@ -244,10 +250,15 @@ function SendButton({ issue, onIssue, flush }: IssueSendProps) {
   const [countError, setCountError] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
+  // The send's 409 dead_links: each link in words, and whether the editor chose to send anyway.
+  const [deadLinks, setDeadLinks] = useState<string[]>([]);
+  const [ignoreDeadLinks, setIgnoreDeadLinks] = useState(false);
 
   const openDialog = async () => {
     setOpen(true);
     setError("");
+    setDeadLinks([]);
+    setIgnoreDeadLinks(false);
     setCount(null);
     setCountError("");
     try {
@@ -265,10 +276,18 @@ function SendButton({ issue, onIssue, flush }: IssueSendProps) {
         setError(t("unsaved"));
         return;
       }
-      const sent = await post<Issue>(`/api/issues/${encodeURIComponent(issue.id)}/send`);
+      const sent = await post<Issue>(
+        `/api/issues/${encodeURIComponent(issue.id)}/send`,
+        ignoreDeadLinks ? { ignoreDeadLinks: true } : undefined,
+      );
       setOpen(false);
       onIssue(sent);
     } catch (e) {
+      if (e instanceof ApiError && e.code === "dead_links") {
+        setDeadLinks(e.details.map((d) => d.message));
+        setError(t("deadLinks"));
+        return;
+      }
       setError(messageOf(e));
     } finally {
       setBusy(false);
@@ -303,6 +322,23 @@ function SendButton({ issue, onIssue, flush }: IssueSendProps) {
           <p>{t("sendBody", { title: issue.title })}</p>
           {count === 0 && <p class="error">{t("sendNobody")}</p>}
           {countError && <p class="error">{countError}</p>}
+          {deadLinks.length > 0 && (
+            <>
+              <ul class="dead-links">
+                {deadLinks.map((d) => (
+                  <li key={d}>{d}</li>
+                ))}
+              </ul>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={ignoreDeadLinks}
+                  onChange={(e) => setIgnoreDeadLinks((e.target as HTMLInputElement).checked)}
+                />{" "}
+                {t("sendAnyway")}
+              </label>
+            </>
+          )}
         </ConfirmDialog>
       )}
     </section>

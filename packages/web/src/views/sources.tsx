@@ -45,6 +45,9 @@ const DICT: Dict<
   | "repoHint"
   | "search"
   | "searchHint"
+  | "platform"
+  | "platformHint"
+  | "listingHint"
   | "category"
   | "categoryHint"
   | "name"
@@ -98,16 +101,21 @@ const DICT: Dict<
     kind: "Kind",
     feed: "Feed",
     github: "GitHub",
+    competitions: "Competitions",
     kaggle: "Kaggle",
     feedOption: "Feed (RSS, Atom or JSON Feed)",
     githubOption: "GitHub repository (its releases)",
     kaggleOption: "Kaggle competitions (a search)",
+    competitionsOption: "Competitions of another platform",
     url: "Feed URL",
     urlHint: "The feed's own address, often ending in /feed, /rss.xml or /atom.xml.",
     repo: "Repository (owner/name)",
     repoHint: "For example huggingface/transformers: each release becomes a candidate.",
     search: "Search (optional)",
     searchHint: "Words to look for in competitions; empty: every competition.",
+    platform: "Platform",
+    platformHint: "zindi, codabench, aicrowd, codalab or mlcontests (DrivenData, conference challenges, …).",
+    listingHint: "Optional: another listing of the same shape; empty: the platform's own.",
     category: "Category (optional)",
     categoryHint: "For example featured, research, playground or getting started.",
     name: "Name (optional)",
@@ -178,16 +186,22 @@ const DICT: Dict<
     kind: "種類",
     feed: "フィード",
     github: "GitHub",
+    competitions: "コンペ",
     kaggle: "Kaggle",
     feedOption: "フィード(RSS・Atom・JSON Feed)",
     githubOption: "GitHub リポジトリ(リリース)",
     kaggleOption: "Kaggle コンペ(検索)",
+    competitionsOption: "ほかのプラットフォームのコンペ",
     url: "フィードの URL",
     urlHint: "フィードそのもののアドレスです。多くは /feed、/rss.xml、/atom.xml で終わります。",
     repo: "リポジトリ(owner/name)",
     repoHint: "例: huggingface/transformers。リリースごとに候補になります。",
     search: "検索語(任意)",
     searchHint: "コンペを探す語です。空欄ならすべてのコンペが対象です。",
+    platform: "プラットフォーム",
+    platformHint:
+      "zindi、codabench、aicrowd、codalab、mlcontests(DrivenData や学会のコンペなど)のいずれかです。",
+    listingHint: "省略できます。同じ形の別の一覧を読むときだけ指定します。",
     category: "カテゴリ(任意)",
     categoryHint: "例: featured、research、playground、getting started。",
     name: "名前(任意)",
@@ -273,6 +287,8 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 function addressOf(s: Source, allSearch: string): string {
   if (s.kind === "feed") return s.url ?? "";
   if (s.kind === "github") return s.repo ?? "";
+  // A competition platform's listing: its own unless the source names another.
+  if (s.kind === "competitions") return [s.platform, s.url].filter(Boolean).join(" · ");
   const parts = [s.search?.trim() ? `“${s.search}”` : allSearch, s.category].filter(Boolean);
   return parts.join(" · ");
 }
@@ -573,7 +589,14 @@ type T = (key: keyof typeof DICT.en, vars?: Record<string, string | number>) => 
 function AddSource({ t, onAdded }: { t: T; onAdded: (s: Source) => void }) {
   const id = useId();
   const [kind, setKind] = useState<SourceKind>("feed");
-  const [fields, setFields] = useState({ url: "", repo: "", search: "", category: "", name: "" });
+  const [fields, setFields] = useState({
+    url: "",
+    repo: "",
+    search: "",
+    category: "",
+    platform: "",
+    name: "",
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
 
@@ -592,17 +615,24 @@ function AddSource({ t, onAdded }: { t: T; onAdded: (s: Source) => void }) {
         ? { kind, url: fields.url.trim(), ...common }
         : kind === "github"
           ? { kind, repo: fields.repo.trim(), ...common }
-          : {
-              kind,
-              ...(fields.search.trim() ? { search: fields.search.trim() } : {}),
-              ...(fields.category.trim() ? { category: fields.category.trim() } : {}),
-              ...common,
-            };
+          : kind === "competitions"
+            ? {
+                kind,
+                platform: fields.platform.trim().toLowerCase(),
+                ...(fields.url.trim() ? { url: fields.url.trim() } : {}),
+                ...common,
+              }
+            : {
+                kind,
+                ...(fields.search.trim() ? { search: fields.search.trim() } : {}),
+                ...(fields.category.trim() ? { category: fields.category.trim() } : {}),
+                ...common,
+              };
     setBusy(true);
     setError(null);
     try {
       const s = await post<Source>("/api/sources", body);
-      setFields({ url: "", repo: "", search: "", category: "", name: "" });
+      setFields({ url: "", repo: "", search: "", category: "", platform: "", name: "" });
       onAdded(s);
     } catch (err) {
       setError(err as Error);
@@ -612,10 +642,17 @@ function AddSource({ t, onAdded }: { t: T; onAdded: (s: Source) => void }) {
   };
 
   const api = error instanceof ApiError ? error : null;
-  const main = kind === "feed" ? "url" : kind === "github" ? "repo" : "search";
+  const main =
+    kind === "feed" ? "url" : kind === "github" ? "repo" : kind === "competitions" ? "platform" : "search";
   const shown: string[] = [
     "kind",
-    ...(kind === "feed" ? ["url"] : kind === "github" ? ["repo"] : ["search", "category"]),
+    ...(kind === "feed"
+      ? ["url"]
+      : kind === "github"
+        ? ["repo"]
+        : kind === "competitions"
+          ? ["platform", "url"]
+          : ["search", "category"]),
     "name",
   ];
   /** The API's words for a field; a conflict (the same source twice) belongs to the main field. */
@@ -675,6 +712,7 @@ function AddSource({ t, onAdded }: { t: T; onAdded: (s: Source) => void }) {
             <option value="feed">{t("feedOption")}</option>
             <option value="github">{t("githubOption")}</option>
             <option value="kaggle">{t("kaggleOption")}</option>
+            <option value="competitions">{t("competitionsOption")}</option>
           </select>
           <p id={`${id}-kind-error`} class="error" role="alert">
             {fieldError("kind")}
@@ -695,6 +733,14 @@ function AddSource({ t, onAdded }: { t: T; onAdded: (s: Source) => void }) {
           })}
         {kind === "kaggle" && input("search", t("search"), t("searchHint"))}
         {kind === "kaggle" && input("category", t("category"), t("categoryHint"))}
+        {kind === "competitions" &&
+          input("platform", t("platform"), t("platformHint"), { required: true, spellcheck: false })}
+        {kind === "competitions" &&
+          input("url", t("url"), t("listingHint"), {
+            type: "url",
+            inputMode: "url",
+            placeholder: "https://",
+          })}
         {input("name", t("name"), t("nameHint"), { maxLength: 200 })}
       </div>
       <p class="error" role="alert">

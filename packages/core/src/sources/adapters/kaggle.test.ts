@@ -48,9 +48,11 @@ function routeList(path: string) {
   return bodies;
 }
 
+const NOW = new Date("2026-10-01T00:00:00Z");
+
 describe("competitionToCandidate", () => {
-  it("maps a competition and keeps deadline, reward and category", () => {
-    expect(competitionToCandidate(fixture.competitions[1])).toEqual({
+  it("maps a competition into the shared competition shape", () => {
+    expect(competitionToCandidate(fixture.competitions[1], NOW)).toEqual({
       url: "https://www.kaggle.com/competitions/example-featured-2026",
       title: "Example Featured Competition 2026",
       description: "Synthetic example of a prize competition",
@@ -59,19 +61,41 @@ describe("competitionToCandidate", () => {
       author: "Example Org",
       publishedAt: "2026-09-01T16:00:00Z",
       kind: "competition",
-      facts: { deadline: "2026-12-31T23:59:00Z", reward: "$50,000", category: "Featured" },
+      facts: {
+        platform: "Kaggle",
+        organiser: "Example Org",
+        startsAt: "2026-09-01T16:00:00Z",
+        deadline: "2026-12-31T23:59:00Z",
+        reward: "$50,000",
+        rewardAmount: 50000,
+        rewardCurrency: "USD",
+        tags: [],
+        open: true,
+        category: "Featured",
+      },
     });
+    expect(competitionToCandidate(fixture.competitions[0], NOW)?.facts).toMatchObject({
+      reward: "Knowledge",
+      rewardAmount: null,
+      rewardCurrency: null,
+      tags: ["tabular"],
+      open: true,
+    });
+    // Past its deadline: closed.
+    expect(
+      competitionToCandidate(fixture.competitions[1], new Date("2027-01-01T00:00:00Z"))?.facts?.open,
+    ).toBe(false);
   });
 
   it("treats every field as optional", () => {
-    expect(competitionToCandidate({ ref: "slug-only" })).toMatchObject({
+    expect(competitionToCandidate({ ref: "slug-only" }, NOW)).toMatchObject({
       url: "https://www.kaggle.com/competitions/slug-only",
       title: "slug-only",
       description: null,
-      facts: { deadline: null, reward: null, category: null },
+      facts: { deadline: null, reward: null, category: null, open: null, tags: [] },
     });
-    expect(competitionToCandidate({ title: "nothing to link" })).toBeUndefined();
-    expect(competitionToCandidate(null)).toBeUndefined();
+    expect(competitionToCandidate({ title: "nothing to link" }, NOW)).toBeUndefined();
+    expect(competitionToCandidate(null, NOW)).toBeUndefined();
   });
 
   it("maps category names onto the API's enum", () => {

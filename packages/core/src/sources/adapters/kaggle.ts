@@ -8,6 +8,7 @@ import { isFetchError } from "../../fetch/index.js";
 import { seenKey } from "../../items/candidates.js";
 import type { SourceRecord } from "../../store/sources.js";
 import { urlHash } from "../../url/canonical.js";
+import { competitionCandidate, isoOrNull, openByDates, str } from "./competition.js";
 import { type AdapterResult, type Candidate, type SourceAdapter, SourceError } from "./types.js";
 
 export const KAGGLE_LIST_PATH = "/competitions.CompetitionApiService/ListCompetitions";
@@ -51,12 +52,18 @@ export function kaggleAuthorization(config: Ctx["config"]): string {
   throw new SourceError(MISSING_CREDENTIALS);
 }
 
-const str = (v: unknown): string | undefined =>
-  typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
 const isHttpUrl = (v: string) => /^https?:\/\//i.test(v);
 
-/** One competition of the answer as a candidate; undefined when it names no page. */
-export function competitionToCandidate(raw: unknown): Candidate | undefined {
+/** Tag names of a competition (the API gives `{ref, name, …}` objects). */
+const tagNames = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v
+        .map((t) => (t && typeof t === "object" ? str((t as Record<string, unknown>).name) : str(t)))
+        .filter((t): t is string => t !== undefined)
+    : [];
+
+/** One competition of the answer as a candidate (the shared shape, open by its dates at `now`); undefined when it names no page. */
+export function competitionToCandidate(raw: unknown, now: Date): Candidate | undefined {
   if (!raw || typeof raw !== "object") return undefined;
   const c = raw as Record<string, unknown>;
   const ref = str(c.ref);
@@ -66,17 +73,23 @@ export function competitionToCandidate(raw: unknown): Candidate | undefined {
   if (!url) return undefined;
   const title = str(c.title) ?? ref?.replace(/^.*\//, "") ?? url;
   const reward = str(c.reward) ?? (typeof c.reward === "number" ? String(c.reward) : undefined);
-  return {
-    url,
+  const startsAt = str(c.enabledDate) ?? str(c.dateCreated) ?? null;
+  const deadline = str(c.deadline) ?? null;
+  const candidate = competitionCandidate({
     title,
+    url,
+    platform: "Kaggle",
+    organiser: str(c.organizationName) ?? null,
+    startsAt,
+    deadline,
+    reward: reward ?? null,
+    tags: tagNames(c.tags),
+    open: openByDates(isoOrNull(startsAt), isoOrNull(deadline), now),
+    category: str(c.category) ?? null,
     description: str(c.description) ?? null,
     imageUrl: str(c.thumbnailImageUrl) ?? null,
-    siteName: "Kaggle",
-    author: str(c.organizationName) ?? null,
-    publishedAt: str(c.enabledDate) ?? str(c.dateCreated) ?? null,
-    kind: "competition",
-    facts: { deadline: str(c.deadline) ?? null, reward: reward ?? null, category: str(c.category) ?? null },
-  };
+  });
+  return candidate;
 }
 
 async function listPage(
@@ -132,7 +145,7 @@ export const kaggleAdapter: SourceAdapter = {
       const list = Array.isArray(answer.competitions) ? answer.competitions : [];
       let fresh = 0;
       for (const raw of list) {
-        const c = competitionToCandidate(raw);
+        const c = competitionToCandidate(raw, ctx.now());
         if (!c) {
           skipped++;
           continue;

@@ -8,6 +8,19 @@ import type { RedirectHop } from "../../fetch/index.js";
 import type { Item, ItemKind } from "../../model/index.js";
 import type { SourceRecord } from "../../store/sources.js";
 
+/** The facts of a competition, one shape on every platform (model/index.ts `Item`). */
+export type CompetitionFact =
+  | "deadline"
+  | "reward"
+  | "category"
+  | "platform"
+  | "organiser"
+  | "startsAt"
+  | "rewardAmount"
+  | "rewardCurrency"
+  | "tags"
+  | "open";
+
 /** One entry of a source, ready to become an item. */
 export interface Candidate {
   /** Absolute http(s) URL of the page (the item id is the hash of its canonical form). */
@@ -21,8 +34,8 @@ export interface Candidate {
   /** ISO-8601. */
   publishedAt: string | null;
   kind: ItemKind;
-  /** Kind-specific facts kept on the item: release (tag, prerelease), competition (deadline, reward, category). */
-  facts?: Partial<Pick<Item, "prerelease" | "tag" | "deadline" | "reward" | "category">>;
+  /** Kind-specific facts kept on the item: release (tag, prerelease), competition (adapters/competition.ts). */
+  facts?: Partial<Pick<Item, "prerelease" | "tag" | CompetitionFact>>;
 }
 
 /** Conditional-GET validators to store for the next poll. */
