@@ -6,7 +6,18 @@
  */
 import { Duration } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { NagSuppressions } from "cdk-nag";
 import { Cron, Function as SstFunction, type StackContext, use } from "sst/constructs";
+import { alarmOnErrorRate } from "./alarms.js";
+import { finishStack } from "./finish.js";
+import {
+  allowWildcards,
+  MEDIA_OBJECTS,
+  suppressFunctionFindings,
+  TABLE_INDEXES,
+  TABLE_INDEXES_REASON,
+} from "./nag.js";
+import { operationSettings } from "./operations.js";
 import { queueWithDlq } from "./queues.js";
 import { Secrets } from "./Secrets.js";
 import { Storage } from "./Storage.js";
@@ -14,14 +25,15 @@ import { deploySettings, withPublicBaseUrl } from "./settings.js";
 import { sharpLayer } from "./sharp-layer.js";
 
 export function Ingest({ stack }: StackContext) {
-  const { table, media } = use(Storage);
+  const { table, media, operatorTopic } = use(Storage);
   const { GITHUB_TOKEN, KAGGLE_API_TOKEN } = use(Secrets);
   const settings = deploySettings();
+  const ops = operationSettings();
   const env = { TABLE_NAME: table.tableName, ...settings.env };
 
   // Visibility timeouts at six times the consumer's timeout (AWS's advice for SQS event sources).
-  const poll = queueWithDlq(stack, "PollQueue", Duration.minutes(12));
-  const unfurl = queueWithDlq(stack, "UnfurlQueue", Duration.minutes(6));
+  const poll = queueWithDlq(stack, "PollQueue", Duration.minutes(12), operatorTopic);
+  const unfurl = queueWithDlq(stack, "UnfurlQueue", Duration.minutes(6), operatorTopic);
 
   const pollSchedule = new SstFunction(stack, "PollSchedule", {
     handler: "functions/poll-schedule.handler",
@@ -34,6 +46,14 @@ export function Ingest({ stack }: StackContext) {
     schedule: "cron(0 * * * ? *)", // hourly, like POLL_CRON's default locally
     job: pollSchedule,
   });
+  suppressFunctionFindings(pollSchedule, "schedule");
+  allowWildcards(pollSchedule, [{ appliesTo: TABLE_INDEXES, reason: TABLE_INDEXES_REASON }]);
+  NagSuppressions.addResourceSuppressions(cron.cdk.rule, [
+    {
+      id: "Serverless-EventBusDLQ",
+      reason: "An idempotent hourly sweep: the next run enqueues whatever a lost one would have.",
+    },
+  ]);
 
   const pollWorker = new SstFunction(stack, "PollWorker", {
     handler: "functions/poll-worker.handler",
@@ -49,6 +69,8 @@ export function Ingest({ stack }: StackContext) {
     // Ten sources per invocation, polled concurrently; at most ten invocations at once.
     cdk: { eventSource: { batchSize: 10, maxConcurrency: 10, reportBatchItemFailures: true } },
   });
+  suppressFunctionFindings(pollWorker, "queue");
+  allowWildcards(pollWorker, [{ appliesTo: TABLE_INDEXES, reason: TABLE_INDEXES_REASON }]);
 
   // Also hosts the items' pictures: the one function with the image library (its layer).
   const unfurlWorker = new SstFunction(stack, "UnfurlWorker", {
@@ -67,6 +89,16 @@ export function Ingest({ stack }: StackContext) {
     function: unfurlWorker,
     cdk: { eventSource: { batchSize: 10, maxConcurrency: 5, reportBatchItemFailures: true } },
   });
+  suppressFunctionFindings(unfurlWorker, "queue");
+  allowWildcards(unfurlWorker, [
+    { appliesTo: TABLE_INDEXES, reason: TABLE_INDEXES_REASON },
+    {
+      appliesTo: MEDIA_OBJECTS,
+      reason: "PutObject on any thumbnail under media/: their keys are made per item.",
+    },
+  ]);
 
+  for (const fn of [pollSchedule, pollWorker, unfurlWorker]) alarmOnErrorRate(fn, fn, operatorTopic);
+  finishStack(stack, ops);
   return { pollQueue: poll.queue, unfurlQueue: unfurl.queue, cron };
 }

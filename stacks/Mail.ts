@@ -6,21 +6,42 @@
  */
 import { Duration } from "aws-cdk-lib";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Cron, Queue, Function as SstFunction, type StackContext, Topic, use } from "sst/constructs";
+import { NagSuppressions } from "cdk-nag";
+import {
+  type App,
+  Cron,
+  Queue,
+  Function as SstFunction,
+  type StackContext,
+  Topic,
+  use,
+} from "sst/constructs";
+import { alarmOnDeadLetters, alarmOnErrorRate, alarmOnStuckIssues, alarmOnThrottles } from "./alarms.js";
+import { finishStack } from "./finish.js";
+import {
+  allowWildcards,
+  GET_SEND_QUOTA_REASON,
+  suppressDeadLetterQueueFindings,
+  suppressFunctionFindings,
+  TABLE_INDEXES,
+  TABLE_INDEXES_REASON,
+} from "./nag.js";
+import { operationSettings } from "./operations.js";
 import { queueWithDlq } from "./queues.js";
 import { Secrets } from "./Secrets.js";
 import { Storage } from "./Storage.js";
 import { deploySettings, sesSendStatements, withPublicBaseUrl } from "./settings.js";
 
 export function Mail({ stack }: StackContext) {
-  const { table } = use(Storage);
+  const { table, operatorTopic } = use(Storage);
   const { SIGNING_SECRET } = use(Secrets);
   const settings = deploySettings();
+  const ops = operationSettings();
   const env = { TABLE_NAME: table.tableName, ...settings.env };
 
   // A send may run the full 15 minutes; a message whose run died is retried after 20. runSend
   // resumes: every recipient already claimed is skipped.
-  const send = queueWithDlq(stack, "SendQueue", Duration.minutes(20));
+  const send = queueWithDlq(stack, "SendQueue", Duration.minutes(20), operatorTopic);
   const sendWorker = new SstFunction(stack, "SendWorker", {
     handler: "functions/send-worker.handler",
     timeout: "15 minutes",
@@ -37,11 +58,18 @@ export function Mail({ stack }: StackContext) {
     // One issue per invocation and at most two at once (SQS's minimum): sends never pile up on SES.
     cdk: { eventSource: { batchSize: 1, maxConcurrency: 2, reportBatchItemFailures: true } },
   });
+  suppressFunctionFindings(sendWorker, "queue");
+  allowWildcards(sendWorker, [
+    { appliesTo: TABLE_INDEXES, reason: TABLE_INDEXES_REASON },
+    { appliesTo: "Resource::*", reason: GET_SEND_QUOTA_REASON },
+  ]);
+  // Its event source never runs more than two at once: a throttle means the account ran out.
+  alarmOnThrottles(sendWorker, sendWorker, operatorTopic);
 
   // Confirm jobs: one `/subscribe` request each. A run takes seconds (its SES retries included) and
   // holds the address's attempt for 2 minutes (CONFIRM_LEASE_MS); a retry comes after 3, when a run
   // that died has certainly let go of it.
-  const confirm = queueWithDlq(stack, "ConfirmQueue", Duration.minutes(3));
+  const confirm = queueWithDlq(stack, "ConfirmQueue", Duration.minutes(3), operatorTopic);
   const confirmWorker = new SstFunction(stack, "ConfirmWorker", {
     handler: "functions/confirm-worker.handler",
     timeout: "1 minute",
@@ -59,6 +87,8 @@ export function Mail({ stack }: StackContext) {
     // One request per invocation, at most two at once (functions/confirm-worker.ts splits the rate).
     cdk: { eventSource: { batchSize: 1, maxConcurrency: 2, reportBatchItemFailures: true } },
   });
+  suppressFunctionFindings(confirmWorker, "queue");
+  allowWildcards(confirmWorker, [{ appliesTo: TABLE_INDEXES, reason: TABLE_INDEXES_REASON }]);
 
   // A send whose job died (or went to the dead-letter queue) is picked up again within 15 minutes;
   // locally the runtime does the same at start-up.
@@ -69,13 +99,28 @@ export function Mail({ stack }: StackContext) {
   });
   table.cdk.table.grantReadData(sendResume);
   send.queue.cdk.queue.grantSendMessages(sendResume);
-  new Cron(stack, "ResumeSends", { schedule: "rate(15 minutes)", job: sendResume });
+  const resumeCron = new Cron(stack, "ResumeSends", { schedule: "rate(15 minutes)", job: sendResume });
+  suppressFunctionFindings(sendResume, "schedule");
+  allowWildcards(sendResume, [{ appliesTo: TABLE_INDEXES, reason: TABLE_INDEXES_REASON }]);
+  NagSuppressions.addResourceSuppressions(resumeCron.cdk.rule, [
+    {
+      id: "Serverless-EventBusDLQ",
+      reason: "An idempotent sweep every 15 minutes: the next run resumes whatever a lost one would have.",
+    },
+  ]);
+  // The sweep also counts the sends stuck for an hour (functions/send-resume.ts).
+  // Its namespace is the app's name and its dimension the stage: what the function reads from
+  // SST_APP and SST_STAGE.
+  const app = stack.node.root as App;
+  alarmOnStuckIssues(sendResume, { namespace: app.name, stage: app.stage }, operatorTopic);
 
   // SES publishes bounce and complaint notices here once the sender's identity (or a configuration
   // set) is pointed at the topic; a notice the function fails on waits in its dead-letter queue.
   const feedbackDlq = new Queue(stack, "SesFeedbackDLQ", {
-    cdk: { queue: { retentionPeriod: Duration.days(14) } },
+    cdk: { queue: { retentionPeriod: Duration.days(14), enforceSSL: true } },
   });
+  suppressDeadLetterQueueFindings(feedbackDlq.cdk.queue);
+  alarmOnDeadLetters(feedbackDlq, feedbackDlq.cdk.queue, operatorTopic);
   const sesFeedback = new SstFunction(stack, "SesFeedback", {
     handler: "functions/ses-feedback.handler",
     timeout: "30 seconds",
@@ -83,7 +128,31 @@ export function Mail({ stack }: StackContext) {
     deadLetterQueue: feedbackDlq.cdk.queue,
   });
   table.cdk.table.grantReadWriteData(sesFeedback);
-  const feedbackTopic = new Topic(stack, "SesFeedbackTopic", { subscribers: { feedback: sesFeedback } });
+  suppressFunctionFindings(sesFeedback, "has-dlq");
+  allowWildcards(sesFeedback, [{ appliesTo: TABLE_INDEXES, reason: TABLE_INDEXES_REASON }]);
+  // A notice SNS cannot deliver to the function (throttled, gone) waits here instead of being lost:
+  // bounces and complaints must suppress their address. CDK lets this topic send to it.
+  const undeliveredDlq = new Queue(stack, "SesFeedbackUndeliveredDLQ", {
+    cdk: { queue: { retentionPeriod: Duration.days(14), enforceSSL: true } },
+  });
+  suppressDeadLetterQueueFindings(undeliveredDlq.cdk.queue);
+  NagSuppressions.addResourceSuppressions(undeliveredDlq.cdk.queue, [
+    {
+      id: "AwsSolutions-SQS3",
+      reason:
+        "It is a dead-letter queue: the SNS subscription's (RedrivePolicy), which this rule does not recognize.",
+    },
+  ]);
+  alarmOnDeadLetters(undeliveredDlq, undeliveredDlq.cdk.queue, operatorTopic);
+  const feedbackTopic = new Topic(stack, "SesFeedbackTopic", {
+    subscribers: {
+      feedback: {
+        function: sesFeedback,
+        cdk: { subscription: { deadLetterQueue: undeliveredDlq.cdk.queue } },
+      },
+    },
+    cdk: { topic: { enforceSSL: true } },
+  });
   feedbackTopic.cdk.topic.addToResourcePolicy(
     new PolicyStatement({
       principals: [new ServicePrincipal("ses.amazonaws.com")],
@@ -93,6 +162,9 @@ export function Mail({ stack }: StackContext) {
     }),
   );
 
+  for (const fn of [sendWorker, confirmWorker, sendResume, sesFeedback])
+    alarmOnErrorRate(fn, fn, operatorTopic);
+  finishStack(stack, ops);
   stack.addOutputs({ SesFeedbackTopicArn: feedbackTopic.topicArn, FromAddress: settings.fromAddress });
   return { sendQueue: send.queue, confirmQueue: confirm.queue, feedbackTopic };
 }

@@ -4,9 +4,13 @@
  * start (packages/core/src/aws/).
  */
 import { Config, type StackContext } from "sst/constructs";
+import { finishStack } from "./finish.js";
+import { operationSettings } from "./operations.js";
 
 export const SECRET_NAMES = ["EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"] as const;
 
 export function Secrets({ stack }: StackContext) {
-  return Config.Secret.create(stack, ...SECRET_NAMES);
+  const secrets = Config.Secret.create(stack, ...SECRET_NAMES);
+  finishStack(stack, operationSettings());
+  return secrets;
 }

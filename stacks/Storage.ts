@@ -2,12 +2,16 @@
  * The one DynamoDB table, built from the same definition the local runtime creates
  * (packages/core/src/store/table.ts): pk/sk, three generic GSIs projecting everything, TTL on
  * `expiresAt`, on-demand billing, point-in-time recovery. Retained when the stack is removed.
- * Beside it, the private bucket of hosted thumbnails.
+ * Beside it, the private bucket of hosted thumbnails, and the operator's alarm topic (operator.ts).
  */
 import { TTL_ATTRIBUTE, tableDefinition } from "@wkn/core/store/table";
 import { RemovalPolicy } from "aws-cdk-lib";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { NagSuppressions } from "cdk-nag";
 import { type StackContext, Table, type TableProps } from "sst/constructs";
+import { finishStack } from "./finish.js";
+import { operationSettings } from "./operations.js";
+import { operatorTopic } from "./operator.js";
 
 const FIELD_TYPES = { S: "string", N: "number", B: "binary" } as const;
 
@@ -56,5 +60,16 @@ export function Storage({ stack }: StackContext) {
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  return { table, media };
+  NagSuppressions.addResourceSuppressions(media, [
+    {
+      id: "AwsSolutions-S1",
+      reason:
+        "Private thumbnails, written only by the unfurl worker and read only through the API, whose access log records each request; server access logs would need a second bucket.",
+    },
+  ]);
+  const ops = operationSettings();
+  // Shared like the table: every stack's alarms publish to it.
+  const operator = operatorTopic(stack, ops);
+  finishStack(stack, ops);
+  return { table, media, operatorTopic: operator };
 }

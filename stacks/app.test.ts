@@ -2,7 +2,8 @@
  * The whole app as `sst deploy` would build it (sst.config.ts's stacks and function defaults),
  * asserted on its CloudFormation: schedule, routes, queues, event sources, runtime, environment,
  * that each function's IAM policy reaches only what it uses, and each bundle's size (DESIGN.md's
- * budget: 1 MiB each, the API's 900 KiB).
+ * budget: 1 MiB each, the API's 900 KiB). The same synthesis runs AWS's cdk-nag rule packs, and
+ * the operational properties are checked on it too (operations.ts: throttling, logs, TLS, alarms).
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -10,13 +11,24 @@ import { loadConfig } from "@wkn/core/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../sst.config.js";
 import { Api } from "./Api.js";
+import { PUBLIC_ROUTES } from "./api-throttle.js";
 import { Ingest } from "./Ingest.js";
 import { Mail } from "./Mail.js";
+import { describeOperations } from "./operations.checks.js";
 import { Secrets } from "./Secrets.js";
 import { Storage } from "./Storage.js";
-import { buildApp, Cloud, type Resource, TEST_ACCOUNT, TEST_REGION } from "./testing.js";
+import {
+  buildApp,
+  Cloud,
+  type NagRow,
+  nagReport,
+  type Resource,
+  TEST_ACCOUNT,
+  TEST_REGION,
+} from "./testing.js";
 
 const FROM = "Weekly ML News <news@mail.example.org>";
+const OPERATOR = "ops@example.org";
 const SSM = `arn:aws:ssm:${TEST_REGION}:${TEST_ACCOUNT}:parameter`;
 const SES = `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:identity`;
 const secretPaths = (...ids: string[]) =>
@@ -44,6 +56,7 @@ const KiB = 1024;
 const BUDGET = { default: 1024 * KiB, api: 900 * KiB };
 
 let cloud: Cloud;
+let nag: NagRow[];
 let outdir: string;
 let dispose: () => Promise<void>;
 const fn = (name: string): Resource => {
@@ -74,8 +87,15 @@ const env = (name: string): Record<string, string> =>
   );
 
 beforeAll(async () => {
-  const built = await buildApp((app) => config.stacks(app), { FROM_EMAIL: FROM });
+  const built = await buildApp(
+    (app) => config.stacks(app),
+    { FROM_EMAIL: FROM, OPERATOR_EMAIL: OPERATOR },
+    {
+      nag: true,
+    },
+  );
   cloud = Cloud.fromApp(built, { Storage, Secrets, Ingest, Mail, Api });
+  nag = await nagReport(built.outdir);
   outdir = built.outdir;
   dispose = built.dispose;
 });
@@ -224,9 +244,10 @@ describe("queues", () => {
     for (const q of queues.filter((x) => x.Properties.RedrivePolicy)) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
     }
-    // every other queue is a dead-letter queue: the four above and the feedback function's
+    // every other queue is a dead-letter queue: the four above, the feedback function's and its
+    // subscription's
     const rest = queues.filter((q) => !q.Properties.RedrivePolicy).map((q) => cloud.nameOf(q.stack, q.id));
-    expect(rest.sort()).toEqual([...dlqs, "queue:SesFeedbackDLQ"].sort());
+    expect(rest.sort()).toEqual([...dlqs, "queue:SesFeedbackDLQ", "queue:SesFeedbackUndeliveredDLQ"].sort());
     expect(cloud.render("Mail", fn("ses-feedback").Properties.DeadLetterConfig.TargetArn)).toBe(
       "queue:SesFeedbackDLQ",
     );
@@ -262,14 +283,14 @@ describe("queues", () => {
 
 describe("Mail", () => {
   it("subscribes ses-feedback to the SES notices topic, which SES of this account may publish to", () => {
-    const subs = cloud.ofType("AWS::SNS::Subscription");
+    const subs = cloud.ofType("AWS::SNS::Subscription").filter((s) => s.Properties.Protocol === "lambda");
     expect(
       subs.map(
         (s) =>
           `${cloud.render(s.stack, s.Properties.TopicArn)} -> ${cloud.render(s.stack, s.Properties.Endpoint)}`,
       ),
     ).toEqual([expect.stringMatching(/^topic:SesFeedbackTopic\w+ -> function:ses-feedback$/)]);
-    const [policy] = cloud.ofType("AWS::SNS::TopicPolicy");
+    const policy = cloud.ofType("AWS::SNS::TopicPolicy").find((p) => p.stack === "Mail");
     expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(
       expect.objectContaining({
         Action: "sns:Publish",
@@ -297,6 +318,8 @@ describe("Api", () => {
       "GET /index.html": "function:web",
       "GET /assets/{proxy+}": "function:web",
       "ANY /{proxy+}": "function:api",
+      // named for their own throttling (operations.checks.ts)
+      ...Object.fromEntries(PUBLIC_ROUTES.map((r) => [r.route, "function:api"])),
     });
     const [api] = cloud.ofType("AWS::ApiGatewayV2::Api");
     expect(api!.Properties.ProtocolType).toBe("HTTP");
@@ -496,3 +519,5 @@ describe("hosted thumbnails", () => {
     expect(api).not.toMatch(/\("sharp"\)|limitInputPixels/); // the API only enqueues
   });
 });
+
+describeOperations(() => ({ cloud, nag, operatorEmail: OPERATOR }));

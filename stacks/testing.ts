@@ -2,14 +2,17 @@
  * Infra-test helpers: build SST stacks offline (DESIGN.md "Tooling facts") and read the templates
  * with references resolved to names, so assertions say "queue PollQueue" rather than a logical id.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Aspects } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import { App, getStack } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
+import { OPERATION_SETTINGS } from "./operations.js";
 import { FORWARDED } from "./settings.js";
 
 export const TEST_ACCOUNT = "123456789012";
@@ -45,14 +48,16 @@ export async function initTestProject(): Promise<string> {
 
 /**
  * Builds an app (vitest sets NODE_ENV=test, so `finish()` needs no AWS account): `define` adds the
- * stacks; `settings` become the deploy environment (every other forwarded setting is cleared).
+ * stacks; `settings` become the deploy environment (every other setting the stacks read is
+ * cleared). `nag`: AWS's rule packs check the app as it is synthesized (see `nagReport`).
  * Bundling takes a second or more per function: build once per test file, `dispose()` after.
  */
 export async function buildApp(
   define: (app: App) => void | Promise<void>,
   settings: Record<string, string> = {},
+  opts: { nag?: boolean } = {},
 ) {
-  for (const name of FORWARDED) delete process.env[name];
+  for (const name of [...FORWARDED, ...OPERATION_SETTINGS]) delete process.env[name];
   Object.assign(process.env, settings);
   const dir = await initTestProject();
   const outdir = path.join(dir, "cdk.out");
@@ -67,6 +72,10 @@ export async function buildApp(
     { outdir },
   );
   await define(app);
+  if (opts.nag) {
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    Aspects.of(app).add(new ServerlessChecks());
+  }
   await app.finish();
   return {
     app,
@@ -74,6 +83,32 @@ export async function buildApp(
     template: (stack: StackFn) => Template.fromStack(getStack(stack)),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+export interface NagRow {
+  rule: string;
+  resource: string;
+  /** "Compliant", "Non-Compliant", "Suppressed" (or a rule's own failure). */
+  compliance: string;
+  reason: string;
+  level: string;
+}
+
+/** cdk-nag's CSV reports of every pack and stack, written into the assembly when it synthesized. */
+export async function nagReport(outdir: string): Promise<NagRow[]> {
+  const files = (await readdir(outdir)).filter((f) => f.endsWith("-NagReport.csv"));
+  if (files.length === 0) throw new Error("no cdk-nag report: build with { nag: true } and synthesize first");
+  const rows: NagRow[] = [];
+  for (const file of files) {
+    const lines = (await readFile(path.join(outdir, file), "utf8")).split("\n").filter(Boolean).slice(1);
+    for (const line of lines) {
+      // every field is quoted; a quote inside one is doubled
+      const fields = [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]!.replaceAll('""', '"'));
+      const [rule, resource, compliance, reason, level] = fields as [string, string, string, string, string];
+      rows.push({ rule, resource, compliance, reason, level });
+    }
+  }
+  return rows;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
