@@ -1,12 +1,12 @@
 /**
  * Sends the confirmation mail of each confirm job (a `/subscribe` request, see
- * packages/core/src/subscribers/confirm-job.ts). The event source runs at most INSTANCES of these
+ * packages/core/src/mail/confirm-job.ts). The event source runs at most INSTANCES of these
  * at once, one message each, and each paces at its share of SES_MAX_SEND_RATE, so together they
  * hold the rate. A job that throws (SES still busy, an account fault) is retried by SQS and, after
  * its last receive, kept as a dead letter the editor sees; its retries never count another attempt.
  */
 import { lambdaCtx } from "@wkn/core/aws/lambda-ctx";
-import { runConfirmJob } from "@wkn/core/subscribers/confirm-job";
+import { runConfirmJob } from "@wkn/core/mail/confirm-job";
 import { sqsConsumer } from "./lib/sqs-consumer.js";
 
 /** The event source's maxConcurrency (stacks/Mail.ts). */

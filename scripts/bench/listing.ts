@@ -7,10 +7,10 @@
 import { type ListItemsInput, listItems } from "@wkn/core/items/list";
 import { testItem } from "@wkn/core/items/testing";
 import type { Item, ItemStatus } from "@wkn/core/model";
-import { mapLimit } from "@wkn/core/sources/concurrency";
 import { batchPutAll } from "@wkn/core/store/batch";
 import { itemRecord } from "@wkn/core/store/items";
 import type { TestEnv } from "@wkn/core/testing";
+import { mapLimit } from "@wkn/core/util/concurrency";
 import { countDynamo } from "./dynamo-counter.js";
 import { type BenchReport, budget, ratio, table } from "./frame.js";
 

@@ -14,13 +14,13 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ctx } from "@wkn/core/context";
 import { parseFeed } from "@wkn/core/feed";
-import { candidateToItem } from "@wkn/core/items/candidates";
-import { mapLimit } from "@wkn/core/sources/concurrency";
+import { candidateToItem, prepareCandidates } from "@wkn/core/items/candidates";
+import { feedCandidate } from "@wkn/core/sources/adapters/feed";
 import { createSource } from "@wkn/core/sources/manage";
 import { type PollResult, pollDue } from "@wkn/core/sources/poll";
 import { itemRecord } from "@wkn/core/store/items";
 import type { TestEnv } from "@wkn/core/testing";
-import { canonicalUrl, shortHash } from "@wkn/core/url/canonical";
+import { mapLimit } from "@wkn/core/util/concurrency";
 import { countDynamo, type DynamoCounter, type RequestCounts } from "./dynamo-counter.js";
 import { startFeedServer } from "./feed-server.js";
 import { type BenchReport, budget, ratio, round, table, timed } from "./frame.js";
@@ -65,28 +65,13 @@ async function naiveCycle(ctx: Ctx, urls: string[], sourceId = "naive"): Promise
     const body = Buffer.from(await res.arrayBuffer());
     const feed = parseFeed({ body, contentType: res.headers.get("content-type") ?? undefined, url: res.url });
     const now = ctx.now();
-    for (const e of feed.entries) {
-      if (!e.url) continue;
-      const canonical = canonicalUrl(e.url);
-      const item = candidateToItem(
-        {
-          id: shortHash(canonical),
-          canonicalUrl: canonical,
-          candidate: {
-            url: e.url,
-            title: e.title || e.url,
-            description: e.summaryText || null,
-            imageUrl: e.imageUrl,
-            siteName: feed.title || null,
-            author: e.author,
-            publishedAt: e.publishedAt ?? e.updatedAt,
-            kind: "article",
-          },
-        },
-        sourceId,
-        now,
+    const { prepared } = prepareCandidates(
+      feed.entries.flatMap((e) => (e.url ? [feedCandidate({ ...e, url: e.url }, feed)] : [])),
+    );
+    for (const p of prepared) {
+      await doc.send(
+        new PutCommand({ TableName: tableName, Item: itemRecord(candidateToItem(p, sourceId, now)) }),
       );
-      await doc.send(new PutCommand({ TableName: tableName, Item: itemRecord(item) }));
       written++;
     }
   }

@@ -14,16 +14,14 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ctx } from "@wkn/core/context";
 import { renderIssueMail } from "@wkn/core/issues/content";
-import { composeMessage, fromAddress } from "@wkn/core/mail/compose";
 import { Pacer } from "@wkn/core/mail/pacer";
 import { runSend, startSend } from "@wkn/core/mail/send";
-import { deliveryMessageId } from "@wkn/core/mail/send-loop";
+import { composeDelivery } from "@wkn/core/mail/send-loop";
 import { sendRaw } from "@wkn/core/mail/ses";
 import { classifySesError } from "@wkn/core/mail/ses-errors";
 import { addActive, mailCtx, perDestination, readyDraft, startSes } from "@wkn/core/mail/testing";
 import type { Subscriber } from "@wkn/core/model";
 import { keys } from "@wkn/core/store/keys";
-import { unsubscribeLink } from "@wkn/core/subscribers/links";
 import type { TestEnv } from "@wkn/core/testing";
 import { countDynamo } from "./dynamo-counter.js";
 import { addLatency, type BenchReport, budget, ratio, round, table } from "./frame.js";
@@ -73,16 +71,7 @@ async function naiveSend(ctx: Ctx, issueNumber: number, recipients: Subscriber[]
       runner: "naive",
     };
     if (!(await ctx.store.deliveries.claim(record))) continue;
-    const url = unsubscribeLink(ctx, r.id);
-    const raw = await composeMessage({
-      from: fromAddress(ctx.config),
-      to: r.email,
-      subject: mail.subject,
-      html: mail.html(url),
-      text: mail.text(url),
-      listUnsubscribeUrl: url,
-      messageId: deliveryMessageId(ctx.config.fromEmail, issueNumber, r.id),
-    });
+    const raw = await composeDelivery(ctx, mail, issueNumber, r);
     let messageId: string;
     for (;;) {
       await pacer.slot();

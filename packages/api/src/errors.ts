@@ -2,7 +2,7 @@
  * The error body of the HTTP contract: `{"error": {"code", "message", "details?"}}`, and the
  * mapping of domain errors and Hono's own HTTP errors onto it.
  */
-import { DomainError } from "@wkn/core/errors";
+import { DomainError, type ErrorKind } from "@wkn/core/errors";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -30,9 +30,20 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: "rate_limited",
 };
 
+/** The HTTP status of each kind of domain error: the one place core's errors become statuses. */
+export const STATUS_OF_KIND: Record<ErrorKind, ContentfulStatusCode> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  upstream: 502,
+  unavailable: 503,
+};
+
 export function onError(err: Error, c: Context, log: (e: Error) => void) {
   if (err instanceof DomainError) {
-    return c.json(errorBody(err.code, err.message, err.details), err.status as ContentfulStatusCode);
+    return c.json(errorBody(err.code, err.message, err.details), STATUS_OF_KIND[err.kind]);
   }
   if (err instanceof HTTPException) {
     const status = err.status;

@@ -374,7 +374,10 @@ describe("PATCH /api/issues/:id", () => {
     const stale = ctx.store.issues.patchDraft(number, { subject: "Before" }, "2024-05-03T00:00:00.000Z", {
       title: "Before",
     });
-    await expect(stale).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/changed/) });
+    await expect(stale).rejects.toMatchObject({
+      kind: "conflict",
+      message: expect.stringMatching(/changed/),
+    });
     expect(((await (await t.get(`/api/issues/${number}`)).json()) as Issue).subject).toBe("Before");
   });
 

@@ -1,4 +1,12 @@
 import { z } from "@hono/zod-openapi";
+import {
+  MAX_COMMENT_LENGTH,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_SECTION_LENGTH,
+  MAX_TITLE_LENGTH,
+} from "@wkn/core/items/edit";
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_QUERY_LENGTH } from "@wkn/core/items/list";
+import { MAX_URL_LENGTH } from "@wkn/core/url/check";
 import { isoTime } from "./common.js";
 import { line, text } from "./text.js";
 
@@ -128,11 +136,11 @@ export const ItemListQuerySchema = z.object({
     }),
   from: dateBound("Lower bound"),
   to: dateBound("Upper bound"),
-  q: z.string().max(200).optional().openapi({
+  q: z.string().max(MAX_QUERY_LENGTH).optional().openapi({
     description:
       "Free text: every whitespace-separated term must occur in title, description or domain (case- and width-insensitive, NFKC). A page may hold fewer matches than limit while nextCursor continues the search.",
   }),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(DEFAULT_LIST_LIMIT),
   cursor: z
     .string()
     .max(2000)
@@ -168,23 +176,23 @@ export const ItemPatchSchema = z
       description:
         'new, selected or rejected; "used" is set by sending an issue (400); a used item keeps its status (409)',
     }),
-    comment: text(2000)
+    comment: text(MAX_COMMENT_LENGTH)
       .nullable()
       .optional()
       .openapi({ description: "Plain text or a small markdown subset" }),
-    section: line(100).nullable().optional(),
-    title: line(500).min(1).optional(),
-    description: text(2000).nullable().optional(),
-    imageUrl: z.string().max(2048).nullable().optional().openapi({ description: "http(s) URL" }),
+    section: line(MAX_SECTION_LENGTH).nullable().optional(),
+    title: line(MAX_TITLE_LENGTH).min(1).optional(),
+    description: text(MAX_DESCRIPTION_LENGTH).nullable().optional(),
+    imageUrl: z.string().max(MAX_URL_LENGTH).nullable().optional().openapi({ description: "http(s) URL" }),
   })
   .strict()
   .openapi("ItemPatch");
 
 export const NewLinkSchema = z
   .object({
-    url: z.string().min(1).max(2048).openapi({ example: "https://example.com/post" }),
-    comment: text(2000).nullable().optional(),
-    section: line(100).nullable().optional(),
+    url: z.string().min(1).max(MAX_URL_LENGTH).openapi({ example: "https://example.com/post" }),
+    comment: text(MAX_COMMENT_LENGTH).nullable().optional(),
+    section: line(MAX_SECTION_LENGTH).nullable().optional(),
   })
   .strict()
   .openapi("NewLink");

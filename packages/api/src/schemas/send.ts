@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_TEST_RECIPIENTS } from "@wkn/core/mail/test-copy";
-import { checkAddress } from "@wkn/core/subscribers/address";
+import { checkAddress, MAX_ADDRESS_LENGTH } from "@wkn/core/subscribers/address";
 import { IssueSchema } from "./issues.js";
 
 /** One address, checked as the subscribers module checks them (the 400 names `to.<index>`). */
 const address = z
   .string()
-  .max(320)
+  .max(MAX_ADDRESS_LENGTH)
   .superRefine((value, c) => {
     const check = checkAddress(value);
     if (!check.ok) c.addIssue({ code: "custom", message: check.reason });

@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { EDITOR_WEIGHT_MAX } from "@wkn/core/items/score";
 import { COMPETITION_PLATFORMS } from "@wkn/core/model";
+import { MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, SOURCE_NAME_MAX } from "@wkn/core/sources/manage";
+import { MAX_URL_LENGTH } from "@wkn/core/url/check";
 import { isoTime } from "./common.js";
 import { line } from "./text.js";
 
@@ -36,9 +39,12 @@ export const SourceSchema = z
       description: "The old URL, when a permanent redirect seen on two polls in a row moved this feed",
     }),
     movedAt: isoTime.nullable().optional(),
-    rankWeight: z.number().optional().openapi({
-      description: "The editor's weight for this source's items in sort=score (-3..3, default 0)",
-    }),
+    rankWeight: z
+      .number()
+      .optional()
+      .openapi({
+        description: `The editor's weight for this source's items in sort=score (-${EDITOR_WEIGHT_MAX}..${EDITOR_WEIGHT_MAX}, default 0)`,
+      }),
     history: z
       .object({
         used: z.number().int(),
@@ -56,14 +62,14 @@ export const SourceSchema = z
   .openapi("Source");
 
 const common = {
-  name: line(200).trim().min(1).optional(),
-  intervalMinutes: z.number().int().min(5).max(10080).optional(),
+  name: line(SOURCE_NAME_MAX).trim().min(1).optional(),
+  intervalMinutes: z.number().int().min(MIN_INTERVAL_MINUTES).max(MAX_INTERVAL_MINUTES).optional(),
   enabled: z.boolean().optional(),
 };
 
 export const NewSourceSchema = z
   .discriminatedUnion("kind", [
-    z.object({ kind: z.literal("feed"), url: z.string().min(1).max(2048), ...common }),
+    z.object({ kind: z.literal("feed"), url: z.string().min(1).max(MAX_URL_LENGTH), ...common }),
     z.object({ kind: z.literal("github"), repo: z.string().min(3).max(200), ...common }),
     z.object({
       kind: z.literal("kaggle"),
@@ -74,7 +80,7 @@ export const NewSourceSchema = z
     z.object({
       kind: z.literal("competitions"),
       platform: z.enum(COMPETITION_PLATFORMS),
-      url: z.string().min(1).max(2048).optional().openapi({
+      url: z.string().min(1).max(MAX_URL_LENGTH).optional().openapi({
         description: "Another listing of the same shape; the platform's own by default",
       }),
       ...common,
@@ -87,11 +93,15 @@ export const SourcePatchSchema = z
     name: common.name,
     enabled: common.enabled,
     intervalMinutes: common.intervalMinutes,
-    url: z.string().min(1).max(2048).optional(),
-    rankWeight: z.number().min(-3).max(3).optional().openapi({
-      description:
-        "Weight of this source's items in sort=score (-3..3; 0 neutral); its candidates are re-scored",
-    }),
+    url: z.string().min(1).max(MAX_URL_LENGTH).optional(),
+    rankWeight: z
+      .number()
+      .min(-EDITOR_WEIGHT_MAX)
+      .max(EDITOR_WEIGHT_MAX)
+      .optional()
+      .openapi({
+        description: `Weight of this source's items in sort=score (-${EDITOR_WEIGHT_MAX}..${EDITOR_WEIGHT_MAX}; 0 neutral); its candidates are re-scored`,
+      }),
   })
   .strict()
   .openapi("SourcePatch");

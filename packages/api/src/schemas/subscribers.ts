@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_ADDRESS_LENGTH } from "@wkn/core/subscribers/address";
+import { MAX_SUBSCRIBER_QUERY_LENGTH } from "@wkn/core/subscribers/manage";
 import { isoTime } from "./common.js";
 
 export const SubscriberStatusSchema = z.enum(["pending", "active", "unsubscribed", "suppressed"]);
@@ -23,7 +25,7 @@ export const SubscriberListQuerySchema = z.object({
   status: SubscriberStatusSchema.default("active"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2000).optional(),
-  q: z.string().max(320).optional().openapi({
+  q: z.string().max(MAX_SUBSCRIBER_QUERY_LENGTH).optional().openapi({
     description:
       "Part of the address (any case): only addresses containing it. A page may hold fewer matches than limit while nextCursor continues the search.",
   }),
@@ -45,7 +47,9 @@ export const SubscriberListSchema = z
   .openapi("SubscriberList");
 
 /** The address is checked and normalised by core (400 on field `email` with the reason). */
-export const NewSubscriberSchema = z.object({ email: z.string().max(320) }).openapi("NewSubscriber");
+export const NewSubscriberSchema = z
+  .object({ email: z.string().max(MAX_ADDRESS_LENGTH) })
+  .openapi("NewSubscriber");
 
 export const ImportResultSchema = z
   .object({

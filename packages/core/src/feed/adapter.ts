@@ -1,13 +1,12 @@
 /**
  * RawFeed → ParsedFeed: the one place where feed values are cleaned (miniflux's adapter.go).
- * Titles become plain text, summaries sanitised HTML plus plain text, links absolute http(s)
- * URLs (xml:base, then the feed's own link, then the fetch URL), dates ISO-8601 UTC or null,
- * and every entry gets a stable hash.
+ * Titles and summaries become plain text, links absolute http(s) URLs (xml:base, then the feed's
+ * own link, then the fetch URL), dates ISO-8601 UTC or null. Only what candidates use is kept:
+ * no summary HTML, entry hashes or categories (the HTML sanitiser stays out of the poll worker).
  */
 import { ParseBudget } from "../parse/limits.js";
-import { shortHash } from "../url/canonical.js";
 import { parseDate } from "./date.js";
-import { collapse, firstImageSrc, htmlToText, looksLikeHtml, sanitizeHtml, textToHtml } from "./html.js";
+import { collapse, firstImageSrc, htmlToText, looksLikeHtml, textToHtml } from "./html.js";
 import type { NormalizedEntry, ParsedFeed, RawEntry, RawFeed, RawText, RawUrl } from "./types.js";
 
 /**
@@ -23,31 +22,24 @@ export function normalizeFeed(raw: RawFeed, fetchUrl: string, budget = new Parse
     budget.tick();
     return normalizeEntry(e, entryBase, html);
   });
-  assignHashes(entries);
   return { format: raw.format, title: plain(raw.title, html) || null, link, entries };
 }
-
-type Unhashed = Omit<NormalizedEntry, "hash"> & { hash?: string };
 
 function normalizeEntry(raw: RawEntry, fallbackBase: string | null, budget: ParseBudget): NormalizedEntry {
   const base = resolveBases(raw.bases, fallbackBase);
   const summary = raw.summary?.value.trim() ? raw.summary : raw.content?.value.trim() ? raw.content : null;
-  const summaryHtml = summary ? sanitizeHtml(asHtml(summary), base, budget) || null : null;
-  const summaryText = summaryHtml ? htmlToText(summaryHtml, { lines: true, budget }) || null : null;
+  const summaryText = summary ? htmlToText(asHtml(summary), { lines: true, budget }) || null : null;
   const publishedAt = firstDate(raw.published, budget) ?? firstDate(raw.updated, budget);
-  const entry: Unhashed = {
+  return {
     id: raw.id?.trim() || null,
     url: firstUrl(raw.links, fallbackBase, budget),
     title: plain(raw.title, budget),
-    summaryHtml,
     summaryText,
     author: raw.authors.map(authorName).find(Boolean) ?? null,
     publishedAt,
     updatedAt: firstDate(raw.updated, budget),
     imageUrl: firstUrl(raw.images, fallbackBase, budget) ?? inlineImage(raw, base, budget),
-    categories: [...new Set(raw.categories.map((c) => collapse(c)).filter(Boolean))],
   };
-  return entry as NormalizedEntry;
 }
 
 /** Plain text of a title-like field. */
@@ -125,27 +117,5 @@ function resolveAny(href: string, base: string | null): string | null {
     return new URL(h, base ?? undefined).href;
   } catch {
     return null;
-  }
-}
-
-// ---- hashes ----
-
-/**
- * guid → hash of the guid; a guid shared by several entries (broken generators) → hash of
- * guid + url + title; no guid → url; no url → title + summary. Exact duplicates get a counter.
- * Independent of entry order except for exact duplicates.
- */
-function assignHashes(entries: Unhashed[]): void {
-  const idCount = new Map<string, number>();
-  for (const e of entries) if (e.id) idCount.set(e.id, (idCount.get(e.id) ?? 0) + 1);
-  const used = new Map<string, number>();
-  for (const e of entries) {
-    let key: string;
-    if (e.id) key = (idCount.get(e.id) ?? 0) > 1 ? `id:${e.id}\n${e.url ?? ""}\n${e.title}` : `id:${e.id}`;
-    else if (e.url) key = `url:${e.url}`;
-    else key = `text:${e.title}\n${e.summaryText ?? ""}`;
-    const n = used.get(key) ?? 0;
-    used.set(key, n + 1);
-    e.hash = shortHash(n === 0 ? key : `${key}\n#${n}`);
   }
 }

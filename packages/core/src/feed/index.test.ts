@@ -28,10 +28,9 @@ describe("parseFeed on real documents", () => {
     expect(feed.entries).toHaveLength(40);
     expect(feed.entries[0]).toMatchObject({
       title: "Mãe de utente é a nova presidente da Raríssimas",
-      categories: ["Nacional"],
     });
     // Feedburner's 1×1 tracking pixel is not a summary.
-    expect(feed.entries[1]?.summaryHtml).toBeNull();
+    expect(feed.entries[1]?.summaryText).toBeNull();
   });
 
   it("resolves GitHub releases.atom's relative links against the feed link", () => {

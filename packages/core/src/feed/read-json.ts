@@ -54,7 +54,6 @@ function readItem(item: Json): RawEntry {
       ...url(item.banner_image),
       ...attachments.filter((a) => /^image\//i.test(str(a.mime_type) ?? "")).flatMap((a) => url(a.url)),
     ],
-    categories: list(item.tags).flatMap((t) => (str(t) ? [str(t)!] : [])),
   };
 }
 

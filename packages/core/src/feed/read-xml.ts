@@ -100,10 +100,6 @@ function readRssItem(item: XElement): RawEntry {
       ...(item.attrs.lastmod ? [item.attrs.lastmod] : []),
     ],
     images: mediaImages(item),
-    categories: texts(item, [
-      ["category", OWN],
-      ["subject", "dc"],
-    ]),
   };
 }
 
@@ -158,10 +154,6 @@ function readAtomEntry(entry: XElement): RawEntry {
       ...links
         .filter((l) => l.rel === "enclosure" && isImageType(l.type))
         .map(({ href, bases }) => ({ href, bases })),
-    ],
-    categories: [
-      ...children(entry, "category", ATOM).map((c) => c.attrs.term ?? c.attrs.label ?? textContent(c)),
-      ...texts(entry, [["subject", "dc"]]),
     ],
   };
 }

@@ -18,15 +18,11 @@ export interface ParsedFeed {
 export interface NormalizedEntry {
   /** guid / id / rdf:about as given, or null. */
   id: string | null;
-  /** Stable key within the feed: guid → sha256 (disambiguated when guids repeat), else url, else title+content. */
-  hash: string;
   /** Absolute http(s) URL, or null when the entry has none usable. */
   url: string | null;
   /** Plain text ("" when the entry has no title). */
   title: string;
-  /** Sanitised HTML (summary, else the content), or null. */
-  summaryHtml: string | null;
-  /** The same as plain text, or null. */
+  /** Plain text of the summary, else of the content, or null. */
   summaryText: string | null;
   author: string | null;
   /** ISO-8601 UTC. Falls back to the updated date when the entry has no publication date. */
@@ -34,7 +30,6 @@ export interface NormalizedEntry {
   updatedAt: string | null;
   /** Absolute http(s) URL of a picture for the entry, or null. */
   imageUrl: string | null;
-  categories: string[];
 }
 
 /**
@@ -72,7 +67,6 @@ export interface RawEntry {
   updated: string[];
   /** Explicit picture candidates in preference order (media:thumbnail, enclosures, …). */
   images: RawUrl[];
-  categories: string[];
 }
 
 export interface RawFeed {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetcher } from "./fetcher.js";
-import { assertFetchableUrl } from "./guard.js";
+import { literalHostRefusal } from "./guard.js";
 import { closeServers, failure, serve, TEST_UA, type TestServer } from "./testing.js";
 
 const guarded = createFetcher({ userAgent: TEST_UA, allowPrivateNetwork: false });
@@ -156,20 +156,18 @@ describe("redirects are checked on every hop", () => {
   });
 });
 
-describe("assertFetchableUrl", () => {
-  it("checks syntax, scheme and literal addresses without the network", () => {
+describe("literalHostRefusal", () => {
+  it("refuses localhost and literal non-public addresses without the network", () => {
     const rule = { allowPrivateNetwork: false };
-    expect(assertFetchableUrl("https://example.com/feed.xml", rule).href).toBe(
-      "https://example.com/feed.xml",
-    );
-    expect(assertFetchableUrl("http://localhost/feed", rule).hostname).toBe("localhost"); // judged when fetched
-    expect(() => assertFetchableUrl("http://0x7f.1/", rule)).toThrow(
-      expect.objectContaining({ code: "blocked_address" }),
-    );
-    expect(() => assertFetchableUrl("ftp://example.com/", rule)).toThrow(
-      expect.objectContaining({ code: "bad_scheme" }),
-    );
-    expect(() => assertFetchableUrl("nope", rule)).toThrow(expect.objectContaining({ code: "bad_url" }));
-    expect(assertFetchableUrl("http://10.0.0.5/", { allowPrivateNetwork: true }).hostname).toBe("10.0.0.5");
+    const refusal = (url: string, r = rule) => literalHostRefusal(new URL(url), r);
+    expect(refusal("https://example.com/feed.xml")).toBeUndefined();
+    expect(refusal("http://internal.example/feed")).toBeUndefined(); // judged when fetched
+    expect(refusal("http://localhost:3000/")).toBe("localhost");
+    expect(refusal("http://app.localhost./")).toBe("localhost");
+    expect(refusal("http://0x7f.1/")).toBe("a loopback address");
+    expect(refusal("http://[::1]/")).toBe("a loopback address");
+    expect(refusal("http://169.254.169.254/")).toBe("a linkLocal address");
+    expect(refusal("http://10.0.0.5/", { allowPrivateNetwork: true })).toBeUndefined();
+    expect(refusal("http://localhost/", { allowPrivateNetwork: true })).toBeUndefined();
   });
 });

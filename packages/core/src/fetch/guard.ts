@@ -77,15 +77,15 @@ export function guardedLookup(url: URL, policy: AddressPolicy): LookupFunction {
 }
 
 /**
- * What can be checked without the network, for validating a URL before storing it (a source, a
- * hand-added link): syntax, scheme, and a literal address. Host names are judged when fetched.
- * Throws {@link FetchError} `bad_url`, `bad_scheme` or `blocked_address`.
+ * What can be refused before storing a URL (a hand-added link), without the network: a host that
+ * is literally localhost or a non-public address. The answer completes "not …" ("localhost",
+ * "a loopback address"); undefined when nothing is refused. Host names are judged when fetched.
  */
-export function assertFetchableUrl(
-  input: string,
-  opts: { allowPrivateNetwork: boolean; allowAddresses?: string[] },
-): URL {
-  const url = parseTarget(input);
-  checkLiteralHost(url, addressPolicy(opts));
-  return url;
+export function literalHostRefusal(url: URL, opts: { allowPrivateNetwork: boolean }): string | undefined {
+  if (opts.allowPrivateNetwork) return undefined;
+  const host = socketHost(url).replace(/\.$/, "");
+  if (host === "localhost" || host.endsWith(".localhost")) return "localhost";
+  if (net.isIP(host) === 0) return undefined;
+  const reason = addressPolicy(opts)(host);
+  return reason && `a ${reason} address`;
 }

@@ -7,5 +7,5 @@
 export { nonPublicReason } from "./address.js";
 export { FetchError, type FetchErrorCode, isFetchError } from "./errors.js";
 export { createFetcher, DEFAULT_LIMITS, type FetcherConfig } from "./fetcher.js";
-export { assertFetchableUrl } from "./guard.js";
+export { literalHostRefusal } from "./guard.js";
 export type { Fetcher, FetchOptions, FetchResult, RedirectHop } from "./types.js";

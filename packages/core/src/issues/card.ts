@@ -2,33 +2,14 @@
  * What an issue shows for one item: the fields of its card, taken from the item when the issue
  * is rendered as a draft and frozen on the issue when it goes out (snapshot.ts).
  */
-import { shortDescription } from "../items/text.js";
-import { isMediaKey } from "../media/store.js";
-import type { Item, ItemKind } from "../model/index.js";
-import { domainOf } from "../url/canonical.js";
 
-export interface IssueCard {
-  id: string;
-  title: string;
-  url: string;
-  domain: string;
-  description: string | null;
-  /** The publisher's picture (the editor sees it); readers see only `thumbnail`. */
-  imageUrl: string | null;
-  /** Our hosted 280×280 copy of it, a media key (`<sha256>.jpg`); absent on cards frozen before. */
-  thumbnail?: string | null;
-  /** The editor's comment: plain text or a small markdown subset. */
-  comment: string | null;
-  kind: ItemKind;
-  siteName?: string | null;
-  /** Release facts. */
-  tag?: string;
-  prerelease?: boolean;
-  /** Competition facts. */
-  deadline?: string | null;
-  reward?: string | null;
-  category?: string | null;
-}
+import { isMediaKey } from "../media/store.js";
+import type { IssueCard, Item } from "../model/index.js";
+
+export type { IssueCard } from "../model/index.js";
+
+import { collapseWhitespace, shortDescription } from "../text/index.js";
+import { domainOf } from "../url/canonical.js";
 
 /** Caps that keep a 100-item snapshot well inside DynamoDB's 400 KB item limit. */
 export const CARD_LIMITS = { title: 500, description: 1000, url: 2048 } as const;
@@ -37,7 +18,7 @@ const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.sli
 
 const text = (s: string | null | undefined, max: number): string | null => {
   if (typeof s !== "string") return null;
-  const t = s.replace(/\s+/g, " ").trim();
+  const t = collapseWhitespace(s);
   return t ? clip(t, max) : null;
 };
 

@@ -57,7 +57,7 @@ export async function snapshotIssue(ctx: Ctx, issueNumber: number): Promise<Issu
     throw new DomainError(
       "too_large",
       `issue ${issueNumber}'s items take ${bytes} bytes, over ${MAX_SNAPSHOT_BYTES}`,
-      413,
+      "too_large",
     );
   }
   return ctx.store.issues.saveSnapshot(issueNumber, snapshot);

@@ -6,14 +6,13 @@
  * or the store's `addSource` for an item another source found first.
  */
 import type { Ctx } from "../context.js";
-import type { Item } from "../model/index.js";
-import type { Candidate } from "../sources/adapters/types.js";
-import { mapLimit } from "../sources/concurrency.js";
+import type { Candidate, Item } from "../model/index.js";
 import type { SourceRecord } from "../store/sources.js";
+import { collapseWhitespace, FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "../text/index.js";
 import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
+import { mapLimit } from "../util/concurrency.js";
 import { rescoreItem, weightsOf } from "./rank.js";
 import { type SourceWeights, scoreOf } from "./score.js";
-import { collapseWhitespace, FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "./text.js";
 import { enqueueUnfurl } from "./unfurl.js";
 
 /**
@@ -44,14 +43,14 @@ export interface StoredCandidates {
   seen: string[];
 }
 
-interface Prepared {
+export interface Prepared {
   id: string;
   canonicalUrl: string;
   candidate: Candidate;
 }
 
 /** The candidates with a usable URL, one per item id (the first wins: feeds list newest first). */
-function prepare(candidates: Candidate[]): { prepared: Prepared[]; skipped: number } {
+export function prepareCandidates(candidates: Candidate[]): { prepared: Prepared[]; skipped: number } {
   const byId = new Map<string, Prepared>();
   let skipped = 0;
   for (const candidate of candidates) {
@@ -135,7 +134,7 @@ export async function storeCandidates(
 ): Promise<StoredCandidates> {
   const now = ctx.now();
   const weights = weightsOf(source);
-  const { prepared, skipped } = prepare(candidates);
+  const { prepared, skipped } = prepareCandidates(candidates);
   const remembered = new Set(source.seen ?? []);
   const fresh = prepared.filter((p) => !remembered.has(seenKey(p.id)));
 

@@ -9,8 +9,8 @@ import { singleLineProblem, stripControls } from "../control-chars.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { Item, ItemStatus } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
+import { collapseWhitespace } from "../text/index.js";
 import { checkHttpUrl } from "../url/check.js";
-import { collapseWhitespace } from "./text.js";
 
 export const MAX_COMMENT_LENGTH = 2000;
 export const MAX_SECTION_LENGTH = 100;

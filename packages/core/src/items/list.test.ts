@@ -223,7 +223,7 @@ describe("listItems validation", () => {
     ];
     for (const [input, field] of bad) {
       await expect(listItems(ctx, input), JSON.stringify(input)).rejects.toMatchObject({
-        status: 400,
+        kind: "invalid",
         details: [{ field }],
       });
     }

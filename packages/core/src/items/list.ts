@@ -5,7 +5,7 @@
 import type { Ctx } from "../context.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { Item, ItemKind, ItemStatus } from "../model/index.js";
-import { searchTerms } from "./text.js";
+import { searchTerms } from "../text/index.js";
 
 export const ITEM_STATUSES: readonly ItemStatus[] = ["new", "selected", "rejected", "used"];
 export const ITEM_KINDS: readonly ItemKind[] = ["article", "release", "competition", "link"];

@@ -13,17 +13,16 @@
  *   it can never be fetched (unless ALLOW_PRIVATE_NETWORK), and storing it helps nobody. A host
  *   name that resolves to one is only known at fetch time: stored, with the fetcher's refusal noted.
  */
-import net from "node:net";
 import type { Ctx } from "../context.js";
 import { ConflictError, ValidationError } from "../errors.js";
-import { nonPublicReason } from "../fetch/address.js";
+import { literalHostRefusal } from "../fetch/guard.js";
 import type { Item } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
+import { shortDescription } from "../text/index.js";
 import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
 import { checkHttpUrl } from "../url/check.js";
 import { checkItemEdit } from "./edit.js";
 import type { PageMetadata } from "./metadata.js";
-import { shortDescription } from "./text.js";
 import { describeUnfurlFailure, fetchPageMetadata } from "./unfurl.js";
 
 export interface NewLink {
@@ -38,26 +37,10 @@ export interface AddedLink {
   created: boolean;
 }
 
-/** Refuses URLs whose host is literally a non-public address (400 naming `url`). */
-export function checkPublicLiteralHost(url: string, allowPrivateNetwork: boolean): void {
-  if (allowPrivateNetwork) return;
-  const host = new URL(url).hostname
-    .replace(/^\[|\]$/g, "")
-    .replace(/\.$/, "")
-    .toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost")) {
-    throw new ValidationError("url", "must be a public internet address, not localhost");
-  }
-  if (net.isIP(host) !== 0) {
-    const reason = nonPublicReason(host);
-    if (reason)
-      throw new ValidationError("url", `must be a public internet address, not a ${reason} address`);
-  }
-}
-
 export async function addLink(ctx: Ctx, input: NewLink): Promise<AddedLink> {
   const url = checkHttpUrl(input.url, "url");
-  checkPublicLiteralHost(url, ctx.config.allowPrivateNetwork);
+  const refused = literalHostRefusal(new URL(url), { allowPrivateNetwork: ctx.config.allowPrivateNetwork });
+  if (refused) throw new ValidationError("url", `must be a public internet address, not ${refused}`);
   const { comment, section } = checkItemEdit({ comment: input.comment, section: input.section });
   const canonical = canonicalUrl(url);
   const id = urlHash(url);

@@ -18,7 +18,7 @@
 import { htmlToText } from "../feed/html.js";
 import { isParseLimitError, ParseBudget } from "../parse/limits.js";
 import { parseMarkup } from "../parse/markup.js";
-import { collapseWhitespace, truncateGraphemes } from "./text.js";
+import { collapseWhitespace, truncateGraphemes } from "../text/index.js";
 
 export const MAX_TITLE_GRAPHEMES = 300;
 export const MAX_DESCRIPTION_GRAPHEMES = 300;

@@ -1,7 +1,6 @@
 /** Test helpers for items: a candidate as a poller would store it. */
 import type { Ctx } from "../context.js";
-import type { Item } from "../model/index.js";
-import type { Candidate } from "../sources/adapters/types.js";
+import type { Candidate, Item } from "../model/index.js";
 import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
 
 /** A feed candidate for `url`; fields can be overridden. */

@@ -11,8 +11,8 @@ import { decodeBody } from "../encoding/index.js";
 import { isFetchError } from "../fetch/index.js";
 import type { Item } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
+import { FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "../text/index.js";
 import { extractMetadata, type PageMetadata } from "./metadata.js";
-import { FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "./text.js";
 
 export const UNFURL_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 /** Metadata sits at the top of a page; 2 MiB is plenty and bounds memory and parse time. */

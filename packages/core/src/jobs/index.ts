@@ -4,14 +4,9 @@
  * locally the same handlers run in-process with bounded concurrency. Core code only calls
  * `enqueue`, so it never knows which.
  */
-export interface JobPayloads {
-  poll: { sourceId: string };
-  unfurl: { itemId: string };
-  send: { issueNumber: number };
-  /** A `/subscribe` request, handled off the request path: state, limits and the confirmation mail. */
-  confirm: { email: string };
-}
-export type JobKind = keyof JobPayloads;
+import type { JobKind, JobPayloads } from "../model/index.js";
+
+export type { JobKind, JobPayloads } from "../model/index.js";
 
 export interface Jobs {
   enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K]): Promise<void>;

@@ -4,8 +4,8 @@
  * not fetched again by any instance.
  */
 import type { Ctx } from "../context.js";
-import { mapLimit } from "../sources/concurrency.js";
 import type { LinkCheck } from "../store/link-checks.js";
+import { mapLimit } from "../util/concurrency.js";
 import { checkLink } from "./check.js";
 
 export interface LinkCheckOptions {

@@ -2,11 +2,11 @@
 import type { SesFault } from "@wkn/local/ses";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
-import { perDestination, type SesHandle, startSes } from "../mail/testing.js";
+import { subscriberIdOf } from "../subscribers/address.js";
+import { addSubscriber, suppressAddress } from "../subscribers/manage.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
-import { subscriberIdOf } from "./address.js";
 import { addressBucket, CONFIRM_LEASE_MS, ConfirmJobError, runConfirmJob } from "./confirm-job.js";
-import { addSubscriber, suppressAddress } from "./manage.js";
+import { perDestination, type SesHandle, startSes } from "./testing.js";
 
 let env: TestEnv;
 const handles: SesHandle[] = [];
@@ -149,6 +149,6 @@ describe("runConfirmJob", () => {
 
   it("refuses a payload that is not an address (a retry cannot fix it)", async () => {
     const { ctx } = await setup();
-    await expect(runConfirmJob(ctx, { email: "not an address" })).rejects.toMatchObject({ status: 400 });
+    await expect(runConfirmJob(ctx, { email: "not an address" })).rejects.toMatchObject({ kind: "invalid" });
   });
 });

@@ -22,13 +22,13 @@ import { randomUUID } from "node:crypto";
 import type { Ctx } from "../context.js";
 import { ValidationError } from "../errors.js";
 import type { JobPayloads } from "../jobs/index.js";
-import type { AccountFaultCode } from "../mail/ses-errors.js";
 import type { Subscriber } from "../model/index.js";
 import type { AttemptEnd } from "../store/rate-limits.js";
-import { checkAddress, subscriberIdOf } from "./address.js";
+import { checkAddress, subscriberIdOf } from "../subscribers/address.js";
+import { newSubscriber } from "../subscribers/manage.js";
+import { SUBSCRIBE_LIMITS } from "../subscribers/subscribe.js";
 import { confirmationMessage, sendPaced } from "./confirm-send.js";
-import { newSubscriber } from "./manage.js";
-import { SUBSCRIBE_LIMITS } from "./subscribe.js";
+import type { AccountFaultCode } from "./ses-errors.js";
 
 /** How long a run holds the address's attempt: longer than a run takes (the worker's timeout is 1 min). */
 export const CONFIRM_LEASE_MS = 2 * 60_000;

@@ -4,14 +4,14 @@
  * transient answers retried with backoff a few times; any other answer is returned classified.
  */
 import type { Ctx } from "../context.js";
-import { composeMessage, fromAddress } from "../mail/compose.js";
-import { Pacer, sleep } from "../mail/pacer.js";
-import { answerWithin, SES_CALL_TIMEOUT_MS } from "../mail/send-loop.js";
-import { sendRaw } from "../mail/ses.js";
-import { classifySesError, type SesVerdict } from "../mail/ses-errors.js";
 import type { Subscriber } from "../model/index.js";
+import { confirmLink } from "../subscribers/links.js";
+import { composeMessage, fromAddress } from "./compose.js";
 import { confirmationMail } from "./confirmation-mail.js";
-import { confirmLink } from "./links.js";
+import { Pacer, sleep } from "./pacer.js";
+import { answerWithin, SES_CALL_TIMEOUT_MS } from "./send-loop.js";
+import { sendRaw } from "./ses.js";
+import { classifySesError, type SesVerdict } from "./ses-errors.js";
 
 /** The confirmation mail with a fresh confirm token, as MIME. */
 export async function confirmationMessage(ctx: Ctx, sub: Pick<Subscriber, "id" | "email">): Promise<Buffer> {

@@ -7,7 +7,7 @@ import { escapeUTF8 } from "entities/escape";
 import type { Config } from "../config.js";
 import { readerText } from "../i18n/readers.js";
 import { FONT } from "../issues/render/style.js";
-import { TOKEN_TTL_SECONDS } from "./tokens.js";
+import { TOKEN_TTL_SECONDS } from "../subscribers/tokens.js";
 
 export interface MailContent {
   subject: string;

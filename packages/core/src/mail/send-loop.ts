@@ -22,9 +22,9 @@
  */
 import type { Ctx } from "../context.js";
 import type { RenderedIssue } from "../issues/render/index.js";
-import { mapLimit } from "../sources/concurrency.js";
 import type { DeliveryRecord } from "../store/deliveries.js";
 import { unsubscribeLink } from "../subscribers/links.js";
+import { mapLimit } from "../util/concurrency.js";
 import { Channel } from "./channel.js";
 import { composeMessage, fromAddress, listIdOf } from "./compose.js";
 import { type Pacer, sleep } from "./pacer.js";
@@ -143,6 +143,26 @@ export function pipelineSizes(rate: number) {
   };
 }
 
+/** One recipient's copy of the issue: their unsubscribe link spliced in, a stable Message-ID. */
+export function composeDelivery(
+  ctx: Ctx,
+  mail: RenderedIssue,
+  issueNumber: number,
+  r: Pick<Recipient, "id" | "email">,
+): Promise<Buffer> {
+  const url = unsubscribeLink(ctx, r.id);
+  return composeMessage({
+    from: fromAddress(ctx.config),
+    to: r.email,
+    subject: mail.subject,
+    html: mail.html(url),
+    text: mail.text(url),
+    listUnsubscribeUrl: url,
+    listId: listIdOf(ctx.config),
+    messageId: deliveryMessageId(ctx.config.fromEmail, issueNumber, r.id),
+  });
+}
+
 /** One stable Message-ID per issue and recipient: a duplicate, should one ever happen, is one message to the mail client. */
 export function deliveryMessageId(fromEmail: string, issueNumber: number, subscriberId: string): string {
   const domain = fromEmail.split("@").pop() || "localhost";
@@ -198,20 +218,6 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     }
   };
 
-  const compose = (r: Recipient, record: DeliveryRecord): Promise<Buffer> => {
-    const url = unsubscribeLink(ctx, r.id);
-    return composeMessage({
-      from: fromAddress(ctx.config),
-      to: r.email,
-      subject: mail.subject,
-      html: mail.html(url),
-      text: mail.text(url),
-      listUnsubscribeUrl: url,
-      listId: listIdOf(ctx.config),
-      messageId: deliveryMessageId(ctx.config.fromEmail, issueNumber, record.subscriberId),
-    });
-  };
-
   const claimOne = async (r: Recipient) => {
     if (await stopping()) return;
     const record: DeliveryRecord = {
@@ -237,7 +243,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     await input.onClaim?.(result.claimed);
     let raw: Buffer;
     try {
-      raw = await compose(r, record);
+      raw = await composeDelivery(ctx, mail, issueNumber, r);
     } catch (e) {
       // Nothing went to SES; a message we cannot build for this address fails it, not the issue.
       result.failed++;

@@ -125,7 +125,7 @@ describe("startSend", () => {
 
     const e = await startSend(ctx, n).catch((x) => x);
     expect(e).toBeInstanceOf(DomainError);
-    expect(e.status).toBe(413);
+    expect(e.kind).toBe("too_large");
     const rec = await ctx.store.issues.get(n);
     expect(rec?.status).toBe("draft");
     expect(rec?.snapshot).toBeUndefined();

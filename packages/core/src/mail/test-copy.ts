@@ -69,7 +69,11 @@ export async function sendTestCopy(
           result.failed.push({ to: address, error: verdict.reason });
           break;
         }
-        throw new DomainError("ses_unavailable", `the test copy could not be sent: ${verdict.reason}`, 502);
+        throw new DomainError(
+          "ses_unavailable",
+          `the test copy could not be sent: ${verdict.reason}`,
+          "upstream",
+        );
       }
     }
   }

@@ -1,5 +1,5 @@
 /** Fetching a picture to host: the guarded fetcher with an image's limits. */
-import type { Ctx } from "../context.js";
+import type { Fetcher } from "../fetch/index.js";
 import { isFetchError } from "../fetch/index.js";
 import { THUMBNAIL_LIMITS, ThumbnailError } from "./thumbnail.js";
 
@@ -10,7 +10,7 @@ export const IMAGE_TIMEOUT_MS = 15_000;
  * The bytes at `url` (at most THUMBNAIL_LIMITS.maxBytes, 15 s, 3 redirects). The Content-Type is
  * not looked at: makeThumbnail checks the bytes. Throws FetchError (non-2xx included).
  */
-export async function fetchImage(ctx: Pick<Ctx, "fetch">, url: string): Promise<Buffer> {
+export async function fetchImage(ctx: { fetch: Fetcher }, url: string): Promise<Buffer> {
   const res = await ctx.fetch(url, {
     accept: IMAGE_ACCEPT,
     maxBytes: THUMBNAIL_LIMITS.maxBytes,

@@ -145,8 +145,62 @@ export interface ScoreParts {
   deadline: number;
 }
 
+/** The facts of a competition, one shape on every platform (model/index.ts `Item`). */
+export type CompetitionFact =
+  | "deadline"
+  | "reward"
+  | "category"
+  | "platform"
+  | "organiser"
+  | "startsAt"
+  | "rewardAmount"
+  | "rewardCurrency"
+  | "tags"
+  | "open";
+
+/** One entry of a source, ready to become an item (sources/adapters produce it, items/candidates stores it). */
+export interface Candidate {
+  /** Absolute http(s) URL of the page (the item id is the hash of its canonical form). */
+  url: string;
+  title: string;
+  /** Plain text, not yet cut to length (storing does that on grapheme boundaries). */
+  description: string | null;
+  imageUrl: string | null;
+  siteName: string | null;
+  author: string | null;
+  /** ISO-8601. */
+  publishedAt: string | null;
+  kind: ItemKind;
+  /** Kind-specific facts kept on the item: release (tag, prerelease), competition (adapters/competition.ts). */
+  facts?: Partial<Pick<Item, "prerelease" | "tag" | CompetitionFact>>;
+}
+
 /** `paused`: a fault of the SES account or sender stopped the send; the editor resumes it. */
 export type IssueStatus = "draft" | "sending" | "paused" | "sent";
+
+/** What an issue shows for one item (issues/card.ts makes it; frozen on a sent issue). */
+export interface IssueCard {
+  id: string;
+  title: string;
+  url: string;
+  domain: string;
+  description: string | null;
+  /** The publisher's picture (the editor sees it); readers see only `thumbnail`. */
+  imageUrl: string | null;
+  /** Our hosted 280×280 copy of it, a media key (`<sha256>.jpg`); absent on cards frozen before. */
+  thumbnail?: string | null;
+  /** The editor's comment: plain text or a small markdown subset. */
+  comment: string | null;
+  kind: ItemKind;
+  siteName?: string | null;
+  /** Release facts. */
+  tag?: string;
+  prerelease?: boolean;
+  /** Competition facts. */
+  deadline?: string | null;
+  reward?: string | null;
+  category?: string | null;
+}
 
 export interface IssueSection {
   heading: string;
@@ -253,3 +307,13 @@ export interface Delivery {
   /** Set once the editor asked to send it again after an ambiguous outcome. */
   resentAt?: string;
 }
+
+/** The payload of each kind of background job (jobs/: SQS on AWS, in-process locally). */
+export interface JobPayloads {
+  poll: { sourceId: string };
+  unfurl: { itemId: string };
+  send: { issueNumber: number };
+  /** A `/subscribe` request, handled off the request path: state, limits and the confirmation mail. */
+  confirm: { email: string };
+}
+export type JobKind = keyof JobPayloads;

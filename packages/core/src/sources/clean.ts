@@ -4,7 +4,7 @@
  * whole document. Applied to every candidate before it is stored.
  */
 import { stripXmlForbidden } from "../control-chars.js";
-import { truncateGraphemes } from "../items/text.js";
+import { truncateGraphemes } from "../text/index.js";
 import type { Candidate } from "./adapters/types.js";
 
 const clean = <T extends string | null | undefined>(v: T): T =>

@@ -22,7 +22,9 @@ import { platforms } from "./adapters/competitions/index.js";
 export const DEFAULT_INTERVAL_MINUTES = 60;
 export const MIN_INTERVAL_MINUTES = 5;
 export const MAX_INTERVAL_MINUTES = 7 * 24 * 60;
-/** Longest name a feed's title gives a source, in characters (a name, not a description; within the 200 a name may have). */
+/** Longest name a source may have, in characters. */
+export const SOURCE_NAME_MAX = 200;
+/** Longest name a feed's title gives a source, in characters (a name, not a description; within SOURCE_NAME_MAX). */
 export const FEED_NAME_MAX = 100;
 
 export type NewSource =
@@ -181,7 +183,8 @@ export function buildSource(input: NewSource, now: Date): SourceRecord {
     throw new ValidationError("id", "must be lower-case letters, digits, '.', '_' or '-'");
   const given = checkLine(input.name, "name")?.trim();
   const name = given || defaultName(form);
-  if (name.length > 200) throw new ValidationError("name", "must be at most 200 characters");
+  if (name.length > SOURCE_NAME_MAX)
+    throw new ValidationError("name", `must be at most ${SOURCE_NAME_MAX} characters`);
   const prefix = (
     form.kind === "github"
       ? (form.repo.split("/")[1] ?? "")
@@ -239,7 +242,8 @@ export async function updateSource(ctx: Ctx, id: string, patch: SourcePatch): Pr
   const changes: Partial<SourceRecord> = {};
   if (patch.name !== undefined) {
     const name = (checkLine(patch.name, "name") ?? "").trim();
-    if (!name || name.length > 200) throw new ValidationError("name", "must be 1 to 200 characters");
+    if (!name || name.length > SOURCE_NAME_MAX)
+      throw new ValidationError("name", `must be 1 to ${SOURCE_NAME_MAX} characters`);
     changes.name = name;
     changes.nameSource = "editor"; // a poll never renames it again
   }

@@ -73,7 +73,7 @@ describe("a permanent redirect moves the feed's URL", () => {
     expect(srv.requests.slice(before).map((r) => r.path)).toEqual(["/mv/new"]);
     // duplicate detection follows the address
     await expect(createSource(ctx, { kind: "feed", url: `${srv.origin}/mv/new` })).rejects.toMatchObject({
-      status: 409,
+      kind: "conflict",
     });
     await expect(createSource(ctx, { kind: "feed", url: `${srv.origin}/mv/old` })).resolves.toBeDefined();
     // the editor setting an address clears the note

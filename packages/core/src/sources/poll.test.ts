@@ -313,7 +313,7 @@ describe("pollSource", () => {
       error: "source not found",
     });
     expect(await ctx.store.sources.get("gone")).toBeUndefined();
-    await expect(pollSource(ctx, "gone", { mustExist: true })).rejects.toMatchObject({ status: 404 });
+    await expect(pollSource(ctx, "gone", { mustExist: true })).rejects.toMatchObject({ kind: "not_found" });
   });
 
   it("polls only enabled sources that are due, or every enabled one with all", async () => {

@@ -10,12 +10,13 @@
  * that claimed a record settles it, and what it writes is what happened to that message, even when
  * a runner that took over meanwhile marked the claim ambiguous.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { Delivery, DeliveryCounts, SendProblem } from "../model/index.js";
 import { batchPutAll } from "./batch.js";
 import type { Db } from "./client.js";
 import { keys, stripKeys } from "./keys.js";
+import { putIfAbsent } from "./put-if-absent.js";
 import { queryAll } from "./query.js";
 
 /** A delivery as stored: the API shape plus the runner that claimed it. */
@@ -94,20 +95,8 @@ export function deliveriesRepo(db: Db) {
     getLease,
 
     /** The claim: stores the record unless one exists for this recipient. False: someone has it. */
-    async claim(d: DeliveryRecord): Promise<boolean> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: recordOf(d),
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+    claim(d: DeliveryRecord): Promise<boolean> {
+      return putIfAbsent(db, recordOf(d));
     },
 
     /** Writes settled records (sent / failed / ambiguous with what is known), 25 per request. */

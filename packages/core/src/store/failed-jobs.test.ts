@@ -94,7 +94,7 @@ describe("the retry rule", () => {
     expect(isPermanentJobError(new ConflictError("already sent"))).toBe(true);
     expect(isPermanentJobError(new ValidationError("url", "bad"))).toBe(true);
     expect(isPermanentJobError(new RateLimitedError())).toBe(false);
-    expect(isPermanentJobError(new DomainError("upstream", "bad gateway", 502))).toBe(false);
+    expect(isPermanentJobError(new DomainError("upstream", "bad gateway", "upstream"))).toBe(false);
     expect(isPermanentJobError(new Error("socket hang up"))).toBe(false);
   });
 

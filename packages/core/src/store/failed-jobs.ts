@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { DomainError, isConditionalCheckFailed } from "../errors.js";
-import type { JobKind } from "../jobs/index.js";
+import type { JobKind } from "../model/index.js";
 import type { Db } from "./client.js";
 import { keys, stripKeys } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./table.js";
@@ -23,10 +23,10 @@ export const FAILED_JOB_RETENTION_DAYS = 14;
 
 /**
  * An error a retry cannot fix (a source deleted meanwhile, an issue already sent, a bad
- * request): the job is dropped, not retried. Throttling (429) and server faults are retried.
+ * request): the job is dropped, not retried. Throttling and upstream faults are retried
+ * (`DomainError.retryable`).
  */
-export const isPermanentJobError = (e: unknown): e is DomainError =>
-  e instanceof DomainError && e.status < 500 && e.status !== 429;
+export const isPermanentJobError = (e: unknown): e is DomainError => e instanceof DomainError && !e.retryable;
 
 /** Every job kind, spelled out once so a new kind fails to compile until it is listed. */
 const KINDS: Record<JobKind, true> = { poll: true, unfurl: true, send: true, confirm: true };

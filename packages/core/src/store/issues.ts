@@ -1,10 +1,17 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
-import type { IssueCard } from "../issues/card.js";
-import type { DeliveryCounts, Issue, IssueSection, IssueStatus, SendPause } from "../model/index.js";
+import type {
+  DeliveryCounts,
+  Issue,
+  IssueCard,
+  IssueSection,
+  IssueStatus,
+  SendPause,
+} from "../model/index.js";
 import type { Db } from "./client.js";
 import { confirmEntries } from "./confirm.js";
 import { keys, stripKeys } from "./keys.js";
+import { putIfAbsent } from "./put-if-absent.js";
 import { queryAll } from "./query.js";
 
 /**
@@ -106,18 +113,8 @@ export function issuesRepo(db: Db) {
     },
 
     async create(rec: IssueRecord): Promise<IssueRecord> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: { ...keys.issue(rec.number), ...keys.issueIndexes(rec.number, rec.status), ...rec },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) throw new ConflictError(`issue ${rec.number} already exists`);
-        throw e;
-      }
+      const item = { ...keys.issue(rec.number), ...keys.issueIndexes(rec.number, rec.status), ...rec };
+      if (!(await putIfAbsent(db, item))) throw new ConflictError(`issue ${rec.number} already exists`);
       return rec;
     },
 

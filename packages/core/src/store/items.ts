@@ -1,14 +1,16 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
-import { searchTextOf } from "../items/text.js";
 import type { Item, ItemKind, ItemStatus } from "../model/index.js";
+import { searchTextOf } from "../text/index.js";
 import { batchGetAll } from "./batch.js";
 import type { Db } from "./client.js";
 import { agrees, recordOf, recordsAt } from "./confirm.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { type ItemOrder, isoSortDate, keys, scoreSortKey } from "./keys.js";
+import { putIfAbsent } from "./put-if-absent.js";
 import { countQuery, queryAll, queryPage } from "./query.js";
 import type { GsiName } from "./table.js";
+import { buildUpdate } from "./update.js";
 
 const ITEM_DEFAULTS: Omit<
   Item,
@@ -74,7 +76,7 @@ export interface ItemListQuery {
   /** Inclusive bounds on the sort date, as `toISOString()` strings. */
   from?: string;
   to?: string;
-  /** Normalised search terms (see `items/text.ts`); every one must occur. */
+  /** Normalised search terms (see `text/index.ts`); every one must occur. */
   terms?: string[];
   limit: number;
   cursor?: string | null;
@@ -301,20 +303,9 @@ export function itemsRepo(db: Db, cursorSecret: string) {
 
     /** Stores a new item; false (and no write) when an item with the same id exists. */
     async createIfAbsent(item: Item): Promise<boolean> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: itemRecord(item),
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-        await placeInOrders(item);
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+      if (!(await putIfAbsent(db, itemRecord(item)))) return false;
+      await placeInOrders(item);
+      return true;
     },
 
     // ---- Curation (issue #4): listing, conditional edits, further sources. ----
@@ -461,76 +452,38 @@ export function itemsRepo(db: Db, cursorSecret: string) {
      * the item is gone.
      */
     async update(current: Item, patch: ItemPatch, expect: (keyof Item)[] = []): Promise<Item | null> {
-      const set: Record<string, unknown> = {};
-      const remove: string[] = [];
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      let n = 0;
-      const name = (field: string) => {
-        const existing = Object.entries(names).find(([, v]) => v === field)?.[0];
-        if (existing) return existing;
-        const k = `#n${n++}`;
-        names[k] = field;
-        return k;
-      };
-      const value = (v: unknown) => {
-        const k = `:v${n++}`;
-        values[k] = v;
-        return k;
-      };
-      for (const [field, v] of Object.entries(patch)) {
-        if (v === undefined) continue;
-        if (v === null) remove.push(name(field));
-        else set[name(field)] = value(v);
-      }
+      const changes: Record<string, unknown> = { ...patch };
       const next = {
         ...current,
         ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
       } as Item;
       const expected = new Set<keyof Item>(["status", ...expect]);
       if (patch.title !== undefined || patch.description !== undefined || patch.fullText !== undefined) {
-        set[name("searchText")] = value(searchTextOf(next));
+        changes.searchText = searchTextOf(next);
         expected.add("title");
         expected.add("description");
       }
       if (patch.status !== undefined && patch.status !== current.status) {
         // Leaving "selected" (rejected, back to new, used by a send) forgets when it was selected.
-        if (patch.selectedAt === undefined && patch.status !== "selected") remove.push(name("selectedAt"));
-        const moved = keys.itemStatusPartitions({
-          status: patch.status,
-          kind: current.kind,
-          primarySourceId: current.sourceIds[0],
-        });
-        for (const [k, v] of Object.entries(moved)) set[name(k)] = value(v);
+        if (patch.selectedAt === undefined && patch.status !== "selected") changes.selectedAt = null;
+        Object.assign(
+          changes,
+          keys.itemStatusPartitions({
+            status: patch.status,
+            kind: current.kind,
+            primarySourceId: current.sourceIds[0],
+          }),
+        );
       }
-      if (Object.keys(set).length === 0 && remove.length === 0) return current;
+      if (Object.values(changes).every((v) => v === undefined)) return current;
 
-      const conds = ["attribute_exists(pk)"];
-      for (const field of expected) {
-        const v = current[field];
-        if (v === null || v === undefined) {
-          const nf = name(field);
-          conds.push(`(attribute_not_exists(${nf}) OR ${nf} = ${value(null)})`);
-        } else {
-          conds.push(`${name(field)} = ${value(v)}`);
-        }
-      }
-      const setExpr = Object.entries(set).map(([k, v]) => `${k} = ${v}`);
-      const expr = [
-        setExpr.length ? `SET ${setExpr.join(", ")}` : "",
-        remove.length ? `REMOVE ${remove.join(", ")}` : "",
-      ]
-        .filter(Boolean)
-        .join(" ");
+      const u = buildUpdate(changes, Object.fromEntries([...expected].map((f) => [f, current[f]])));
       try {
         const r = await db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: keys.item(current.id),
-            UpdateExpression: expr,
-            ConditionExpression: conds.join(" AND "),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
+            ...u,
             ReturnValues: "ALL_NEW",
           }),
         );

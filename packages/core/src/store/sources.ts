@@ -1,9 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
 import type { Source, SourcePollState } from "../model/index.js";
 import type { Db } from "./client.js";
 import { confirmEntries } from "./confirm.js";
 import { keys, stripKeys } from "./keys.js";
+import { putIfAbsent } from "./put-if-absent.js";
 import { queryAll } from "./query.js";
 import { buildUpdate } from "./update.js";
 
@@ -26,36 +27,31 @@ export function toSource(rec: SourceRecord): Source {
 export function sourcesRepo(db: Db) {
   const fromItem = (item: Record<string, unknown>) => stripKeys<SourceRecord>(item);
 
+  /** Claims a natural key for a source; 409 when another source holds it. */
+  async function guardKey(naturalKey: string, sourceId: string): Promise<void> {
+    if (!(await putIfAbsent(db, { ...keys.sourceGuard(naturalKey), sourceId })))
+      throw new ConflictError("a source with the same address already exists", "duplicate");
+  }
+
   return {
     /** Creates a source; 409 when another source has the same natural key or id. */
     async create(rec: SourceRecord): Promise<SourceRecord> {
+      await guardKey(rec.naturalKey, rec.id);
+      let created = false;
       try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: { ...keys.sourceGuard(rec.naturalKey), sourceId: rec.id },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-      } catch (e) {
-        if (isConditionalCheckFailed(e))
-          throw new ConflictError("a source with the same address already exists", "duplicate");
-        throw e;
+        created = await putIfAbsent(db, {
+          ...keys.source(rec.id),
+          ...keys.sourceIndex(rec.nextPollAt, rec.id),
+          ...rec,
+        });
+      } finally {
+        // Not stored (taken id or a failed write): release the address again.
+        if (!created)
+          await db.doc.send(
+            new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(rec.naturalKey) }),
+          );
       }
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: { ...keys.source(rec.id), ...keys.sourceIndex(rec.nextPollAt, rec.id), ...rec },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-      } catch (e) {
-        await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(rec.naturalKey) }));
-        if (isConditionalCheckFailed(e))
-          throw new ConflictError(`a source with id ${rec.id} already exists`, "duplicate");
-        throw e;
-      }
+      if (!created) throw new ConflictError(`a source with id ${rec.id} already exists`, "duplicate");
       return rec;
     },
 
@@ -154,19 +150,7 @@ export function sourcesRepo(db: Db) {
     /** Moves a source to another natural key (its address changed); 409 if that key is taken. */
     async rekey(id: string, oldKey: string, newKey: string): Promise<void> {
       if (oldKey === newKey) return;
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: { ...keys.sourceGuard(newKey), sourceId: id },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-      } catch (e) {
-        if (isConditionalCheckFailed(e))
-          throw new ConflictError("a source with the same address already exists", "duplicate");
-        throw e;
-      }
+      await guardKey(newKey, id);
       await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.sourceGuard(oldKey) }));
     },
 

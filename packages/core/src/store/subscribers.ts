@@ -4,7 +4,7 @@
  * names the statuses it may leave and moves the gsi1 partition key with it, so two racing changes
  * cannot both win; listings still check each index entry against its record (store/confirm.ts).
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { Subscriber, SubscriberStatus } from "../model/index.js";
 import { batchGetAll, batchPutAll } from "./batch.js";
@@ -12,6 +12,7 @@ import type { Db } from "./client.js";
 import { confirmEntries } from "./confirm.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { keys, stripKeys } from "./keys.js";
+import { putIfAbsent } from "./put-if-absent.js";
 import { countQuery, queryPage } from "./query.js";
 import { buildUpdate } from "./update.js";
 
@@ -62,20 +63,8 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
     },
 
     /** Stores a new subscriber; false (and no write) when one with the same id exists. */
-    async createIfAbsent(sub: Subscriber): Promise<boolean> {
-      try {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: subscriberRecord(sub),
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+    createIfAbsent(sub: Subscriber): Promise<boolean> {
+      return putIfAbsent(db, subscriberRecord(sub));
     },
 
     /**

@@ -17,12 +17,15 @@ export type AddressCheck = { ok: true; email: string } | { ok: false; reason: st
 const ATOM = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
+/** Longest address accepted, in characters (64 for the local part, @, 255 for the domain). */
+export const MAX_ADDRESS_LENGTH = 320;
+
 export function checkAddress(input: unknown): AddressCheck {
   if (input === undefined || input === null) return { ok: false, reason: "is missing" };
   if (typeof input !== "string") return { ok: false, reason: "must be a string" };
   const value = input.trim();
   if (value === "") return { ok: false, reason: "is empty" };
-  if (value.length > 320) return { ok: false, reason: "is too long" };
+  if (value.length > MAX_ADDRESS_LENGTH) return { ok: false, reason: "is too long" };
   const at = value.lastIndexOf("@");
   if (at < 0) return { ok: false, reason: "has no @" };
   const local = value.slice(0, at).toLowerCase();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError } from "../errors.js";
+import { runConfirmJob } from "../mail/confirm-job.js";
 import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { subscriberIdOf } from "./address.js";
-import { runConfirmJob } from "./confirm-job.js";
 import { importSubscribers } from "./csv.js";
 import { addSubscriber, removeSubscriber, suppressAddress } from "./manage.js";
 
@@ -39,7 +39,7 @@ describe("suppressAddress", () => {
       skippedBy: { suppressed: 2 },
     });
     await expect(removeSubscriber(ctx, subscriberIdOf("stranger@example.com"))).rejects.toMatchObject({
-      status: 409,
+      kind: "conflict",
     });
     const page = await ctx.store.subscribers.list({ status: "suppressed", limit: 10 });
     expect(page.subscribers.map((s) => s.email).sort()).toEqual(["ann@example.com", "stranger@example.com"]);

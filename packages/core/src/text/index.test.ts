@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeSearch, searchTerms, searchTextOf, shortDescription, truncateGraphemes } from "./text.js";
+import { normalizeSearch, searchTerms, searchTextOf, shortDescription, truncateGraphemes } from "./index.js";
 
 describe("normalizeSearch", () => {
   it("folds case, full-width and half-width forms so the editor finds what they type", () => {

@@ -1,7 +1,7 @@
 /**
- * Text helpers for items: the normalised search text behind `GET /api/items?q=`, whitespace
- * collapsing, and cutting descriptions on grapheme boundaries (so Japanese text, emoji and
- * combining marks are never split).
+ * Text helpers, a bottom layer (it imports nothing of the domain, so the store may use it): the
+ * normalised search text behind `GET /api/items?q=`, whitespace collapsing, and cutting text on
+ * grapheme boundaries (so Japanese text, emoji and combining marks are never split).
  */
 import { stripXmlForbidden } from "../control-chars.js";
 

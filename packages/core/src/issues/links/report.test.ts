@@ -80,7 +80,7 @@ describe("startSend with the link check", () => {
     );
     const err = await startSend(ctx, number, { links: { ignoreDeadLinks: false, ...FAST } }).catch((e) => e);
     expect(err).toBeInstanceOf(DomainError);
-    expect(err).toMatchObject({ code: "dead_links", status: 409 });
+    expect(err).toMatchObject({ code: "dead_links", kind: "conflict" });
     expect(err.message).toContain(u("/gone"));
     expect(err.message).toContain("ignoreDeadLinks");
     expect(err.details.map((d: { field: string }) => d.field)).toEqual(["intro", "sections.0.itemIds.1"]);

@@ -95,7 +95,7 @@ export class DeadLinksError extends DomainError {
       `${dead.length} dead or moved link${dead.length === 1 ? "" : "s"}: ${list}. Fix or remove ${
         dead.length === 1 ? "it" : "them"
       }, or send with {"ignoreDeadLinks": true}`,
-      409,
+      "conflict",
       dead.map((e) => ({ field: e.place, message: `${e.url}: ${e.status}, ${e.reason}` })),
     );
   }

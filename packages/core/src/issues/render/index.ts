@@ -9,8 +9,10 @@
  * parts, "web" on the web version. The footer's own links (web version, unsubscribe, archive,
  * feed) are left untagged: they point at this site, and the unsubscribe URL must stay as issued.
  */
+
 import { randomBytes } from "node:crypto";
 import { type Config, type NewsletterLang, unicodeSlug } from "../../config.js";
+import { collapseWhitespace } from "../../text/index.js";
 import { emailHtml } from "./email.js";
 import { escapeHtml } from "./escape.js";
 import { campaignOf, httpUrl, type Utm } from "./links.js";
@@ -102,7 +104,7 @@ export function renderIssue(input: RenderIssueInput, o: RenderOptions): Rendered
   const htmlParts = emailHtml(prepared, common).split(marker);
   const textParts = plainText(prepared, common).split(marker);
   return {
-    subject: prepared.subject.replace(/\s+/g, " ").trim(),
+    subject: collapseWhitespace(prepared.subject),
     preheader: summaryOf(prepared, 150),
     html: (unsubscribeUrl) => htmlParts.join(escapeHtml(checkedUrl(unsubscribeUrl))),
     text: (unsubscribeUrl) => textParts.join(checkedUrl(unsubscribeUrl)),

@@ -2,10 +2,12 @@
  * The content of an issue in render-ready form for one medium: free text turned into safe HTML
  * and text, links tagged, cards in section order. email.ts, plain.ts and web.ts only lay it out.
  */
+
 import type { NewsletterLang } from "../../config.js";
 import { type ReaderText, readerText } from "../../i18n/readers.js";
 import { isMediaKey, mediaUrl } from "../../media/store.js";
 import type { IssueSection } from "../../model/index.js";
+import { collapseWhitespace } from "../../text/index.js";
 import type { IssueCard } from "../card.js";
 import { type IssueDate, issueDate } from "./date.js";
 import { tagUrl, type Utm } from "./links.js";
@@ -146,7 +148,7 @@ export function prepareIssue(input: RenderIssueInput, utm: Utm | null, o: Prepar
 
 /** Text for a preview line or a description: the intro, else the first card titles. */
 export function summaryOf(p: PreparedIssue, max: number): string {
-  const intro = p.introSummary.replace(/\s+/g, " ").trim();
+  const intro = collapseWhitespace(p.introSummary);
   const fromCards = p.sections
     .flatMap((s) => s.cards.map((c) => c.title))
     .join(" · ")

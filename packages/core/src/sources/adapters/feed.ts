@@ -5,8 +5,8 @@
  */
 import type { Ctx } from "../../context.js";
 import { type NormalizedEntry, type ParsedFeed, parseFeed } from "../../feed/index.js";
-import { truncateGraphemes } from "../../items/text.js";
 import type { SourceRecord } from "../../store/sources.js";
+import { truncateGraphemes } from "../../text/index.js";
 import type { AdapterResult, Candidate, SourceAdapter } from "./types.js";
 import { SourceError } from "./types.js";
 
@@ -64,19 +64,24 @@ function itemElements(body: Buffer): number {
   return body.toString("latin1").match(ITEM_TAG)?.length ?? 0;
 }
 
+/** A feed entry with a link as a candidate article. */
+export function feedCandidate(e: NormalizedEntry & { url: string }, feed: ParsedFeed): Candidate {
+  return {
+    url: e.url,
+    // An untitled entry (a micro-post) is named by the start of its text.
+    title: e.title || (e.summaryText ? truncateGraphemes(e.summaryText, UNTITLED_MAX) : "") || e.url,
+    description: e.summaryText || null,
+    imageUrl: e.imageUrl,
+    siteName: feed.title || null,
+    author: e.author,
+    publishedAt: e.publishedAt ?? e.updatedAt,
+    kind: "article",
+  };
+}
+
 export const feedAdapter: SourceAdapter = {
   async poll(ctx, source) {
     if (!source.url) throw new SourceError("this feed source has no URL");
-    return pollFeedDocument(ctx, source.url, source, (e, feed) => ({
-      url: e.url,
-      // An untitled entry (a micro-post) is named by the start of its text.
-      title: e.title || (e.summaryText ? truncateGraphemes(e.summaryText, UNTITLED_MAX) : "") || e.url,
-      description: e.summaryText || null,
-      imageUrl: e.imageUrl,
-      siteName: feed.title || null,
-      author: e.author,
-      publishedAt: e.publishedAt ?? e.updatedAt,
-      kind: "article",
-    }));
+    return pollFeedDocument(ctx, source.url, source, feedCandidate);
   },
 };

@@ -5,38 +5,10 @@
  */
 import type { Ctx } from "../../context.js";
 import type { RedirectHop } from "../../fetch/index.js";
-import type { Item, ItemKind } from "../../model/index.js";
+import type { Candidate } from "../../model/index.js";
 import type { SourceRecord } from "../../store/sources.js";
 
-/** The facts of a competition, one shape on every platform (model/index.ts `Item`). */
-export type CompetitionFact =
-  | "deadline"
-  | "reward"
-  | "category"
-  | "platform"
-  | "organiser"
-  | "startsAt"
-  | "rewardAmount"
-  | "rewardCurrency"
-  | "tags"
-  | "open";
-
-/** One entry of a source, ready to become an item. */
-export interface Candidate {
-  /** Absolute http(s) URL of the page (the item id is the hash of its canonical form). */
-  url: string;
-  title: string;
-  /** Plain text, not yet cut to length (storing does that on grapheme boundaries). */
-  description: string | null;
-  imageUrl: string | null;
-  siteName: string | null;
-  author: string | null;
-  /** ISO-8601. */
-  publishedAt: string | null;
-  kind: ItemKind;
-  /** Kind-specific facts kept on the item: release (tag, prerelease), competition (adapters/competition.ts). */
-  facts?: Partial<Pick<Item, "prerelease" | "tag" | CompetitionFact>>;
-}
+export type { Candidate, CompetitionFact } from "../../model/index.js";
 
 /** Conditional-GET validators to store for the next poll. */
 export interface Validators {

@@ -3,7 +3,9 @@
  * (parse/markup.ts), and the few lookups the listing adapters need. Pages are read by their
  * elements and classes, never by regular expressions over the markup.
  */
+
 import { parseMarkup } from "../../../parse/markup.js";
+import { collapseWhitespace } from "../../../text/index.js";
 
 export interface El {
   name: string;
@@ -57,5 +59,5 @@ export function textOf(el: El | undefined): string {
     for (const c of e.children) typeof c === "string" ? parts.push(c) : walk(c);
   };
   walk(el);
-  return parts.join("").replace(/\s+/g, " ").trim();
+  return collapseWhitespace(parts.join(""));
 }
