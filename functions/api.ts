@@ -1,7 +1,7 @@
 /** The HTTP API (API Gateway HTTP API, payload v2): the whole Hono app of packages/api. */
 import { createApp } from "@wkn/api";
-import { lambdaCtx, withInvocationId } from "@wkn/core/aws/lambda-ctx";
 import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
+import { lambdaCtx, withInvocationId } from "./lib/lambda-ctx.js";
 
 const app = handle(createApp(await lambdaCtx()));
 

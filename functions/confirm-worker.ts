@@ -5,8 +5,9 @@
  * hold the rate. A job that throws (SES still busy, an account fault) is retried by SQS and, after
  * its last receive, kept as a dead letter the editor sees; its retries never count another attempt.
  */
-import { lambdaCtx } from "@wkn/core/aws/lambda-ctx";
+
 import { runConfirmJob } from "@wkn/core/mail/confirm-job";
+import { lambdaCtx } from "./lib/lambda-ctx.js";
 import { sqsConsumer } from "./lib/sqs-consumer.js";
 
 /** The event source's maxConcurrency (stacks/Mail.ts). */

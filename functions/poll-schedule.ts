@@ -1,6 +1,7 @@
 /** The hourly cron: one poll job per due source (packages/core/src/sources/tick.ts). */
-import { lambdaCtx, withInvocationId } from "@wkn/core/aws/lambda-ctx";
+
 import { pollTick } from "@wkn/core/sources/tick";
+import { lambdaCtx, withInvocationId } from "./lib/lambda-ctx.js";
 
 const ctx = await lambdaCtx();
 

@@ -1,6 +1,7 @@
 /** Polls the source of each poll job (a source's own failure is recorded on it, not thrown). */
-import { lambdaCtx } from "@wkn/core/aws/lambda-ctx";
+
 import { pollSource } from "@wkn/core/sources/poll";
+import { lambdaCtx } from "./lib/lambda-ctx.js";
 import { sqsConsumer } from "./lib/sqs-consumer.js";
 
 const ctx = await lambdaCtx();

@@ -4,9 +4,10 @@
  * finds it busy and does nothing. Then the count of issues stuck for an hour goes out as the
  * StuckIssues metric (the operator's alarm), under the app's name and the stage.
  */
-import { lambdaCtx, withInvocationId } from "@wkn/core/aws/lambda-ctx";
+
 import { resumeSends } from "@wkn/core/mail/send";
 import { countStuckIssues, stuckIssuesMetricLine } from "@wkn/core/mail/stuck";
+import { lambdaCtx, withInvocationId } from "./lib/lambda-ctx.js";
 
 const ctx = await lambdaCtx();
 

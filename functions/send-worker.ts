@@ -4,8 +4,9 @@
  * send and skips every recipient already claimed. runSend stops claiming shortly before the
  * function's time limit and enqueues a continuation job (on this same queue) for the rest.
  */
-import { lambdaCtx } from "@wkn/core/aws/lambda-ctx";
+
 import { runSend } from "@wkn/core/mail/send";
+import { lambdaCtx } from "./lib/lambda-ctx.js";
 import { sqsConsumer } from "./lib/sqs-consumer.js";
 
 /** Time kept after the last claim for the messages in flight, the last settles and the continuation. */

@@ -1,7 +1,8 @@
 /** SES bounce and complaint notices, delivered by SNS: suppress the addresses concerned. */
-import { lambdaCtx, withInvocationId } from "@wkn/core/aws/lambda-ctx";
+
 import { handleSesNotification } from "@wkn/core/mail/feedback";
 import type { SNSEvent } from "aws-lambda";
+import { lambdaCtx, withInvocationId } from "./lib/lambda-ctx.js";
 
 const ctx = await lambdaCtx();
 

@@ -44,7 +44,6 @@ const CORE_RANKS: Record<string, number> = {
   sources: 7,
   issues: 7,
   mail: 8,
-  aws: 9,
   index: 10,
 };
 

@@ -1,7 +1,7 @@
 /**
  * Secrets, set per stage with `npx sst secrets set <NAME> <value>` (or app-wide with `--fallback`).
  * Named after the variables `loadConfig` reads; functions bound to one read it from SSM at cold
- * start (packages/core/src/aws/).
+ * start (functions/lib/).
  */
 import { Config, type StackContext } from "sst/constructs";
 import { finishStack } from "./finish.js";

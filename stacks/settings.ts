@@ -85,7 +85,7 @@ export const PUBLIC_BASE_URL_PARAMETER = "PUBLIC_BASE_URL";
  * the API's URL, which the Api stack publishes as SST `Config.Parameter` PUBLIC_BASE_URL. A direct
  * reference would make this stack and the Api stack depend on each other (the API enqueues this
  * stack's jobs), so the function gets SST's own placeholder and reads the value from SSM at cold
- * start (packages/core/src/aws/sst-config.ts), with read access to that one parameter.
+ * start (functions/lib/sst-config.ts), with read access to that one parameter.
  */
 export function withPublicBaseUrl(fn: SstFunction, stack: Stack, settings: DeploySettings): void {
   if (settings.publicBaseUrl) {

@@ -6,11 +6,12 @@
  * issue already sent) is logged and the record deleted. A record failing on its last receive is
  * also kept as a dead letter in the table, where the editor sees the local runtime's too.
  */
-import { withInvocationId } from "@wkn/core/aws/invocation";
+
 import type { Ctx } from "@wkn/core/context";
 import type { JobKind, JobPayloads } from "@wkn/core/jobs";
 import { isPermanentJobError, JOB_MAX_ATTEMPTS, jobErrorText } from "@wkn/core/store/failed-jobs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { withInvocationId } from "./invocation.js";
 import { jobParser } from "./jobs.js";
 
 /** What the consumer needs of the Lambda's context. */

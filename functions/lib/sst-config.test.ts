@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_CREDENTIALS } from "../store/client.js";
 import { createLambdaCtx } from "./lambda-ctx.js";
 import { boundValues, FETCH_FROM_SSM, loadBoundValues, ssmPath } from "./sst-config.js";
 

@@ -9,7 +9,7 @@
  * Parameters have no fallback. Keep this in step with SST when upgrading.
  */
 import { GetParametersCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import type { Env } from "../config.js";
+import type { Env } from "@wkn/core/config";
 
 export const FETCH_FROM_SSM = "__FETCH_FROM_SSM__";
 /** SSM's GetParameters takes at most 10 names per call. */

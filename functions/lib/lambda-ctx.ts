@@ -4,11 +4,11 @@
  * per cold start: handlers `await lambdaCtx()` at module scope.
  */
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { type Env, loadConfig } from "../config.js";
-import type { Ctx } from "../context.js";
-import { sqsJobs } from "../jobs/sqs.js";
-import { createLogger } from "../log.js";
-import { createCtx } from "../runtime.js";
+import { type Env, loadConfig } from "@wkn/core/config";
+import type { Ctx } from "@wkn/core/context";
+import { sqsJobs } from "@wkn/core/jobs/sqs";
+import { createLogger } from "@wkn/core/log";
+import { createCtx } from "@wkn/core/runtime";
 import { invocationFields } from "./invocation.js";
 import { boundValues, loadBoundValues } from "./sst-config.js";
 

@@ -1,5 +1,5 @@
+import { createLogger } from "@wkn/core/log";
 import { expect, it } from "vitest";
-import { createLogger } from "../log.js";
 import { invocationFields, withInvocationId } from "./invocation.js";
 
 it("every line written during an invocation carries its id, and the next invocation's its own", async () => {
