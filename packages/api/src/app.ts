@@ -8,6 +8,7 @@ import type { Ctx } from "@wkn/core/context";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import type { ClientAddress } from "./client-ip.js";
 import { errorBody, onError } from "./errors.js";
 import { editorAuth, SESSION_COOKIE } from "./middleware/auth/index.js";
 import { clientIpFrom } from "./middleware/client-ip/index.js";
@@ -38,6 +39,8 @@ export interface AppOptions {
   localRoutes?: (r: Router) => void;
   /** The local run, whose sent mail is in DATA_DIR/outbox: `GET /api/session` says so to the page. */
   outbox?: boolean;
+  /** The connection's address, from the runtime adapter (rate limits per client). */
+  clientAddress?: ClientAddress;
 }
 
 export function createApp(ctx: Ctx, options: AppOptions = {}) {
@@ -62,7 +65,7 @@ export function createApp(ctx: Ctx, options: AppOptions = {}) {
         c.json(errorBody("payload_too_large", `request body over ${MAX_BODY_BYTES} bytes`), 413),
     }),
   );
-  app.use("*", clientIpFrom({ trustProxy: ctx.config.trustProxy }));
+  app.use("*", clientIpFrom({ trustProxy: ctx.config.trustProxy, address: options.clientAddress }));
 
   // Documented like every /api route (openapi.test.ts checks); registered before the auth below.
   app.openapi(

@@ -1,12 +1,25 @@
 import { Hono } from "hono";
+import { getConnInfo as lambdaConnInfo } from "hono/aws-lambda";
 import { describe, expect, it } from "vitest";
-import { clientIp, resolveClientIp } from "./client-ip.js";
+import { type ClientAddress, clientIp, resolveClientIp } from "./client-ip.js";
 
-const probe = (trustProxy: number) => new Hono().get("/", (c) => c.text(resolveClientIp(c, trustProxy)));
+/** The adapters as the runtimes pass them: API Gateway's view (the edge), a node server's socket. */
+const lambda: ClientAddress = { peer: (c) => lambdaConnInfo(c).remote.address, edge: true };
+const node: ClientAddress = {
+  peer: (c) =>
+    (c.env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress,
+};
+
+const probe = (trustProxy: number, address: ClientAddress) =>
+  new Hono().get("/", (c) => c.text(resolveClientIp(c, trustProxy, address)));
 const ip = (trustProxy: number, headers: Record<string, string>, env?: unknown) =>
-  Promise.resolve(probe(trustProxy).request("http://localhost/", { headers }, env as object)).then((r) =>
-    r.text(),
-  );
+  Promise.resolve(
+    probe(trustProxy, (env as { requestContext?: unknown })?.requestContext ? lambda : node).request(
+      "http://localhost/",
+      { headers },
+      env as object,
+    ),
+  ).then((r) => r.text());
 const socket = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
 
 describe("resolveClientIp", () => {
@@ -55,6 +68,11 @@ describe("clientIp", () => {
   it("trusts no forwarding header when the middleware did not resolve the address", async () => {
     const app = new Hono().get("/", (c) => c.text(clientIp(c)));
     const res = await app.request("/", { headers: { "x-forwarded-for": "192.0.2.1" } }, socket("127.0.0.1"));
-    expect(await res.text()).toBe("127.0.0.1");
+    expect(await res.text()).toBe("unknown");
+  });
+
+  it("is unknown when the runtime says nothing of the connection", async () => {
+    const app = new Hono().get("/", (c) => c.text(resolveClientIp(c, 0, lambda)));
+    expect(await (await app.request("/", {}, {})).text()).toBe("unknown");
   });
 });

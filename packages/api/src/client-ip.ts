@@ -1,16 +1,18 @@
 /**
- * The client's address for rate limiting.
+ * The client's address for rate limiting. The API does not know which server runs it: the
+ * runtime adapter hands it the connection's peer address (`ClientAddress`: Hono's `getConnInfo`
+ * of hono/aws-lambda on AWS, of @hono/node-server locally).
  *
- * - Behind API Gateway: the request context's sourceIp, the address API Gateway itself saw (a
- *   client can put anything in X-Forwarded-For there).
- * - Under @hono/node-server: the socket's address, unless `trustProxy` (TRUST_PROXY) says how
- *   many proxies in front append to X-Forwarded-For. Then the address that many hops from the
- *   right end is the client: each trusted proxy appends the address it saw, and everything
- *   left of that is whatever the client sent. A header with fewer entries gives its leftmost.
+ * - At the edge (API Gateway): the peer is the address API Gateway itself saw; a client can put
+ *   anything in X-Forwarded-For there, so it is never read.
+ * - Behind a server of ours: the peer, unless `trustProxy` (TRUST_PROXY) says how many proxies in
+ *   front append to X-Forwarded-For. Then the address that many hops from the right end is the
+ *   client: each trusted proxy appends the address it saw, and everything left of that is
+ *   whatever the client sent. A header with fewer entries gives its leftmost.
  * - "unknown" when nothing says.
  *
- * The `clientIp` middleware (middleware/client-ip) resolves it once per request with the
- * configured hop count; `clientIp(c)` reads that, and trusts no header when it did not run.
+ * The `clientIp` middleware (middleware/client-ip) resolves it once per request; `clientIp(c)`
+ * reads that, and trusts no header when it did not run.
  */
 import type { Context } from "hono";
 
@@ -20,17 +22,24 @@ declare module "hono" {
   }
 }
 
-interface RuntimeEnv {
-  incoming?: { socket?: { remoteAddress?: string } };
-  requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } };
+/** What the runtime adapter says of the connection. */
+export interface ClientAddress {
+  /** The peer's address (getConnInfo(c).remote.address). */
+  peer: (c: Context) => string | undefined;
+  /** The peer is the edge's view of the client (API Gateway): X-Forwarded-For is never read. */
+  edge?: boolean;
 }
 
 const MAX_LENGTH = 64;
 
-export function resolveClientIp(c: Context, trustProxy: number): string {
-  const env = (c.env ?? {}) as RuntimeEnv;
-  const gateway = env.requestContext?.http?.sourceIp ?? env.requestContext?.identity?.sourceIp;
-  if (gateway) return gateway;
+export function resolveClientIp(c: Context, trustProxy: number, address?: ClientAddress): string {
+  let peer: string | undefined;
+  try {
+    peer = address?.peer(c) || undefined;
+  } catch {
+    peer = undefined; // an adapter that cannot tell (a test's app.request)
+  }
+  if (peer && address?.edge) return peer.slice(0, MAX_LENGTH);
   if (trustProxy > 0) {
     const hops = (c.req.header("x-forwarded-for") ?? "")
       .split(",")
@@ -39,9 +48,9 @@ export function resolveClientIp(c: Context, trustProxy: number): string {
     const hop = hops[Math.max(0, hops.length - trustProxy)];
     if (hop) return hop.slice(0, MAX_LENGTH);
   }
-  return env.incoming?.socket?.remoteAddress ?? "unknown";
+  return peer?.slice(0, MAX_LENGTH) ?? "unknown";
 }
 
 export function clientIp(c: Context): string {
-  return c.get("clientIp") ?? resolveClientIp(c, 0);
+  return c.get("clientIp") ?? "unknown";
 }

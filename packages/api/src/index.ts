@@ -1,1 +1,2 @@
 export { type App, createApp } from "./app.js";
+export type { ClientAddress } from "./client-ip.js";

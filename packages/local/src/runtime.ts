@@ -12,6 +12,7 @@
  */
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createApp } from "@wkn/api";
 import type { Config } from "@wkn/core/config";
 import type { Ctx } from "@wkn/core/context";
@@ -189,7 +190,11 @@ export async function startLocal(
 
     http.serve(
       routeWeb(web, {
-        fetch: createApp(ctx, { localRoutes: outboxRoutes(join(dataDir, "outbox")), outbox: true }).fetch,
+        fetch: createApp(ctx, {
+          localRoutes: outboxRoutes(join(dataDir, "outbox")),
+          outbox: true,
+          clientAddress: { peer: (c) => getConnInfo(c).remote.address },
+        }).fetch,
       }),
     );
     cleanups.push(() => http.close()); // runs first at shutdown: no new requests while work winds down

@@ -5,7 +5,13 @@ import { clientIpFrom } from "./index.js";
 
 function app(trustProxy: number) {
   const a = new Hono();
-  a.use("*", clientIpFrom({ trustProxy }));
+  a.use(
+    "*",
+    clientIpFrom({
+      trustProxy,
+      address: { peer: (c) => (c.env as typeof env).incoming.socket.remoteAddress },
+    }),
+  );
   a.get("/", (c) => c.text(clientIp(c)));
   return a;
 }

@@ -3,11 +3,13 @@
  * X-Forwarded-For hops to trust, for `clientIp(c)` in the routes.
  */
 import type { MiddlewareHandler } from "hono";
-import { resolveClientIp } from "../../client-ip.js";
+import { type ClientAddress, resolveClientIp } from "../../client-ip.js";
 
 export interface ClientIpOptions {
   /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY); 0 trusts the header not at all. */
   trustProxy: number;
+  /** The connection's peer, from the runtime adapter; without it the address is "unknown". */
+  address?: ClientAddress;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface ClientIpOptions {
  */
 export const clientIpFrom = (options: ClientIpOptions): MiddlewareHandler => {
   return async function clientIpFrom(c, next) {
-    c.set("clientIp", resolveClientIp(c, options.trustProxy));
+    c.set("clientIp", resolveClientIp(c, options.trustProxy, options.address));
     await next();
   };
 };
