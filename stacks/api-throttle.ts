@@ -3,20 +3,24 @@
  * each with the throttle group it falls in. API Gateway applies a route's own limit on top of the
  * stage's: unauthenticated traffic is refused at the gateway, before a Lambda is billed.
  */
+import { gatewayPath, PUBLIC_PATHS } from "@wkn/core/model/paths";
 import type { OperationSettings, Throttle } from "./operations.js";
 
 type Group = "subscribe" | "archive" | "media";
 
+const P = PUBLIC_PATHS;
+
+/** From core's one spelling of the paths (model/paths.ts), so a renamed path keeps its limit. */
 export const PUBLIC_ROUTES: { route: string; group: Group }[] = [
-  { route: "GET /subscribe", group: "subscribe" },
-  { route: "POST /subscribe", group: "subscribe" },
-  { route: "GET /confirm", group: "subscribe" },
-  { route: "GET /unsubscribe", group: "subscribe" },
-  { route: "POST /unsubscribe", group: "subscribe" },
-  { route: "GET /issues", group: "archive" },
-  { route: "GET /issues/{number}", group: "archive" },
-  { route: "GET /feed.xml", group: "archive" },
-  { route: "GET /media/{key}", group: "media" },
+  { route: `GET ${P.subscribe}`, group: "subscribe" },
+  { route: `POST ${P.subscribe}`, group: "subscribe" },
+  { route: `GET ${P.confirm}`, group: "subscribe" },
+  { route: `GET ${P.unsubscribe}`, group: "subscribe" },
+  { route: `POST ${P.unsubscribe}`, group: "subscribe" },
+  { route: `GET ${P.archive}`, group: "archive" },
+  { route: `GET ${gatewayPath(P.issue)}`, group: "archive" },
+  { route: `GET ${P.feed}`, group: "archive" },
+  { route: `GET ${gatewayPath(P.media)}`, group: "media" },
 ];
 
 /** The stage's RouteSettings: each public route's rate and burst. */

@@ -1,5 +1,6 @@
 import type { Ctx } from "@wkn/core/context";
 import { archiveFeed, archiveListPage, archiveNotFoundPage, publicIssuePage } from "@wkn/core/issues";
+import { PUBLIC_PATHS } from "@wkn/core/model/paths";
 import { cacheable } from "../middleware/cache/index.js";
 import { pageCsp } from "../middleware/csp/index.js";
 import { createRouter } from "../router.js";
@@ -13,14 +14,14 @@ export function archiveRoutes(ctx: Ctx) {
   const r = createRouter();
   const cache = cacheable({ maxAge: 300 });
 
-  r.get("/issues", pageCsp(), cache, async (c) => c.html(await archiveListPage(ctx)));
+  r.get(PUBLIC_PATHS.archive, pageCsp(), cache, async (c) => c.html(await archiveListPage(ctx)));
 
-  r.get("/issues/:number", pageCsp({ styleAttributes: true }), cache, async (c) => {
+  r.get(PUBLIC_PATHS.issue, pageCsp({ styleAttributes: true }), cache, async (c) => {
     const page = await publicIssuePage(ctx, c.req.param("number"));
     return page === null ? c.html(archiveNotFoundPage(ctx), 404) : c.html(page);
   });
 
-  r.get("/feed.xml", cache, async (c) =>
+  r.get(PUBLIC_PATHS.feed, cache, async (c) =>
     c.body(await archiveFeed(ctx), 200, { "Content-Type": "application/rss+xml; charset=utf-8" }),
   );
 

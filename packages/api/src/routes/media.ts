@@ -1,5 +1,6 @@
 import type { Ctx } from "@wkn/core/context";
 import { isMediaKey } from "@wkn/core/media/store";
+import { PUBLIC_PATHS } from "@wkn/core/model/paths";
 import { errorBody } from "../errors.js";
 import { createRouter } from "../router.js";
 
@@ -12,7 +13,7 @@ const FOREVER = "public, max-age=31536000, immutable";
  */
 export function mediaRoutes(ctx: Ctx) {
   const r = createRouter();
-  r.get("/media/:key", async (c) => {
+  r.get(PUBLIC_PATHS.media, async (c) => {
     const key = c.req.param("key");
     if (!isMediaKey(key)) return c.json(errorBody("not_found", "no such picture"), 404);
     const etag = `"${key.slice(0, 64)}"`;

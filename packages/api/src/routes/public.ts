@@ -5,9 +5,11 @@
  * JSON to a JSON post. Nothing here tells whether an address is known: /subscribe answers 202
  * whatever its state, after the same work (a confirm job does the rest).
  */
+
 import type { Ctx } from "@wkn/core/context";
 import { DomainError } from "@wkn/core/errors";
 import { type ReaderKey, readerText } from "@wkn/core/i18n/readers";
+import { PUBLIC_PATHS } from "@wkn/core/model/paths";
 import {
   checkUnsubscribeToken,
   confirmSubscription,
@@ -45,7 +47,7 @@ async function readSubscribeBody(c: Context): Promise<Body | undefined> {
 const NO_STORE = { "Cache-Control": "no-store" };
 
 /** The paths of this router's pages, each under the pages' Content-Security-Policy. */
-const PAGE_PATHS = ["/subscribe", "/confirm", "/unsubscribe"];
+const PAGE_PATHS: string[] = [PUBLIC_PATHS.subscribe, PUBLIC_PATHS.confirm, PUBLIC_PATHS.unsubscribe];
 
 /** What is wrong with a link, in the readers' words. */
 const LINK_PROBLEM: Record<TokenError["problem"], ReaderKey> = {
@@ -85,7 +87,7 @@ export function publicRoutes(ctx: Ctx) {
   for (const path of PAGE_PATHS) r.use(path, csp);
 
   // The form, for readers who come without an address to post (it works without JavaScript).
-  r.get("/subscribe", (c) =>
+  r.get(PUBLIC_PATHS.subscribe, (c) =>
     page(c, 200, {
       heading: t("subscribeHeading", { name: site }),
       paragraphs: [t("subscribeLead")],
@@ -94,7 +96,7 @@ export function publicRoutes(ctx: Ctx) {
     }),
   );
 
-  r.post("/subscribe", async (c) => {
+  r.post(PUBLIC_PATHS.subscribe, async (c) => {
     const body = await readSubscribeBody(c);
     if (!body) {
       return c.json(
@@ -127,7 +129,7 @@ export function publicRoutes(ctx: Ctx) {
     });
   });
 
-  r.get("/confirm", async (c) => {
+  r.get(PUBLIC_PATHS.confirm, async (c) => {
     try {
       const { outcome } = await confirmSubscription(ctx, c.req.query("token"));
       if (outcome === "confirmed") {
@@ -152,7 +154,7 @@ export function publicRoutes(ctx: Ctx) {
   });
 
   // A page with a button, and no change: mail scanners follow links with GET.
-  r.get("/unsubscribe", (c) => {
+  r.get(PUBLIC_PATHS.unsubscribe, (c) => {
     const token = c.req.query("token");
     try {
       checkUnsubscribeToken(ctx, token);
@@ -168,7 +170,7 @@ export function publicRoutes(ctx: Ctx) {
   });
 
   // The button's form, and RFC 8058 one-click (body `List-Unsubscribe=One-Click`) from mail clients.
-  r.post("/unsubscribe", async (c) => {
+  r.post(PUBLIC_PATHS.unsubscribe, async (c) => {
     const type = (c.req.header("content-type") ?? "").toLowerCase();
     const form =
       type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")

@@ -3,9 +3,11 @@
  * ask for. Drafts render from their items as they are now; sending and sent issues from their
  * snapshot.
  */
+
 import type { Ctx } from "../context.js";
 import { NotFoundError } from "../errors.js";
 import type { LinkCheckOptions } from "../links/checker.js";
+import { publicUrl } from "../model/paths.js";
 import type { IssueRecord } from "../store/issues.js";
 import { checkIssueItems } from "./drafts.js";
 import { annotatePreview } from "./links/annotate.js";
@@ -46,7 +48,7 @@ export async function renderIssueMail(ctx: Ctx, issueNumber: number): Promise<Re
 
 /** The unsubscribe link a preview shows in place of a recipient's own. */
 export const sampleUnsubscribeUrl = (ctx: Ctx): string =>
-  `${ctx.config.publicBaseUrl}/unsubscribe?token=preview`;
+  `${publicUrl(ctx.config.publicBaseUrl, "unsubscribe")}?token=preview`;
 
 /**
  * The email HTML exactly as a subscriber gets it, with a sample unsubscribe link. A draft's links

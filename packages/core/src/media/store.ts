@@ -3,6 +3,7 @@
  * Objects are content-addressed (`<sha256 of the bytes>.jpg`), so a key never changes meaning:
  * a put of an existing key is harmless, and readers may cache a key forever.
  */
+import { publicUrl } from "../model/paths.js";
 export interface StoredMedia {
   bytes: Buffer;
   contentType: string;
@@ -27,4 +28,4 @@ export function checkMediaKey(key: string): void {
 
 /** The public URL of a stored object, on the same origin as the archive. */
 export const mediaUrl = (publicBaseUrl: string, key: string): string =>
-  `${publicBaseUrl.replace(/\/+$/, "")}/media/${key}`;
+  publicUrl(publicBaseUrl, "media", { key });

@@ -2,8 +2,10 @@
  * The public archive's other pages: the list of sent issues, the 404 page, and the RSS 2.0 feed
  * of sent issues (https://www.rssboard.org/rss-specification). The pages carry the subscribe form.
  */
+
 import type { NewsletterLang } from "../../config.js";
 import { type ReaderText, readerText } from "../../i18n/readers.js";
+import { publicUrl } from "../../model/paths.js";
 import { dayIn } from "./date.js";
 import { escapeHtml as e } from "./escape.js";
 import { pageShell, subscribeBox } from "./page.js";
@@ -27,7 +29,7 @@ export interface SiteOptions {
 
 /** The feed's `<link rel="alternate">`, in the archive pages and the web version. */
 export const feedLink = (o: SiteOptions): string =>
-  `<link rel="alternate" type="application/rss+xml" title="${e(o.newsletterName)}" href="${e(o.publicBaseUrl)}/feed.xml">`;
+  `<link rel="alternate" type="application/rss+xml" title="${e(o.newsletterName)}" href="${e(publicUrl(o.publicBaseUrl, "feed"))}">`;
 
 function page(o: SiteOptions, title: string, main: (t: ReaderText) => string): string {
   const t = readerText(o.lang);
@@ -51,7 +53,7 @@ export function archivePage(entries: ArchiveEntry[], o: SiteOptions): string {
           )
           .join("\n")}\n</ol>`
       : `<p>${e(t("noIssues"))}</p>`;
-    return `<h1>${e(o.newsletterName)}</h1>\n${list}\n<p><a class="feed" href="${e(o.publicBaseUrl)}/feed.xml">${e(t("rssFeed"))}</a></p>`;
+    return `<h1>${e(o.newsletterName)}</h1>\n${list}\n<p><a class="feed" href="${e(publicUrl(o.publicBaseUrl, "feed"))}">${e(t("rssFeed"))}</a></p>`;
   });
 }
 
@@ -61,7 +63,7 @@ export function notFoundPage(o: SiteOptions): string {
     o,
     `${t("notFoundHeading")}: ${o.newsletterName}`,
     () =>
-      `<h1>${e(t("notFoundHeading"))}</h1>\n<p>${e(t("notFoundBody"))} <a href="${e(o.publicBaseUrl)}/issues">${e(t("allIssuesOf", { name: o.newsletterName }))}</a></p>`,
+      `<h1>${e(t("notFoundHeading"))}</h1>\n<p>${e(t("notFoundBody"))} <a href="${e(publicUrl(o.publicBaseUrl, "archive"))}">${e(t("allIssuesOf", { name: o.newsletterName }))}</a></p>`,
   );
 }
 
@@ -95,14 +97,14 @@ function entryHtml(p: PreparedIssue): string {
 
 /** RSS 2.0, newest first (the caller's order); `lastBuildDate` is the newest issue's date, so an unchanged archive gives the same bytes. */
 export function rssFeed(entries: FeedEntry[], o: SiteOptions): string {
-  const self = `${o.publicBaseUrl}/feed.xml`;
+  const self = publicUrl(o.publicBaseUrl, "feed");
   const newest = entries[0];
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
     "<channel>",
     `<title>${x(o.newsletterName)}</title>`,
-    `<link>${x(`${o.publicBaseUrl}/issues`)}</link>`,
+    `<link>${x(publicUrl(o.publicBaseUrl, "archive"))}</link>`,
     `<description>${x(readerText(o.lang)("feedDescription", { name: o.newsletterName }))}</description>`,
     `<language>${o.lang ?? "en"}</language>`,
     `<atom:link href="${x(self)}" rel="self" type="application/rss+xml"/>`,

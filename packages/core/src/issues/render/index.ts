@@ -12,6 +12,7 @@
 
 import { randomBytes } from "node:crypto";
 import { type Config, type NewsletterLang, unicodeSlug } from "../../config.js";
+import { publicUrl } from "../../model/paths.js";
 import { collapseWhitespace } from "../../text/index.js";
 import { emailHtml } from "./email.js";
 import { escapeHtml } from "./escape.js";
@@ -73,7 +74,7 @@ export function renderOptions(
 }
 
 export const webUrlOf = (publicBaseUrl: string, issueNumber: number): string =>
-  `${publicBaseUrl.replace(/\/+$/, "")}/issues/${issueNumber}`;
+  publicUrl(publicBaseUrl, "issue", { number: issueNumber });
 
 /** The UTM values of issue `n` for a medium ("email", "web", "rss"). */
 export const utmFor = (o: RenderOptions, medium: string, n: number): Utm => ({
@@ -96,8 +97,8 @@ export function renderIssue(input: RenderIssueInput, o: RenderOptions): Rendered
   const common = {
     newsletterName: o.newsletterName,
     webUrl,
-    archiveUrl: `${o.publicBaseUrl}/issues`,
-    subscribeUrl: `${o.publicBaseUrl}/subscribe`,
+    archiveUrl: publicUrl(o.publicBaseUrl, "archive"),
+    subscribeUrl: publicUrl(o.publicBaseUrl, "subscribe"),
     unsubscribePlaceholder: marker,
     lang: o.lang,
   };

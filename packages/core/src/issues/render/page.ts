@@ -4,8 +4,10 @@
  * `<style>` block of every page, so a Content-Security-Policy can allow it by its hash), and the
  * subscribe form. No script anywhere: the form posts without JavaScript.
  */
+
 import type { NewsletterLang } from "../../config.js";
 import type { ReaderText } from "../../i18n/readers.js";
+import { PUBLIC_PATHS } from "../../model/paths.js";
 import { escapeHtml as e } from "./escape.js";
 
 /** System fonts first, then the Japanese ones (macOS/iOS, Windows, Linux/Android). */
@@ -81,7 +83,7 @@ export function pageShell(o: PageShellOptions): string {
  */
 export function subscribeForm(t: ReaderText, value?: string): string {
   return [
-    '<form class="subscribe" method="post" action="/subscribe">',
+    `<form class="subscribe" method="post" action="${PUBLIC_PATHS.subscribe}">`,
     `<label for="email">${e(t("emailLabel"))}</label>`,
     '<div class="row">',
     `<input id="email" name="email" type="email" autocomplete="email" required spellcheck="false" autocapitalize="off"${value ? ` value="${e(value)}"` : ""}>`,

@@ -3,8 +3,10 @@
  * own Open Graph and Twitter tags, links to the archive and the feed instead of an unsubscribe link,
  * and the subscribe form below. The page's stylesheet (page.ts) fits the layout to narrow screens.
  */
+
 import type { NewsletterLang } from "../../config.js";
 import { readerText } from "../../i18n/readers.js";
+import { publicUrl } from "../../model/paths.js";
 import { feedLink } from "./archive.js";
 import { escapeHtml as e } from "./escape.js";
 import { contentRows, dateTag, frame } from "./layout.js";
@@ -39,8 +41,8 @@ export function webPage(p: PreparedIssue, o: WebOptions): string {
   ];
   const t = readerText(o.lang);
   const footer =
-    `<a class="archive" href="${e(o.publicBaseUrl)}/issues" style="${STYLE.footerLink}">${e(t("allIssuesOf", { name: o.newsletterName }))}</a>` +
-    ` &middot; <a class="feed" href="${e(o.publicBaseUrl)}/feed.xml" style="${STYLE.footerLink}">${e(t("rssFeed"))}</a>`;
+    `<a class="archive" href="${e(publicUrl(o.publicBaseUrl, "archive"))}" style="${STYLE.footerLink}">${e(t("allIssuesOf", { name: o.newsletterName }))}</a>` +
+    ` &middot; <a class="feed" href="${e(publicUrl(o.publicBaseUrl, "feed"))}" style="${STYLE.footerLink}">${e(t("rssFeed"))}</a>`;
   return pageShell({
     lang: o.lang ?? "en",
     title: p.title,
