@@ -1,4 +1,4 @@
-import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

@@ -15,7 +15,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import type { BenchReport, Budget, SummaryValue } from "./bench/frame.js";
 import { benchListing } from "./bench/listing.js";
 import { benchPoll } from "./bench/poll.js";

@@ -1,6 +1,6 @@
 import type { Ctx } from "@wkn/core/context";
 import { ConflictError, NotFoundError } from "@wkn/core/errors";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sqsConsumer } from "./sqs-consumer.js";

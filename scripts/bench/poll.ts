@@ -19,7 +19,7 @@ import { feedCandidate } from "@wkn/core/sources/adapters/feed";
 import { createSource } from "@wkn/core/sources/manage";
 import { type PollResult, pollDue } from "@wkn/core/sources/poll";
 import { itemRecord } from "@wkn/core/store/items";
-import type { TestEnv } from "@wkn/core/testing";
+import type { TestEnv } from "@wkn/testing";
 import { mapLimit } from "@wkn/core/util/concurrency";
 import { countDynamo, type DynamoCounter, type RequestCounts } from "./dynamo-counter.js";
 import { startFeedServer } from "./feed-server.js";

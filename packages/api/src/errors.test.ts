@@ -1,6 +1,6 @@
 /** An unexpected failure: a 500 without details for the caller, and a log line that can be found by its request id. */
 import { capturingLogger } from "@wkn/core/log";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { testClient } from "./testing.js";
 

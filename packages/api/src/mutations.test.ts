@@ -4,7 +4,7 @@
  * with the session cookie it must come from our own origin as JSON or a CSV file (403
  * otherwise), the bearer token needs no Origin, and a route declaring no body takes none.
  */
-import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "./testing.js";
 

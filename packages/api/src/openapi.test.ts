@@ -3,7 +3,7 @@
  * any route module, now or later) appears with its method, generated from the same zod schemas
  * that validate requests.
  */
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "./testing.js";
 

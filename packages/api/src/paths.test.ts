@@ -1,6 +1,6 @@
 /** Every public path core links to is a route the API serves (one spelling: core's model/paths.ts). */
 import { PUBLIC_PATHS, type PublicPath, publicPath } from "@wkn/core/model/paths";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "./app.js";
 

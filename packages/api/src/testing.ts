@@ -1,6 +1,6 @@
 /** Route-test helpers: an app on a fresh dynalite table, and requests with or without the token. */
 import type { Ctx } from "@wkn/core/context";
-import { TEST_TOKEN } from "@wkn/core/testing";
+import { TEST_TOKEN } from "@wkn/testing";
 import { createApp } from "./app.js";
 
 export function testClient(ctx: Ctx) {

@@ -21,7 +21,7 @@ import type { ItemStatus, SubscriberStatus } from "@wkn/core/model";
 import { createSource } from "@wkn/core/sources/manage";
 import { rss } from "@wkn/core/sources/test-server";
 import { stripKeys } from "@wkn/core/store/keys";
-import { seededRandom } from "@wkn/core/testing/faults/dynamo-proxy";
+import { seededRandom } from "@wkn/testing/faults/dynamo-proxy";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startLocal } from "./runtime.js";
 import { type Entry, spawnEntry } from "./testing/entry.js";

@@ -3,7 +3,7 @@ import type { Ctx } from "@wkn/core/context";
 import { NotFoundError } from "@wkn/core/errors";
 import { silentLogger } from "@wkn/core/log";
 import type { NewFailedJob } from "@wkn/core/store/failed-jobs";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs, createLocalJobs, type JobHandlers, type Schedule } from "./jobs.js";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { createApp } from "@wkn/api";
-import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { outboxRoutes } from "./outbox-routes.js";

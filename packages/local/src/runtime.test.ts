@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { loadConfig } from "@wkn/core/config";
 import { silentLogger } from "@wkn/core/log";
-import { addActive, readyDraft } from "@wkn/core/mail/testing";
+import { addActive, readyDraft } from "@wkn/testing/mail";
 import { CSP } from "@wkn/web/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { acquireDataLock, DataDirLockedError } from "./lock.js";

@@ -1,6 +1,6 @@
 import { createDraft, snapshotIssue, updateDraft } from "@wkn/core/issues";
 import { storeItems, testItem } from "@wkn/core/items/testing";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { DomUtils, parseDocument } from "htmlparser2";
 import Parser from "rss-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 /** The competition shape and deadline reminders as the API shows them, and competitions sources. */
 import { storeItems, testItem } from "@wkn/core/items/testing";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";
 

@@ -3,7 +3,7 @@ import type { Ctx } from "@wkn/core/context";
 import { snapshotIssue } from "@wkn/core/issues";
 import { storeItems, testItem } from "@wkn/core/items/testing";
 import { keys } from "@wkn/core/store/keys";
-import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";

@@ -5,7 +5,7 @@ import { storeCandidates } from "@wkn/core/items/candidates";
 import { markItemsUsed } from "@wkn/core/items/edit";
 import { storeItems, testCandidate, testItem } from "@wkn/core/items/testing";
 import type { Item } from "@wkn/core/model";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";
 

@@ -1,7 +1,7 @@
 /** The dead-letter routes against dynalite: list, retry (enqueued once, record gone), delete, 404s. */
 import type { JobKind, Jobs } from "@wkn/core/jobs";
-import { recordingJobs } from "@wkn/core/mail/testing";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { recordingJobs } from "@wkn/testing/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";
 

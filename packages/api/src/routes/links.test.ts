@@ -5,8 +5,8 @@
  */
 import { closeServers, serve } from "@wkn/core/fetch/testing";
 import { storeItems, testItem } from "@wkn/core/items/testing";
-import { recordingJobs } from "@wkn/core/mail/testing";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { recordingJobs } from "@wkn/testing/mail";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";

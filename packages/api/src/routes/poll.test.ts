@@ -1,5 +1,5 @@
 import { rss, serve, startTestServer, type TestServer } from "@wkn/core/sources/test-server";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";
 

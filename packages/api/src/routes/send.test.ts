@@ -3,6 +3,8 @@
  * copies, and the unsubscribe links of real sent mail.
  */
 import { runSend } from "@wkn/core/mail/send";
+import { subscriberIdOf } from "@wkn/core/subscribers/address";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import {
   addActive,
   claimByDeadRunner,
@@ -12,9 +14,7 @@ import {
   recordingJobs,
   type SesHandle,
   startSes,
-} from "@wkn/core/mail/testing";
-import { subscriberIdOf } from "@wkn/core/subscribers/address";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+} from "@wkn/testing/mail";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";

@@ -1,4 +1,4 @@
-import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../app.js";
 

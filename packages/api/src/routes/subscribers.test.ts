@@ -1,6 +1,6 @@
 import type { Ctx } from "@wkn/core/context";
 import { newSubscriber, suppressAddress } from "@wkn/core/subscribers/manage";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";
@@ -207,7 +207,7 @@ describe("POST /api/subscribers/import", () => {
     const up = await t.app.request("http://localhost/api/subscribers/import", {
       method: "POST",
       body: form,
-      headers: { authorization: `Bearer ${(await import("@wkn/core/testing")).TEST_TOKEN}` },
+      headers: { authorization: `Bearer ${(await import("@wkn/testing")).TEST_TOKEN}` },
     });
     expect(up.status).toBe(200);
     expect(await up.json()).toMatchObject({ imported: 1, skipped: 1, skippedBy: { active: 1 } });
@@ -274,7 +274,7 @@ describe("POST /api/subscribers/import", () => {
     }
     const untyped = await t.app.request("http://localhost/api/subscribers/import", {
       method: "POST",
-      headers: { authorization: `Bearer ${(await import("@wkn/core/testing")).TEST_TOKEN}` },
+      headers: { authorization: `Bearer ${(await import("@wkn/testing")).TEST_TOKEN}` },
       body: new Blob([csv]),
     });
     expect(untyped.status).toBe(415);

@@ -3,7 +3,7 @@
  * 400 naming the field in every one-line field, stripped from multi-line text.
  */
 import { storeItems, testItem } from "@wkn/core/items/testing";
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testClient } from "../testing.js";
 

@@ -1,6 +1,7 @@
 /** Drafts made through core directly (not only through the API's schemas) hold no control characters. */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { createDraft, type DraftInput, updateDraft } from "./drafts.js";
 
 let env: TestEnv;

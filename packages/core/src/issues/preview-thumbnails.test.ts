@@ -1,8 +1,9 @@
 /** A draft's preview queues the hosting of pictures its items never had hosted (older items, lost jobs). */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeItems, testItem } from "../items/testing.js";
 import type { JobKind, JobPayloads, Jobs } from "../jobs/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { previewIssue } from "./content.js";
 import { createDraft, updateDraft } from "./drafts.js";
 

@@ -2,11 +2,12 @@
  * Sending freezes an issue: after the snapshot, edits of its items change neither the mail nor
  * the web version; its items become "used" and move to that listing.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { ConflictError } from "../errors.js";
 import { storeItems, testItem } from "../items/testing.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { renderIssueMail, webVersionOf } from "./content.js";
 import { createDraft, updateDraft } from "./drafts.js";
 import { markItemsUsed, snapshotIssue } from "./snapshot.js";

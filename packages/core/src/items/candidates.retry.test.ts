@@ -3,10 +3,11 @@
  * succeeded lost the unfurl jobs of the items it had created, since the retried poll sees them as
  * known and never as new. Every item must be unfurled exactly once across the failed run and its retry.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Jobs } from "../jobs/index.js";
 import type { Candidate } from "../sources/adapters/types.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
 import { storeCandidates } from "./candidates.js";
 

@@ -1,7 +1,7 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Jobs } from "../jobs/index.js";
 import type { Candidate } from "../sources/adapters/types.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
 import { candidateToItem, SEEN_LIMIT, SEEN_MARGIN, seenKey, storeCandidates } from "./candidates.js";
 import { listItems } from "./list.js";

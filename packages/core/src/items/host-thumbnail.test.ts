@@ -2,11 +2,12 @@
  * Hosting items' pictures end to end: a loopback site serves pages and images, the real image
  * library makes the thumbnail, the media folder of the test env stores it, dynalite the item.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeServers, serve, type TestServer } from "../fetch/testing.js";
 import type { JobKind, JobPayloads, Jobs } from "../jobs/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { editItem } from "./edit.js";
 import { enrichItem } from "./enrich.js";
 import { hostThumbnail } from "./host-thumbnail.js";

@@ -2,10 +2,11 @@
  * The editor's listing walked page by page with 10% of DynamoDB requests failing: every one of
  * 100 items comes exactly once, newest first, as without faults; a text search too.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { asJobRunner, FAULT_RATE, type FaultyPair, faultyPair } from "@wkn/testing/faults";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
-import { asJobRunner, FAULT_RATE, type FaultyPair, faultyPair } from "../testing/faults/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { type ListItemsInput, listItems } from "./list.js";
 import { storeItems, testItem } from "./testing.js";
 

@@ -4,13 +4,13 @@
  * items found by several sources are listed under each of them.
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import type { Item } from "../model/index.js";
 import { batchPutAll } from "../store/batch.js";
 import { itemRecord } from "../store/items.js";
 import { keys } from "../store/keys.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { editItem } from "./edit.js";
 import { listItems } from "./list.js";
 import { observeDb, testItem } from "./testing.js";

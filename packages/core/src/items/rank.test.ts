@@ -2,11 +2,12 @@
  * Ranking against dynalite: scores written with the items, the ranked listing read through its
  * index (counted by SDK commands), and scores kept current when their inputs change.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import type { Candidate } from "../sources/adapters/types.js";
 import { createSource, updateSource } from "../sources/manage.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { storeCandidates } from "./candidates.js";
 import { editItem, markItemsUsed } from "./edit.js";
 import { listItems } from "./list.js";

@@ -1,8 +1,8 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { competitionCandidate } from "../sources/adapters/competition.js";
 import { pollTick } from "../sources/tick.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { canonicalUrl, urlHash } from "../url/canonical.js";
 import { candidateToItem } from "./candidates.js";
 import { remindDeadlines } from "./reminders.js";

@@ -4,10 +4,11 @@
  * answering meanwhile. (Before the parse bounds, the 600k-deep page held `POST /api/items` for
  * minutes: this test would time out.)
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deepPage } from "../parse/testing.js";
 import { startTestServer, type TestServer } from "../sources/test-server.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { addLink } from "./manual.js";
 import { storeItems, testItem } from "./testing.js";
 import { unfurlItem } from "./unfurl.js";

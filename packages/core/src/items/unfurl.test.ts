@@ -1,9 +1,9 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { closeServers, serve, type TestServer } from "../fetch/testing.js";
 import type { JobKind, JobPayloads, Jobs } from "../jobs/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
 import { storeCandidates } from "./candidates.js";
 import { editItem } from "./edit.js";

@@ -2,7 +2,7 @@
  * Link checks against loopback servers (ALLOW_PRIVATE_NETWORK=1 in the test env): what each
  * answer means, HEAD refused → GET, and the table's cache under an injected clock.
  */
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeServers, serve, type TestServer } from "../fetch/testing.js";
 import { checkLinks } from "./checker.js";

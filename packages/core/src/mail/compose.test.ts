@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LocalSes, startLocalSes } from "@wkn/local/ses/index";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { composeMessage, fromAddress, listIdOf } from "./compose.js";
 import { sendRaw } from "./ses.js";
 

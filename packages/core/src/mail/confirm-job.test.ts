@@ -1,12 +1,12 @@
 /** The confirm job against dynalite and the local SES endpoint, with SES's answers injected per call. */
 import type { SesFault } from "@wkn/local/ses";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { perDestination, type SesHandle, startSes } from "@wkn/testing/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { subscriberIdOf } from "../subscribers/address.js";
 import { addSubscriber, suppressAddress } from "../subscribers/manage.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { addressBucket, CONFIRM_LEASE_MS, ConfirmJobError, runConfirmJob } from "./confirm-job.js";
-import { perDestination, type SesHandle, startSes } from "./testing.js";
 
 let env: TestEnv;
 const handles: SesHandle[] = [];

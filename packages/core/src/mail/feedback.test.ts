@@ -4,16 +4,16 @@
  * nothing.
  */
 import { readFileSync } from "node:fs";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { mailCtx, perDestination, readyDraft, type SesHandle, startSes } from "@wkn/testing/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { ConflictError } from "../errors.js";
 import { subscriberIdOf } from "../subscribers/address.js";
 import { addSubscriber } from "../subscribers/manage.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { runConfirmJob } from "./confirm-job.js";
 import { handleSesNotification } from "./feedback.js";
 import { runSend, startSend } from "./send.js";
-import { mailCtx, perDestination, readyDraft, type SesHandle, startSes } from "./testing.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./testdata/ses/${name}.json`, import.meta.url), "utf8");

@@ -1,11 +1,11 @@
 /** The SES call timeout: a stall of the event loop must not turn an answered call into an ambiguous one. */
 
 import { SESClient } from "@aws-sdk/client-ses";
+import { type SesHandle, startSes } from "@wkn/testing/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS } from "../store/client.js";
 import { answerWithin } from "./send-loop.js";
 import { sendRaw } from "./ses.js";
-import { type SesHandle, startSes } from "./testing.js";
 
 let handle: SesHandle;
 beforeAll(async () => {

@@ -5,12 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { getIssue } from "../issues/drafts.js";
-import { silentLogger } from "../log.js";
-import { createCtx } from "../runtime.js";
-import { startTestEnv, TEST_SECRET, TEST_TOKEN, type TestEnv } from "../testing/index.js";
-import { runSend, startSend } from "./send.js";
+import { startTestEnv, TEST_SECRET, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import {
   addActive,
   MAIL_ENV,
@@ -19,7 +14,12 @@ import {
   readyDraft,
   type SesHandle,
   startSes,
-} from "./testing.js";
+} from "@wkn/testing/mail";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { getIssue } from "../issues/drafts.js";
+import { silentLogger } from "../log.js";
+import { createCtx } from "../runtime.js";
+import { runSend, startSend } from "./send.js";
 
 const CHILD = fileURLToPath(new URL("./testdata/send-child.ts", import.meta.url));
 const LEASE_MS = 30_000;

@@ -5,10 +5,9 @@
  * as the job runner would, and reported. A delivery SES left without an answer (ambiguous, by
  * design never sent again) is reported on the summary line, not failed: it is not a DB fault.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { asJobRunner, FAULT_RATE, faultyPair } from "../testing/faults/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
-import { type RunSendResult, resumeSends, runSend, startSend } from "./send.js";
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { asJobRunner, FAULT_RATE, faultyPair } from "@wkn/testing/faults";
 import {
   addActive,
   MAIL_ENV,
@@ -17,7 +16,9 @@ import {
   recordingJobs,
   type SesHandle,
   startSes,
-} from "./testing.js";
+} from "@wkn/testing/mail";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type RunSendResult, resumeSends, runSend, startSend } from "./send.js";
 
 let env: TestEnv;
 let ses: SesHandle;

@@ -4,15 +4,8 @@
  * test's: runs stop after N claims instead of at a deadline, leases expire on a clock the test
  * moves, backoffs do not wait.
  */
-import PostalMime from "postal-mime";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConflictError, DomainError, ValidationError } from "../errors.js";
-import { previewIssue } from "../issues/content.js";
-import { createDraft, getIssue, updateDraft } from "../issues/drafts.js";
-import { storeItems, testItem } from "../items/testing.js";
-import { verifyToken } from "../subscribers/tokens.js";
-import { startTestEnv, TEST_SECRET, type TestEnv } from "../testing/index.js";
-import { resendAmbiguous, resumeSend, resumeSends, runSend, startSend } from "./send.js";
+
+import { startTestEnv, TEST_SECRET, type TestEnv } from "@wkn/testing";
 import {
   addActive,
   claimByDeadRunner,
@@ -24,7 +17,15 @@ import {
   type SesHandle,
   startSes,
   testClock,
-} from "./testing.js";
+} from "@wkn/testing/mail";
+import PostalMime from "postal-mime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConflictError, DomainError, ValidationError } from "../errors.js";
+import { previewIssue } from "../issues/content.js";
+import { createDraft, getIssue, updateDraft } from "../issues/drafts.js";
+import { storeItems, testItem } from "../items/testing.js";
+import { verifyToken } from "../subscribers/tokens.js";
+import { resendAmbiguous, resumeSend, resumeSends, runSend, startSend } from "./send.js";
 
 let env: TestEnv;
 const handles: SesHandle[] = [];

@@ -4,11 +4,11 @@
  */
 import { SESClient, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import type { SesFaultName } from "@wkn/local/ses";
+import { type SesHandle, startSes } from "@wkn/testing/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS } from "../store/client.js";
 import { answerWithin } from "./send-loop.js";
 import { classifySesError, type SesVerdict, sesErrorText } from "./ses-errors.js";
-import { type SesHandle, startSes } from "./testing.js";
 
 const SENDER = "newsletter@news.example.org";
 let handle: SesHandle;

@@ -1,9 +1,9 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { mailCtx, readyDraft, type SesHandle, startSes } from "@wkn/testing/mail";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError, ValidationError } from "../errors.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { sendTestCopy, TEST_HEADER } from "./test-copy.js";
-import { mailCtx, readyDraft, type SesHandle, startSes } from "./testing.js";
 
 let env: TestEnv;
 let handle: SesHandle;

@@ -1,7 +1,7 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { closeServers, serve, type TestServer } from "../fetch/testing.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { describeThumbnailFailure, fetchImage } from "./fetch-image.js";
 import { makeThumbnail, THUMBNAIL_LIMITS } from "./thumbnail.js";
 

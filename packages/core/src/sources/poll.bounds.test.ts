@@ -4,9 +4,10 @@
  * and the process keeps answering meanwhile. (Before the parse bounds, the 200k-deep feed alone
  * held the thread for ~40 s: this test would time out.)
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deepFeed, deepHtmlTitleFeed, deepJsonFeed, deepTitleFeed } from "../parse/testing.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { createSource, getSource } from "./manage.js";
 import { pollDue } from "./poll.js";
 import { rss, serve, startTestServer, type TestServer } from "./test-server.js";

@@ -3,11 +3,12 @@
  * errors, partial batches): every entry becomes one item, attributed to exactly the feeds that
  * brought it, listed under each of them; the 304 cycle adds nothing; a new entry is stored once.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { asJobRunner, FAULT_RATE, faultyPair } from "@wkn/testing/faults";
+import { recordingJobs } from "@wkn/testing/mail";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listItems } from "../items/list.js";
-import { recordingJobs } from "../mail/testing.js";
-import { asJobRunner, FAULT_RATE, faultyPair } from "../testing/faults/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
 import { createSource, getSource } from "./manage.js";
 import { pollDue } from "./poll.js";

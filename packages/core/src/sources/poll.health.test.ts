@@ -3,9 +3,10 @@
  * redirects move a feed, the feed's title names an unnamed source, a partly read document warns, an
  * unreadable one fails, and no stored text carries characters XML forbids.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
 import { createSource, getSource, updateSource } from "./manage.js";
 import { pollSource } from "./poll.js";

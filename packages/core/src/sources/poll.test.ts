@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { createFetcher } from "../fetch/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { urlHash } from "../url/canonical.js";
 import { createSource, getSource } from "./manage.js";
 import { dueSourceIds, pollDue, pollSource } from "./poll.js";

@@ -1,7 +1,8 @@
 /** The send bookkeeping in an issue's partition: claims, settles, ambiguity marks, the lease. */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { countDeliveries, type DeliveryRecord } from "./deliveries.js";
 
 let env: TestEnv;

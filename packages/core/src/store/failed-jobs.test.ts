@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, DomainError, NotFoundError, RateLimitedError, ValidationError } from "../errors.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { FAILED_JOB_RETENTION_DAYS, isPermanentJobError, jobErrorText } from "./failed-jobs.js";
 import { keys } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./table.js";

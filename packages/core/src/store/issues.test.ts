@@ -1,7 +1,8 @@
 /** The issue store against dynalite: numbering, conditional status moves, snapshot once, delivery counts. */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "../errors.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import type { IssueRecord } from "./issues.js";
 
 let env: TestEnv;

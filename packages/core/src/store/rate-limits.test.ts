@@ -1,5 +1,5 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Subscriber } from "../model/index.js";
 import { subscriberIdOf } from "../subscribers/address.js";
 import { newSubscriber } from "../subscribers/manage.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 
 let env: TestEnv;
 beforeAll(async () => {

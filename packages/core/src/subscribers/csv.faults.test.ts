@@ -2,11 +2,12 @@
  * A 1,000-row CSV import with 10% of DynamoDB requests failing, partial batches included: every
  * valid new address is stored once with its status, known ones keep theirs, the counts add up.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { asJobRunner, FAULT_RATE, FAULT_SEED, faultyPair } from "@wkn/testing/faults";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Subscriber } from "../model/index.js";
 import { SUBSCRIBER_STATUSES } from "../store/subscribers.js";
-import { asJobRunner, FAULT_RATE, FAULT_SEED, faultyPair } from "../testing/faults/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { importSubscribers } from "./csv.js";
 import { newSubscriber } from "./manage.js";
 

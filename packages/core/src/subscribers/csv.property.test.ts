@@ -3,12 +3,13 @@
  * another error; every stored address passes the address check in its normal form; the counts
  * add up to the rows of the file.
  */
+
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { ValidationError } from "../errors.js";
 import type { Subscriber } from "../model/index.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { RUNS } from "../testing/property.js";
 import { checkAddress, subscriberIdOf } from "./address.js";
 import { exportSubscribers, importSubscribers } from "./csv.js";

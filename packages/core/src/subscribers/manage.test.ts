@@ -1,7 +1,7 @@
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError } from "../errors.js";
 import { runConfirmJob } from "../mail/confirm-job.js";
-import { startTestEnv, type TestEnv } from "../testing/index.js";
 import { subscriberIdOf } from "./address.js";
 import { importSubscribers } from "./csv.js";
 import { addSubscriber, removeSubscriber, suppressAddress } from "./manage.js";

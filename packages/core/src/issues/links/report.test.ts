@@ -2,14 +2,14 @@
  * An issue's links: found in items and in the editor's markdown, checked at send start (dead and
  * off-site links refuse the send unless ignored; timeouts and 5xx never do), shown in the preview.
  */
-import { startTestEnv, type TestEnv } from "@wkn/core/testing";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { recordingJobs } from "@wkn/testing/mail";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../../context.js";
 import { DomainError } from "../../errors.js";
 import { closeServers, serve } from "../../fetch/testing.js";
 import { storeItems, testItem } from "../../items/testing.js";
 import { startSend } from "../../mail/send.js";
-import { recordingJobs } from "../../mail/testing.js";
 import { createDraft, updateDraft } from "../drafts.js";
 import { annotatePreview } from "./annotate.js";
 import { issueLinks } from "./extract.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEnv, type TestEnv } from "../../../testing/index.js";
 import { urlHash } from "../../../url/canonical.js";
 import { createSource, getSource } from "../../manage.js";
 import { pollSource } from "../../poll.js";

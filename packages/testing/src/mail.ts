@@ -5,14 +5,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Ctx } from "@wkn/core/context";
+import { createDraft, updateDraft } from "@wkn/core/issues/drafts";
+import { storeItems, testItem } from "@wkn/core/items/testing";
+import type { JobKind, JobPayloads, Jobs } from "@wkn/core/jobs";
+import type { Subscriber } from "@wkn/core/model";
+import { newSubscriber } from "@wkn/core/subscribers/manage";
 import { type LocalSes, type SesAccount, type SesFault, startLocalSes } from "@wkn/local/ses";
-import type { Ctx } from "../context.js";
-import { createDraft, updateDraft } from "../issues/drafts.js";
-import { storeItems, testItem } from "../items/testing.js";
-import type { JobKind, JobPayloads, Jobs } from "../jobs/index.js";
-import type { Subscriber } from "../model/index.js";
-import { newSubscriber } from "../subscribers/manage.js";
-import type { TestEnv } from "../testing/index.js";
+import type { TestEnv } from "./index.js";
 
 export const MAIL_ENV = {
   FROM_EMAIL: "newsletter@news.example.org",

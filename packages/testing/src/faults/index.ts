@@ -4,9 +4,10 @@
  * job-runner-like rerun that records every run a fault outlasted; one summary line per suite.
  * Test harness only: product code must not import it.
  */
+
+import type { Ctx } from "@wkn/core/context";
+import type { Jobs } from "@wkn/core/jobs";
 import { onTestFinished } from "vitest";
-import type { Ctx } from "../../context.js";
-import type { Jobs } from "../../jobs/index.js";
 import type { TestEnv } from "../index.js";
 import { type DynamoFaultProxy, type DynamoFaultStats, startDynamoFaultProxy } from "./dynamo-proxy.js";
 

@@ -8,15 +8,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type Config, loadConfig } from "@wkn/core/config";
+import type { Ctx } from "@wkn/core/context";
+import type { Jobs } from "@wkn/core/jobs";
+import { type Logger, silentLogger } from "@wkn/core/log";
+import { folderMediaStore } from "@wkn/core/media/local-store";
+import { createCtx } from "@wkn/core/runtime";
+import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
+import { ensureTable } from "@wkn/core/store/ensure-table";
 import { startDynalite } from "@wkn/local/dynamo";
-import { type Config, loadConfig } from "../config.js";
-import type { Ctx } from "../context.js";
-import type { Jobs } from "../jobs/index.js";
-import { type Logger, silentLogger } from "../log.js";
-import { folderMediaStore } from "../media/local-store.js";
-import { createCtx } from "../runtime.js";
-import { LOCAL_CREDENTIALS } from "../store/client.js";
-import { ensureTable } from "../store/ensure-table.js";
 
 export interface TestEnv {
   dynamoEndpoint: string;

@@ -16,11 +16,11 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
+import { batchGetAll, batchPutAll } from "@wkn/core/store/batch";
+import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
+import { ensureTable } from "@wkn/core/store/ensure-table";
 import { startDynalite } from "@wkn/local/dynamo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batchGetAll, batchPutAll } from "../../store/batch.js";
-import { LOCAL_CREDENTIALS } from "../../store/client.js";
-import { ensureTable } from "../../store/ensure-table.js";
 import { type DynamoFault, type DynamoFaultProxy, startDynamoFaultProxy } from "./dynamo-proxy.js";
 
 let dyn: Awaited<ReturnType<typeof startDynalite>>;
