@@ -9,8 +9,8 @@ import { testItem } from "@wkn/core/items/testing";
 import type { Item, ItemStatus } from "@wkn/core/model";
 import { batchPutAll } from "@wkn/core/store/batch";
 import { itemRecord } from "@wkn/core/store/items";
-import type { TestEnv } from "@wkn/testing";
 import { mapLimit } from "@wkn/core/util/concurrency";
+import type { TestEnv } from "@wkn/testing";
 import { countDynamo } from "./dynamo-counter.js";
 import { type BenchReport, budget, ratio, table } from "./frame.js";
 

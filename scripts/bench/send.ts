@@ -19,10 +19,10 @@ import { runSend, startSend } from "@wkn/core/mail/send";
 import { composeDelivery } from "@wkn/core/mail/send-loop";
 import { sendRaw } from "@wkn/core/mail/ses";
 import { classifySesError } from "@wkn/core/mail/ses-errors";
-import { addActive, mailCtx, perDestination, readyDraft, startSes } from "@wkn/testing/mail";
 import type { Subscriber } from "@wkn/core/model";
 import { keys } from "@wkn/core/store/keys";
 import type { TestEnv } from "@wkn/testing";
+import { addActive, mailCtx, perDestination, readyDraft, startSes } from "@wkn/testing/mail";
 import { countDynamo } from "./dynamo-counter.js";
 import { addLatency, type BenchReport, budget, ratio, round, table } from "./frame.js";
 
