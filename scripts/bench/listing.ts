@@ -9,6 +9,7 @@ import { testItem } from "@wkn/core/items/testing";
 import type { Item, ItemStatus } from "@wkn/core/model";
 import { batchPutAll } from "@wkn/core/store/batch";
 import { itemRecord } from "@wkn/core/store/items";
+import { rawDbOf } from "@wkn/core/store/raw";
 import { mapLimit } from "@wkn/core/util/concurrency";
 import type { TestEnv } from "@wkn/testing";
 import { countDynamo } from "./dynamo-counter.js";
@@ -102,9 +103,9 @@ async function measure(env: TestEnv, size: number, limit: number): Promise<Map<s
   const chunks = Array.from({ length: Math.ceil(size / 500) }, (_, k) =>
     records.slice(k * 500, k * 500 + 500),
   );
-  await mapLimit(chunks, 4, (chunk) => batchPutAll(ctx.store.db, chunk));
+  await mapLimit(chunks, 4, (chunk) => batchPutAll(rawDbOf(ctx.store), chunk));
 
-  const counter = countDynamo(ctx.store.db.doc);
+  const counter = countDynamo(rawDbOf(ctx.store).doc);
   const out = new Map<string, PageCost[]>();
   for (const l of LISTINGS) {
     const pages: PageCost[] = [];

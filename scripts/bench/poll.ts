@@ -19,6 +19,7 @@ import { feedCandidate } from "@wkn/core/sources/adapters/feed";
 import { createSource } from "@wkn/core/sources/manage";
 import { type PollResult, pollDue } from "@wkn/core/sources/poll";
 import { itemRecord } from "@wkn/core/store/items";
+import { rawDbOf } from "@wkn/core/store/raw";
 import { mapLimit } from "@wkn/core/util/concurrency";
 import type { TestEnv } from "@wkn/testing";
 import { countDynamo, type DynamoCounter, type RequestCounts } from "./dynamo-counter.js";
@@ -58,7 +59,7 @@ export interface PollSummary {
 
 /** The naive loop: sequential, plain fetch, no conditional GET, no memory, no condition on the put. */
 async function naiveCycle(ctx: Ctx, urls: string[], sourceId = "naive"): Promise<number> {
-  const { doc, table: tableName } = ctx.store.db;
+  const { doc, table: tableName } = rawDbOf(ctx.store);
   let written = 0;
   for (const url of urls) {
     const res = await fetch(url);
@@ -102,8 +103,8 @@ export async function benchPoll(env: TestEnv, opts: PollBenchOptions): Promise<B
     const naiveCtx = await env.ctx();
     const oursCtx = await env.ctx();
     await createFeedSources(oursCtx, server.urls);
-    const naiveCount = countDynamo(naiveCtx.store.db.doc);
-    const oursCount = countDynamo(oursCtx.store.db.doc);
+    const naiveCount = countDynamo(rawDbOf(naiveCtx.store).doc);
+    const oursCount = countDynamo(rawDbOf(oursCtx.store).doc);
     /** One cycle of one side: its time, its DynamoDB requests and what the feeds answered. */
     const cycle = async <T>(counter: DynamoCounter, run: () => Promise<T>) => {
       server.resetStats();

@@ -21,6 +21,7 @@ import { sendRaw } from "@wkn/core/mail/ses";
 import { classifySesError } from "@wkn/core/mail/ses-errors";
 import type { Subscriber } from "@wkn/core/model";
 import { keys } from "@wkn/core/store/keys";
+import { rawDbOf } from "@wkn/core/store/raw";
 import type { TestEnv } from "@wkn/testing";
 import { addActive, mailCtx, perDestination, readyDraft, startSes } from "@wkn/testing/mail";
 import { countDynamo } from "./dynamo-counter.js";
@@ -55,7 +56,7 @@ interface SendRun {
 async function naiveSend(ctx: Ctx, issueNumber: number, recipients: Subscriber[], rate: number) {
   const mail = await renderIssueMail(ctx, issueNumber);
   const pacer = new Pacer({ maxRate: rate });
-  const { doc, table: tableName } = ctx.store.db;
+  const { doc, table: tableName } = rawDbOf(ctx.store);
   for (const r of recipients) {
     const sub = await ctx.store.subscribers.get(r.id);
     if (sub?.status !== "active") continue;
@@ -127,9 +128,9 @@ async function sendRun(env: TestEnv, sender: Sender, rate: number, recipients: n
     const subs = await addActive(ctx, recipients);
     await startSend(ctx, issueNumber);
     addLatency(ctx.ses, SES_LATENCY_MS);
-    addLatency(ctx.store.db.doc, DYNAMO_LATENCY_MS);
+    addLatency(rawDbOf(ctx.store).doc, DYNAMO_LATENCY_MS);
     const times = acceptedTimes(ctx);
-    const counter = countDynamo(ctx.store.db.doc);
+    const counter = countDynamo(rawDbOf(ctx.store).doc);
     if (sender === "ours") {
       const r = await runSend(ctx, issueNumber);
       if (r.status !== "sent") throw new Error(`send: runSend ended "${r.status}"`);

@@ -21,6 +21,7 @@ import type { ItemStatus, SubscriberStatus } from "@wkn/core/model";
 import { createSource } from "@wkn/core/sources/manage";
 import { rss } from "@wkn/core/sources/test-server";
 import { stripKeys } from "@wkn/core/store/keys";
+import { rawDbOf } from "@wkn/core/store/raw";
 import { seededRandom } from "@wkn/testing/faults/dynamo-proxy";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startLocal } from "./runtime.js";
@@ -192,9 +193,9 @@ async function verify(kill: number): Promise<{ repaired: number }> {
     expect(check, `kill ${kill}: the start after a kill checks the indexes`).toBeDefined();
     await rt.jobs.idle(); // the killed send, resumed to its end
     const { store } = rt.ctx;
-    expect(await auditIndexes(store.db), `kill ${kill}: raw indexes`).toEqual([]);
+    expect(await auditIndexes(rawDbOf(store)), `kill ${kill}: raw indexes`).toEqual([]);
 
-    const records = await scanAll(store.db);
+    const records = await scanAll(rawDbOf(store));
     const sources = byKind(records, "SOURCE#", "SOURCE");
     const listed = await store.sources.list();
     expect(sorted(listed.map((s) => s.id)), `kill ${kill}: sources`).toEqual(

@@ -13,6 +13,7 @@ import { testItem } from "@wkn/core/items/testing";
 import { capturingLogger, type Logger } from "@wkn/core/log";
 import { itemRecord } from "@wkn/core/store/items";
 import { keys } from "@wkn/core/store/keys";
+import { rawDbOf } from "@wkn/core/store/raw";
 import type { SourceRecord } from "@wkn/core/store/sources";
 import { subscriberRecord } from "@wkn/core/store/subscribers";
 import { newSubscriber } from "@wkn/core/subscribers/manage";
@@ -43,7 +44,8 @@ async function start(dataDir: string, log: Logger = capture().log): Promise<Loca
 }
 
 const raw = async (ctx: Ctx, key: { pk: string; sk: string }) =>
-  (await ctx.store.db.doc.send(new GetCommand({ TableName: ctx.store.db.table, Key: key }))).Item!;
+  (await rawDbOf(ctx.store).doc.send(new GetCommand({ TableName: rawDbOf(ctx.store).table, Key: key })))
+    .Item!;
 
 const source = (id: string, name: string): SourceRecord => ({
   id,
@@ -178,7 +180,7 @@ describe("listings over entries a crash left", () => {
       const { store } = rt.ctx;
       // the poll that ran after the cut one: the source now has a stale and a current entry
       await store.sources.update("polled", { nextPollAt: FUTURE, lastPolledAt: NOW });
-      expect(await auditIndexes(store.db)).not.toEqual([]);
+      expect(await auditIndexes(rawDbOf(store))).not.toEqual([]);
 
       const sources = await store.sources.list();
       expect(sources.map((s) => s.id).sort()).toEqual(["polled", "renamed"]); // "deleted" lost its entry
@@ -220,7 +222,7 @@ describe("listings over entries a crash left", () => {
       });
       expect(typeof note?.fields?.ms).toBe("number");
       const { store } = rt.ctx;
-      expect(await auditIndexes(store.db)).toEqual([]);
+      expect(await auditIndexes(rawDbOf(store))).toEqual([]);
       expect((await store.sources.list()).map((s) => s.id).sort()).toEqual(["deleted", "polled", "renamed"]);
       expect((await store.items.list({ status: "new", limit: 50 })).items.map((i) => i.id)).toEqual([
         item.id,

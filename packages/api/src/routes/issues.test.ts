@@ -3,6 +3,7 @@ import type { Ctx } from "@wkn/core/context";
 import { snapshotIssue } from "@wkn/core/issues";
 import { storeItems, testItem } from "@wkn/core/items/testing";
 import { keys } from "@wkn/core/store/keys";
+import { rawDbOf } from "@wkn/core/store/raw";
 import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,7 +216,7 @@ describe("GET /api/issues", () => {
     await t.put("/api/issues/2", { sections: [{ heading: "A", itemIds: [ids[0]] }] });
     await startSending(ctx, 2);
     const put = (Item: Record<string, unknown>) =>
-      ctx.store.db.doc.send(new PutCommand({ TableName: ctx.store.db.table, Item }));
+      rawDbOf(ctx.store).doc.send(new PutCommand({ TableName: rawDbOf(ctx.store).table, Item }));
     for (const [i, status] of ["sent", "sent", "failed", "claimed"].entries()) {
       await put({
         ...keys.delivery(2, `sub${i}`),
@@ -385,8 +386,8 @@ describe("PATCH /api/issues/:id", () => {
     const { ctx, t, ids } = await setup(env);
     const { number } = (await (await t.post("/api/issues", { intro: "Intro" })).json()) as Issue;
     const gone = await storeItems(ctx, [testItem("https://blog.example/gone", { status: "selected" })]);
-    await ctx.store.db.doc.send(
-      new DeleteCommand({ TableName: ctx.store.db.table, Key: keys.item(gone[0]!.id) }),
+    await rawDbOf(ctx.store).doc.send(
+      new DeleteCommand({ TableName: rawDbOf(ctx.store).table, Key: keys.item(gone[0]!.id) }),
     );
     const res = await t.patch(`/api/issues/${number}`, {
       sections: [

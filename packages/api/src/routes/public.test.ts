@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Ctx } from "@wkn/core/context";
 import type { JobKind, JobPayloads, Jobs } from "@wkn/core/jobs";
 import { type ConfirmJobResult, runConfirmJob } from "@wkn/core/mail/confirm-job";
+import { rawDbOf } from "@wkn/core/store/raw";
 import { unsubscribeLink } from "@wkn/core/subscribers/links";
 import { addSubscriber, suppressAddress } from "@wkn/core/subscribers/manage";
 import { signToken } from "@wkn/core/subscribers/tokens";
@@ -95,7 +96,7 @@ async function setup(opts: { runJobs?: boolean; ses?: SesHandle; env?: Record<st
 /** The DynamoDB commands sent through the store's client (on the SDK's middleware stack), as `<Operation> <pk up to ":">`. */
 function recordCommands(ctx: Ctx) {
   const seen: string[] = [];
-  ctx.store.db.doc.middlewareStack.add(
+  rawDbOf(ctx.store).doc.middlewareStack.add(
     (next, context) => async (args) => {
       const pk = /"pk":(?:\{"S":)?"([^"]+)"/.exec(JSON.stringify(args.input ?? {}))?.[1] ?? "?";
       seen.push(`${(context.commandName ?? "?").replace(/Command$/, "")} ${pk.replace(/:.*$/, "")}`);

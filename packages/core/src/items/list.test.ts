@@ -11,6 +11,7 @@ import type { Item } from "../model/index.js";
 import { batchPutAll } from "../store/batch.js";
 import { itemRecord } from "../store/items.js";
 import { keys } from "../store/keys.js";
+import { rawDbOf } from "../store/raw.js";
 import { editItem } from "./edit.js";
 import { listItems } from "./list.js";
 import { observeDb, testItem } from "./testing.js";
@@ -24,7 +25,7 @@ afterAll(() => env.close());
 const day = (d: number, h = 0) => new Date(Date.UTC(2024, 4, d, h)).toISOString();
 
 async function put(ctx: Ctx, items: Item[]) {
-  await batchPutAll(ctx.store.db, items.map(itemRecord));
+  await batchPutAll(rawDbOf(ctx.store), items.map(itemRecord));
 }
 
 async function allPages(ctx: Ctx, q: Parameters<typeof listItems>[1]) {
@@ -191,9 +192,9 @@ describe("items of several sources", () => {
     const item = testItem("https://lag.example/post", { sourceIds: ["a", "c"], status: "rejected" });
     await put(ctx, [item]);
     // A pointer written with the status the item had a moment ago (a crash between the two writes).
-    await ctx.store.db.doc.send(
+    await rawDbOf(ctx.store).doc.send(
       new PutCommand({
-        TableName: ctx.store.db.table,
+        TableName: rawDbOf(ctx.store).table,
         Item: {
           ...keys.itemSourceLink(item.id, "c", "new", item.publishedAt!),
           itemId: item.id,

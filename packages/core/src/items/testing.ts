@@ -1,6 +1,7 @@
 /** Test helpers for items: a candidate as a poller would store it. */
 import type { Ctx } from "../context.js";
 import type { Candidate, Item } from "../model/index.js";
+import { rawDbOf } from "../store/raw.js";
 import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
 
 /** A feed candidate for `url`; fields can be overridden. */
@@ -37,7 +38,7 @@ export async function storeItems(ctx: Ctx, items: Item[]): Promise<Item[]> {
 /** Records the DynamoDB operations a piece of code makes and how many items they read. */
 export function observeDb(ctx: Ctx) {
   const seen: { command: string; index?: string; scanned: number }[] = [];
-  ctx.store.db.doc.middlewareStack.add(
+  rawDbOf(ctx.store).doc.middlewareStack.add(
     (next, context) => async (args) => {
       const out = await next(args);
       const input = args.input as { IndexName?: string };

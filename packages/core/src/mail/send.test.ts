@@ -24,6 +24,7 @@ import { ConflictError, DomainError, ValidationError } from "../errors.js";
 import { previewIssue } from "../issues/content.js";
 import { createDraft, getIssue, updateDraft } from "../issues/drafts.js";
 import { storeItems, testItem } from "../items/testing.js";
+import { rawDbOf } from "../store/raw.js";
 import { verifyToken } from "../subscribers/tokens.js";
 import { resendAmbiguous, resumeSend, resumeSends, runSend, startSend } from "./send.js";
 
@@ -424,7 +425,7 @@ describe("runSend", () => {
     let failWrites = true;
     // The table refuses the batched settle writes of the first run (a fault injected on the
     // real client's middleware stack, not a fake of it).
-    ctx.store.db.doc.middlewareStack.add(
+    rawDbOf(ctx.store).doc.middlewareStack.add(
       (next, context) => async (args) => {
         if (failWrites && context.commandName === "BatchWriteItemCommand")
           throw Object.assign(new Error("the table refused the write"), { name: "InternalServerError" });

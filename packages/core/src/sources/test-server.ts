@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Ctx } from "../context.js";
+import { rawDbOf } from "../store/raw.js";
 
 export interface RecordedRequest {
   method: string;
@@ -117,7 +118,7 @@ export function rss(title: string, entries: FeedEntry[], site = "https://example
  */
 export function recordCommands(ctx: Ctx): { commands: { name: string; keys: string[] }[]; clear(): void } {
   const commands: { name: string; keys: string[] }[] = [];
-  ctx.store.db.doc.middlewareStack.add(
+  rawDbOf(ctx.store).doc.middlewareStack.add(
     (next, context) => async (args) => {
       const input = (args as { input?: unknown }).input;
       const keys = [...JSON.stringify(input ?? {}).matchAll(/"pk":"([^"]+)"/g)].map((m) => m[1]!);

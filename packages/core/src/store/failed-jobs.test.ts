@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, DomainError, NotFoundError, RateLimitedError, ValidationError } from "../errors.js";
 import { FAILED_JOB_RETENTION_DAYS, isPermanentJobError, jobErrorText } from "./failed-jobs.js";
 import { keys } from "./keys.js";
+import { rawDbOf } from "./raw.js";
 import { TTL_ATTRIBUTE } from "./table.js";
 
 let env: TestEnv;
@@ -81,8 +82,8 @@ describe("failed jobs (dead letters)", () => {
     expect(await store.failedJobs.remove(old.id, later)).toBeUndefined();
     // still there before it expires, with the TTL attribute AWS deletes it by
     expect(await store.failedJobs.get(old.id, at(1))).toEqual(old);
-    const raw = await store.db.doc.send(
-      new GetCommand({ TableName: store.db.table, Key: keys.failedJob(old.failedAt, old.id) }),
+    const raw = await rawDbOf(store).doc.send(
+      new GetCommand({ TableName: rawDbOf(store).table, Key: keys.failedJob(old.failedAt, old.id) }),
     );
     expect(raw.Item?.[TTL_ATTRIBUTE]).toBe(t0.getTime() / 1000 + FAILED_JOB_RETENTION_DAYS * 86_400);
   });

@@ -9,6 +9,7 @@ import { issuesRepo } from "./issues.js";
 import { itemsRepo } from "./items.js";
 import { linkChecksRepo } from "./link-checks.js";
 import { rateLimitsRepo } from "./rate-limits.js";
+import { registerRawDb } from "./raw.js";
 import { sourcesRepo } from "./sources.js";
 import { subscribersRepo } from "./subscribers.js";
 
@@ -18,8 +19,7 @@ export interface StoreOptions {
 }
 
 export function createStore(db: Db, opts: StoreOptions) {
-  return {
-    db,
+  const store = {
     sources: sourcesRepo(db),
     items: itemsRepo(db, opts.cursorSecret),
     issues: issuesRepo(db),
@@ -29,8 +29,11 @@ export function createStore(db: Db, opts: StoreOptions) {
     failedJobs: failedJobsRepo(db),
     linkChecks: linkChecksRepo(db),
   };
+  registerRawDb(store, db);
+  return store;
 }
 
 export type Store = ReturnType<typeof createStore>;
 export { createDb, type Db, type DbOptions } from "./client.js";
+export { rawDbOf } from "./raw.js";
 export { GSI_NAMES, TTL_ATTRIBUTE, tableDefinition } from "./table.js";

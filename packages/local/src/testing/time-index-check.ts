@@ -15,6 +15,7 @@ import { testItem } from "@wkn/core/items/testing";
 import { capturingLogger, silentLogger } from "@wkn/core/log";
 import { batchPutAll } from "@wkn/core/store/batch";
 import { itemRecord } from "@wkn/core/store/items";
+import { rawDbOf } from "@wkn/core/store/raw";
 import { mapLimit } from "@wkn/core/util/concurrency";
 import { openDynaliteFolder } from "../dynalite-folder.js";
 import { checkIndexes } from "../index-check.js";
@@ -48,7 +49,7 @@ try {
   const rt = await startLocal(config, { log: silent, schedule: false });
   const records = Array.from({ length: N }, (_, i) => itemRecord(item(i)));
   const chunks = Array.from({ length: Math.ceil(N / 500) }, (_, k) => records.slice(k * 500, k * 500 + 500));
-  await mapLimit(chunks, 4, (chunk) => batchPutAll(rt.ctx.store.db, chunk));
+  await mapLimit(chunks, 4, (chunk) => batchPutAll(rawDbOf(rt.ctx.store), chunk));
   const table = rt.ctx.config.tableName;
   await rt.close();
   out({ step: "built", items: N, ms: Math.round(performance.now() - t) });

@@ -7,6 +7,7 @@
 
 import type { Ctx } from "@wkn/core/context";
 import type { Jobs } from "@wkn/core/jobs";
+import { rawDbOf } from "@wkn/core/store/raw";
 import { onTestFinished } from "vitest";
 import type { TestEnv } from "../index.js";
 import { type DynamoFaultProxy, type DynamoFaultStats, startDynamoFaultProxy } from "./dynamo-proxy.js";
@@ -47,8 +48,8 @@ export async function faultyPair(
   const pair: FaultyPair = { faulty, direct, proxy, reruns: [], notes: {} };
   onTestFinished(async () => {
     summary(name, seed, proxy.stats(), pair.reruns, pair.notes);
-    faulty.store.db.doc.destroy();
-    direct.store.db.doc.destroy();
+    rawDbOf(faulty.store).doc.destroy();
+    rawDbOf(direct.store).doc.destroy();
     await proxy.close();
   });
   return pair;
