@@ -1,5 +1,5 @@
 /**
- * HTML from feeds: reduce to plain text, sanitise for storage, find the first picture, and tell
+ * HTML from feeds: reduce to plain text, find the first picture, and tell
  * whether an RSS string is HTML at all. Used by the adapter only.
  *
  * Every parse runs under a ParseBudget (parse/limits.ts): depth, element count and time are
@@ -7,9 +7,8 @@
  * document the fragment came from, so a feed's fragments share its deadline.
  */
 import { escapeText } from "entities";
-import sanitize from "sanitize-html";
 import { ParseBudget } from "../parse/limits.js";
-import { Guarded, parseMarkup } from "../parse/markup.js";
+import { parseMarkup } from "../parse/markup.js";
 
 /** Elements whose content is never readable text (object/applet content is fallback text: kept). */
 const HIDDEN = new Set([
@@ -98,119 +97,6 @@ function tidyLines(s: string): string {
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-}
-
-const ALLOWED_TAGS = [
-  "a",
-  "abbr",
-  "b",
-  "blockquote",
-  "br",
-  "caption",
-  "cite",
-  "code",
-  "dd",
-  "del",
-  "dl",
-  "dt",
-  "em",
-  "figcaption",
-  "figure",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "hr",
-  "i",
-  "img",
-  "ins",
-  "kbd",
-  "li",
-  "mark",
-  "ol",
-  "p",
-  "pre",
-  "q",
-  "s",
-  "samp",
-  "small",
-  "strike",
-  "strong",
-  "sub",
-  "sup",
-  "table",
-  "tbody",
-  "td",
-  "tfoot",
-  "th",
-  "thead",
-  "time",
-  "tr",
-  "u",
-  "ul",
-];
-
-/**
- * Safe HTML for storage and display: basic formatting, links and pictures; no scripts, styles,
- * frames, event handlers or non-http(s)/mailto URLs. Relative URLs resolve against `base`.
- */
-export function sanitizeHtml(
-  html: string,
-  base: string | null,
-  budget = new ParseBudget("the HTML"),
-): string {
-  const absolute = (url: string | undefined): string | undefined => {
-    if (!url || !base) return url;
-    try {
-      return new URL(url.trim(), base).href;
-    } catch {
-      return url;
-    }
-  };
-  // sanitize-html runs its own htmlparser2 (same O(depth) stack): its tag hooks carry the guard.
-  const guard = new Guarded(budget);
-  const out = sanitize(html, {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: {
-      a: ["href", "title"],
-      img: ["src", "alt", "title", "width", "height"],
-      td: ["colspan", "rowspan"],
-      th: ["colspan", "rowspan"],
-      time: ["datetime"],
-    },
-    allowedSchemes: ["http", "https", "mailto"],
-    allowedSchemesByTag: { img: ["http", "https"] },
-    allowProtocolRelative: false,
-    disallowedTagsMode: "discard",
-    nonTextTags: [...HIDDEN],
-    onOpenTag: (name) => guard.onopentagname(name),
-    onCloseTag: (name, isImplied) => guard.onclosetag(name, isImplied),
-    transformTags: {
-      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, href: absolute(attribs.href) ?? "" } }),
-      img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, src: absolute(attribs.src) ?? "" } }),
-    },
-  });
-  // Pictures without a source and tracking pixels are dropped here (see isRealPicture).
-  return out.replace(IMG_TAG, (tag, attrs: string) => (isRealPicture(attrs) ? tag : "")).trim();
-}
-
-/**
- * A picture as sanitize-html writes it: ` name="value"` (or a bare name) per attribute, then
- * ` />`. Text and attribute values are escaped, so `<img` only ever starts a tag here.
- */
-const IMG_TAG = /<img((?: [a-z]+(?:="[^"]*")?)*) \/>/g;
-
-/**
- * Pictures without a source, and 1×1 tracking pixels, are dropped from the output. Not with
- * sanitize-html's exclusiveFilter: that cuts its output string once per picture dropped,
- * quadratic in a hostile summary (7.5 s for 2 MB of text and pixels).
- */
-function isRealPicture(attrs: string): boolean {
-  const values = new Map<string, string>();
-  for (const [, name, value] of attrs.matchAll(/ ([a-z]+)(?:="([^"]*)")?/g)) values.set(name!, value ?? "");
-  return !!values.get("src") && values.get("width") !== "1" && values.get("height") !== "1";
 }
 
 /** Plain text as HTML (for text-typed summaries). */
