@@ -1,8 +1,8 @@
 /** An unexpected failure: a 500 without details for the caller, and a log line that can be found by its request id. */
 import { capturingLogger } from "@wkn/core/log";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { testClient } from "./testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

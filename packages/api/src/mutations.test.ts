@@ -5,8 +5,8 @@
  * otherwise), the bearer token needs no Origin, and a route declaring no body takes none.
  */
 import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "./testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -4,8 +4,8 @@
  * that validate requests.
  */
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "./testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
-import { testClient } from "@wkn/api/testing";
 import type { Ctx } from "@wkn/core/context";
 import { NotFoundError } from "@wkn/core/errors";
 import { silentLogger } from "@wkn/core/log";
 import type { NewFailedJob } from "@wkn/core/store/failed-jobs";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs, createLocalJobs, type JobHandlers, type Schedule } from "./jobs.js";
 

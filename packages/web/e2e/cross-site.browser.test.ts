@@ -7,9 +7,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FeedServer, startFeedServer } from "./fixtures.js";
+import { type FeedServer, startFeedServer } from "@wkn/testing/browser/fixtures";
 import {
   launchBrowser,
   newContext,
@@ -18,7 +16,9 @@ import {
   startRuntime,
   unexpectedProblems,
   type Watched,
-} from "./harness.js";
+} from "@wkn/testing/browser/harness";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let feeds: FeedServer;
 let runtime: Runtime;

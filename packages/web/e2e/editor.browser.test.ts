@@ -9,9 +9,13 @@
  */
 
 import { join } from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADDED_PAGE, BLOG_ENTRIES, type FeedServer, NOTES_ENTRIES, startFeedServer } from "./fixtures.js";
+import {
+  ADDED_PAGE,
+  BLOG_ENTRIES,
+  type FeedServer,
+  NOTES_ENTRIES,
+  startFeedServer,
+} from "@wkn/testing/browser/fixtures";
 import {
   capture,
   frameText,
@@ -27,7 +31,9 @@ import {
   startRuntime,
   unexpectedProblems,
   type Watched,
-} from "./harness.js";
+} from "@wkn/testing/browser/harness";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let feeds: FeedServer;
 let runtime: Runtime;

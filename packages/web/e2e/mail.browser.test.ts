@@ -9,10 +9,10 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { renderIssue } from "@wkn/core/issues/render";
 import { CARDS, issue72, mediaKey, OPTIONS } from "@wkn/core/issues/render/testing";
+import { launchBrowser, SCREENSHOTS } from "@wkn/testing/browser/harness";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOTS } from "./harness.js";
 
 const MEDIA = `${OPTIONS.publicBaseUrl}/media/`;
 const LONG_URL = `https://example.org/${"averyveryverylongpathsegment".repeat(6)}`;

@@ -4,9 +4,8 @@
  * link, the confirmation page; the archive with its own form. Each page: lang, a CSP without
  * 'unsafe-inline' scripts, no console errors, nothing wider than a 375 px phone.
  */
-import type { Browser, BrowserContext, Page, Response } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FeedServer, startFeedServer } from "./fixtures.js";
+
+import { type FeedServer, startFeedServer } from "@wkn/testing/browser/fixtures";
 import {
   capture,
   confirmLink,
@@ -20,7 +19,9 @@ import {
   startRuntime,
   unexpectedProblems,
   type Watched,
-} from "./harness.js";
+} from "@wkn/testing/browser/harness";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let feeds: FeedServer;
 let runtime: Runtime;

@@ -1,11 +1,11 @@
 import { createDraft, snapshotIssue, updateDraft } from "@wkn/core/issues";
 import { storeItems, testItem } from "@wkn/core/items/testing";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { DomUtils, parseDocument } from "htmlparser2";
 import Parser from "rss-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pagePolicy } from "../middleware/csp/index.js";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -5,9 +5,9 @@ import { storeItems, testItem } from "@wkn/core/items/testing";
 import { keys } from "@wkn/core/store/keys";
 import { rawDbOf } from "@wkn/core/store/raw";
 import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -6,8 +6,8 @@ import { markItemsUsed } from "@wkn/core/items/edit";
 import { storeItems, testCandidate, testItem } from "@wkn/core/items/testing";
 import type { Item } from "@wkn/core/model";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 let site: TestServer;

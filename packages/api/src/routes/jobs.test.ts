@@ -1,9 +1,9 @@
 /** The dead-letter routes against dynalite: list, retry (enqueued once, record gone), delete, 404s. */
 import type { JobKind, Jobs } from "@wkn/core/jobs";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { recordingJobs } from "@wkn/testing/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -6,10 +6,10 @@
 import { closeServers, serve } from "@wkn/core/fetch/testing";
 import { storeItems, testItem } from "@wkn/core/items/testing";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { recordingJobs } from "@wkn/testing/mail";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

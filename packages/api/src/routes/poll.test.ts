@@ -1,7 +1,7 @@
 import { rss, serve, startTestServer, type TestServer } from "@wkn/core/sources/test-server";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 let srv: TestServer;

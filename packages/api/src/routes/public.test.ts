@@ -8,13 +8,13 @@ import { unsubscribeLink } from "@wkn/core/subscribers/links";
 import { addSubscriber, suppressAddress } from "@wkn/core/subscribers/manage";
 import { signToken } from "@wkn/core/subscribers/tokens";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { perDestination, type SesHandle, startSes } from "@wkn/testing/mail";
 import type { Element } from "domhandler";
 import { DomUtils, parseDocument } from "htmlparser2";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pagePolicy } from "../middleware/csp/index.js";
-import { testClient } from "../testing.js";
 
 const BASE = "https://news.example.org";
 let env: TestEnv;

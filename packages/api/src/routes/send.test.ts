@@ -5,6 +5,7 @@
 import { runSend } from "@wkn/core/mail/send";
 import { subscriberIdOf } from "@wkn/core/subscribers/address";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import {
   addActive,
   claimByDeadRunner,
@@ -17,7 +18,6 @@ import {
 } from "@wkn/testing/mail";
 import PostalMime from "postal-mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 let sesHandle: SesHandle;

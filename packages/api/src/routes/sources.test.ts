@@ -1,6 +1,6 @@
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import type { Ctx } from "@wkn/core/context";
 import { newSubscriber, suppressAddress } from "@wkn/core/subscribers/manage";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -4,8 +4,8 @@
  */
 import { storeItems, testItem } from "@wkn/core/items/testing";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testClient } from "../testing.js";
 
 let env: TestEnv;
 beforeAll(async () => {

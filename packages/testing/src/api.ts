@@ -1,7 +1,8 @@
 /** Route-test helpers: an app on a fresh dynalite table, and requests with or without the token. */
+
+import { createApp } from "@wkn/api";
 import type { Ctx } from "@wkn/core/context";
-import { TEST_TOKEN } from "@wkn/testing";
-import { createApp } from "./app.js";
+import { TEST_TOKEN } from "./index.js";
 
 export function testClient(ctx: Ctx) {
   const app = createApp(ctx);

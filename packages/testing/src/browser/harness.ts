@@ -30,8 +30,8 @@ import PostalMime from "postal-mime";
 import { expect } from "vitest";
 import { type FeedServer, routeImages } from "./fixtures.js";
 
-/** The repository's root (this file is packages/web/e2e/harness.ts). */
-export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/** The repository's root (this file is packages/testing/src/browser/harness.ts). */
+export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const SCREENSHOTS = join(ROOT, ".build", "screenshots");
 export const WIDTHS = [1280, 375] as const;
 
