@@ -1,7 +1,7 @@
 import { DomUtils, parseDocument } from "htmlparser2";
 import { describe, expect, it } from "vitest";
 import { renderBlock, renderComment } from "./markdown.js";
-import { htmlToText } from "./text.js";
+import { htmlToMailText } from "./text.js";
 
 const utm = { source: "s", medium: "email", campaign: "c" };
 const tags = (html: string) =>
@@ -69,13 +69,13 @@ describe("renderComment (the small subset)", () => {
   });
 });
 
-describe("htmlToText", () => {
+describe("htmlToMailText", () => {
   it("gives paragraphs, list items and links as text (url)", () => {
     const html = renderBlock(
       "A [link](https://example.com/a).\n\n1. one\n2. two\n\n> quoted\n\nhttps://bare.example/x",
       utm,
     );
-    expect(htmlToText(html)).toBe(
+    expect(htmlToMailText(html)).toBe(
       [
         "A link (https://example.com/a?utm_source=s&utm_medium=email&utm_campaign=c).",
         "1. one\n2. two",
@@ -83,12 +83,12 @@ describe("htmlToText", () => {
         "https://bare.example/x?utm_source=s&utm_medium=email&utm_campaign=c",
       ].join("\n\n"),
     );
-    expect(htmlToText(html, { urls: false })).toBe(
+    expect(htmlToMailText(html, { urls: false })).toBe(
       "A link.\n\n1. one\n2. two\n\n> quoted\n\nhttps://bare.example/x",
     );
   });
 
   it("decodes entities back to the characters", () => {
-    expect(htmlToText(renderBlock('a < b & "c" <img src=x>', utm))).toBe('a < b & "c" <img src=x>');
+    expect(htmlToMailText(renderBlock('a < b & "c" <img src=x>', utm))).toBe('a < b & "c" <img src=x>');
   });
 });

@@ -12,7 +12,7 @@ import type { IssueCard } from "../card.js";
 import { type IssueDate, issueDate } from "./date.js";
 import { tagUrl, type Utm } from "./links.js";
 import { renderBlock, renderComment } from "./markdown.js";
-import { htmlToText } from "./text.js";
+import { htmlToMailText } from "./text.js";
 
 /** What rendering needs of an issue; its cards come from its items (draft) or its snapshot. */
 export interface RenderIssueInput {
@@ -115,7 +115,7 @@ function prepareCard(
     imageUrl: card.thumbnail && isMediaKey(card.thumbnail) ? mediaUrl(o.publicBaseUrl, card.thumbnail) : null,
     facts: factsOf(card, t),
     commentHtml,
-    commentText: htmlToText(commentHtml),
+    commentText: htmlToMailText(commentHtml),
   };
 }
 
@@ -127,15 +127,15 @@ export function prepareIssue(input: RenderIssueInput, utm: Utm | null, o: Prepar
     title: input.title,
     subject: input.subject || input.title,
     introHtml,
-    introText: htmlToText(introHtml),
-    introSummary: htmlToText(introHtml, { urls: false }),
+    introText: htmlToMailText(introHtml),
+    introSummary: htmlToMailText(introHtml, { urls: false }),
     date: issueDate(input.date ?? input.sentAt, o.lang, o.timeZone),
     sections: input.sections.map((s) => {
       const bodyHtml = renderBlock(s.body, utm);
       return {
         heading: s.heading,
         bodyHtml,
-        bodyText: htmlToText(bodyHtml),
+        bodyText: htmlToMailText(bodyHtml),
         cards: s.itemIds
           .map((id) => input.cards.get(id))
           .filter((c): c is IssueCard => c !== undefined)

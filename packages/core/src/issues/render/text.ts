@@ -2,13 +2,17 @@
  * Safe HTML fragments (markdown.ts output) → plain text for the text part: paragraphs separated
  * by a blank line, list items as "- ", links as "text (url)" with the bare (tagged) URL, or
  * without URLs for a one-line summary.
+ *
+ * Not feed/html.ts `htmlToText`, on purpose: that one pulls the words out of untrusted feed HTML
+ * under a parse budget; this one lays out our own sanitised HTML as a mail's text part (list
+ * markers, quote prefixes, a link's URL after its text), which a feed summary must not get.
  */
 import type { ChildNode, Element } from "domhandler";
 import { parseDocument } from "htmlparser2";
 
 const BLOCKS = new Set(["p", "ul", "ol", "blockquote", "pre", "hr", "div"]);
 
-export function htmlToText(html: string, opts: { urls?: boolean } = {}): string {
+export function htmlToMailText(html: string, opts: { urls?: boolean } = {}): string {
   const urls = opts.urls ?? true;
   if (!html) return "";
   const doc = parseDocument(html);
