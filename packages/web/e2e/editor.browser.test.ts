@@ -461,9 +461,32 @@ describe("the editor's weekly routine", () => {
       const res = await runtime.api("POST", "/api/subscribers", { email });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
+    // A link in the intro that answers 404: the send is refused and names it, until the editor
+    // chooses to send anyway.
+    const dead = `${feeds.url}/gone-post`;
+    const intro = page.getByLabel("Intro (markdown)");
+    await intro.fill(`${await intro.inputValue()}\n\nSee [the old post](${dead}).`);
+    await page.getByText("All changes saved").waitFor({ timeout: 30_000 });
     await page.getByRole("button", { name: "Send to subscribers" }).click();
     const dialog = page.getByRole("alertdialog").or(page.getByRole("dialog"));
     await dialog.getByRole("heading", { name: `Send issue #${issue!.number} to 3 subscribers?` }).waitFor();
+    const [refused] = await Promise.all([
+      page.waitForResponse(
+        (r) => /\/api\/issues\/[^/]+\/send$/.test(r.url()) && r.request().method() === "POST",
+      ),
+      dialog.getByRole("button", { name: "Send now" }).click(),
+    ]);
+    expect(refused.status()).toBe(409);
+    // The refused send's 409 is logged by the browser as a failed load (once it arrives): expected
+    // here only.
+    const is409 = (p: string) => /Failed to load resource: .* 409/.test(p);
+    await expect.poll(() => watched.problems.some(is409), { timeout: 30_000 }).toBe(true);
+    const logged = watched.problems.splice(0);
+    watched.problems.push(...logged.filter((p) => !is409(p)));
+    await dialog.getByText("Some links are dead or moved to another site").waitFor();
+    await dialog.getByRole("listitem").filter({ hasText: dead }).waitFor();
+    expect((await getIssue(issue!.id)).status).toBe("draft");
+    await dialog.getByLabel("Send anyway, with these links").check();
     const [started] = await Promise.all([
       page.waitForResponse(
         (r) => /\/api\/issues\/[^/]+\/send$/.test(r.url()) && r.request().method() === "POST",
