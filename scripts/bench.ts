@@ -22,9 +22,14 @@ import { benchPoll } from "./bench/poll.js";
 import { benchSend } from "./bench/send.js";
 
 export interface BenchSizes {
+  /** The smoke sizes (`--quick`): benchmarks may also take fewer passes. */
+  quick: boolean;
+  /** Fixed latency before every DynamoDB request, on both sides of every benchmark (`--ddb-latency`). */
+  ddbLatencyMs: number;
   feeds: number;
   entries: number;
-  /** The larger listing table; the smaller holds a tenth of it. */
+  /** The listing's two tables. */
+  smallItems: number;
   items: number;
   recipients: number;
   /** The configured SES rate (messages/s) of the pacing run. */
@@ -34,29 +39,50 @@ export interface BenchSizes {
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
-  feeds: 300,
+  quick: false,
+  ddbLatencyMs: 5,
+  feeds: 1_000,
   entries: 20,
-  items: 10_000,
-  recipients: 200,
-  rate: 50,
-  highRate: 100,
+  smallItems: 1_000,
+  items: 50_000,
+  recipients: 2_000,
+  rate: 200,
+  highRate: 400,
 };
 
-/** Small sizes for a smoke test: every benchmark's structure, in seconds. */
+/** Small sizes for a smoke test: every benchmark's structure, in well under two minutes. */
 export const QUICK_SIZES: BenchSizes = {
-  feeds: 20,
+  quick: true,
+  ddbLatencyMs: 5,
+  feeds: 40,
   entries: 20,
+  smallItems: 1_000,
   items: 6_000,
-  recipients: 30,
-  rate: 50,
-  highRate: 100,
+  recipients: 100,
+  rate: 100,
+  highRate: 200,
 };
+
+/** A benchmark: gets the sizes and the summaries of the benchmarks that ran before it. */
+export type Benchmark = (
+  env: TestEnv,
+  s: BenchSizes,
+  before: Record<string, SummaryValue>,
+) => Promise<BenchReport>;
 
 /** The benchmarks, in the order they run; the summary line uses these names. */
-export const BENCHMARKS: Record<string, (env: TestEnv, s: BenchSizes) => Promise<BenchReport>> = {
-  poll: (env, s) => benchPoll(env, { feeds: s.feeds, entries: s.entries }),
-  listing: (env, s) => benchListing(env, { small: Math.round(s.items / 10), large: s.items }),
-  send: (env, s) => benchSend(env, { recipients: s.recipients, rate: s.rate, highRate: s.highRate }),
+export const BENCHMARKS: Record<string, Benchmark> = {
+  poll: (env, s) => benchPoll(env, { feeds: s.feeds, entries: s.entries, ddbLatencyMs: s.ddbLatencyMs }),
+  listing: (env, s) =>
+    benchListing(env, { small: s.smallItems, large: s.items, ddbLatencyMs: s.ddbLatencyMs, quick: s.quick }),
+  send: (env, s) =>
+    benchSend(env, {
+      recipients: s.recipients,
+      rate: s.rate,
+      highRate: s.highRate,
+      ddbLatencyMs: s.ddbLatencyMs,
+      quick: s.quick,
+    }),
 };
 
 export interface BenchRun {
@@ -80,7 +106,7 @@ export async function runBench(
       const bench = BENCHMARKS[name];
       if (!bench)
         throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(BENCHMARKS).join(", ")})`);
-      const report = await bench(env, sizes);
+      const report = await bench(env, sizes, summary);
       for (const line of report.lines) print(line);
       for (const b of report.budgets) if (!b.ok) print(`BUDGET BROKEN (${b.kind}) ${b.name}: ${b.detail}`);
       budgets.push(...report.budgets);
@@ -106,6 +132,8 @@ export function sizesFromArgs(argv: string[]): { sizes: BenchSizes; only: string
     options: {
       quick: { type: "boolean", default: false },
       only: { type: "string" },
+      "ddb-latency": { type: "string" },
+      "small-items": { type: "string" },
       feeds: { type: "string" },
       entries: { type: "string" },
       items: { type: "string" },
@@ -116,7 +144,13 @@ export function sizesFromArgs(argv: string[]): { sizes: BenchSizes; only: string
     strict: true,
   });
   const base = values.quick ? QUICK_SIZES : DEFAULT_SIZES;
+  const latency = values["ddb-latency"];
+  if (latency !== undefined && !(Number.isInteger(Number(latency)) && Number(latency) >= 0))
+    throw new Error(`--ddb-latency must be a whole number of milliseconds, got "${latency}"`);
   const sizes: BenchSizes = {
+    quick: base.quick,
+    ddbLatencyMs: latency === undefined ? base.ddbLatencyMs : Number(latency),
+    smallItems: positiveInt("small-items", values["small-items"], base.smallItems),
     feeds: positiveInt("feeds", values.feeds, base.feeds),
     entries: positiveInt("entries", values.entries, base.entries),
     items: positiveInt("items", values.items, base.items),

@@ -8,6 +8,9 @@
  * and its hard budgets. A broken hard budget makes the script exit non-zero.
  */
 
+import type { Ctx } from "@wkn/core/context";
+import { rawDbOf } from "@wkn/core/store/raw";
+
 /**
  * A hard budget: a structural fact (request counts, messages delivered: the same on any machine)
  * or a generous bound on a measured ratio (can wobble on a loaded machine; smoke tests skip it).
@@ -66,6 +69,21 @@ export function table(header: string[], rows: unknown[][]): string[] {
       .join("  ")
       .trimEnd();
   return [line(text[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...text.slice(1).map(line)];
+}
+
+/**
+ * A context of the test env with `ms` of simulated network before each of its DynamoDB requests
+ * (`--ddb-latency`, default 5 ms): every benchmark gives both of its sides one of these, so
+ * requests in parallel overlap as they do on the service and requests in sequence add up.
+ */
+export async function benchCtx(
+  env: { ctx(opts?: Record<string, unknown>): Promise<Ctx> },
+  ddbLatencyMs: number,
+  opts: Record<string, unknown> = {},
+): Promise<Ctx> {
+  const ctx = await env.ctx(opts);
+  addLatency(rawDbOf(ctx.store).doc, ddbLatencyMs);
+  return ctx;
 }
 
 /** Anything with the AWS SDK's middleware stack (a service client or a document client). */

@@ -16,6 +16,10 @@ import { countDynamo } from "./dynamo-counter.js";
 import { type BenchReport, budget, ratio, table } from "./frame.js";
 
 export interface ListingBenchOptions {
+  /** Simulated network before each DynamoDB request, on both sides (frame.ts `benchCtx`). */
+  ddbLatencyMs: number;
+  /** Smoke sizes: fewer passes where a benchmark repeats. */
+  quick?: boolean;
   /** Items in the small and the large table. */
   small: number;
   large: number;

@@ -27,6 +27,10 @@ import { startFeedServer } from "./feed-server.js";
 import { type BenchReport, budget, ratio, round, table, timed } from "./frame.js";
 
 export interface PollBenchOptions {
+  /** Simulated network before each DynamoDB request, on both sides (frame.ts `benchCtx`). */
+  ddbLatencyMs: number;
+  /** Smoke sizes: fewer passes where a benchmark repeats. */
+  quick?: boolean;
   feeds: number;
   /** Entries per feed. */
   entries: number;

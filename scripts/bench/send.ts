@@ -31,6 +31,10 @@ export const SES_LATENCY_MS = 30;
 export const DYNAMO_LATENCY_MS = 5;
 
 export interface SendBenchOptions {
+  /** Simulated network before each DynamoDB request, on both sides (frame.ts `benchCtx`). */
+  ddbLatencyMs: number;
+  /** Smoke sizes: fewer passes where a benchmark repeats. */
+  quick?: boolean;
   recipients: number;
   /** The configured SES rate of the pacing run (messages/s). */
   rate: number;
