@@ -16,8 +16,11 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { benchColdStart } from "./bench/cold-start.js";
+import { benchCost } from "./bench/cost.js";
 import type { BenchReport, Budget, SummaryValue } from "./bench/frame.js";
 import { benchListing } from "./bench/listing.js";
+import { benchParse } from "./bench/parse.js";
 import { benchPoll } from "./bench/poll.js";
 import { benchSend } from "./bench/send.js";
 
@@ -83,6 +86,9 @@ export const BENCHMARKS: Record<string, Benchmark> = {
       ddbLatencyMs: s.ddbLatencyMs,
       quick: s.quick,
     }),
+  parse: (_env, s) => benchParse({ quick: s.quick }),
+  coldStart: (_env, s) => benchColdStart({ quick: s.quick }),
+  cost: (_env, _s, before) => benchCost(before),
 };
 
 export interface BenchRun {
