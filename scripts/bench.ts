@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { benchColdStart } from "./bench/cold-start.js";
 import { benchCost } from "./bench/cost.js";
+import { startDynamoProcess } from "./bench/dynamo-process.js";
 import type { BenchReport, Budget, SummaryValue } from "./bench/frame.js";
 import { benchListing } from "./bench/listing.js";
 import { benchParse } from "./bench/parse.js";
@@ -104,7 +105,9 @@ export async function runBench(
 ): Promise<BenchRun> {
   const print = opts.print ?? (() => {});
   const names = opts.only?.length ? opts.only : Object.keys(BENCHMARKS);
-  const env = await startTestEnv();
+  // DynamoDB's own work happens in another process, as on the service (bench/dynamo-process.ts).
+  const dynamo = await startDynamoProcess();
+  const env = await startTestEnv({ dynamoEndpoint: dynamo.endpoint });
   const summary: Record<string, SummaryValue> = {};
   const budgets: Budget[] = [];
   try {
@@ -121,6 +124,7 @@ export async function runBench(
     }
   } finally {
     await env.close();
+    await dynamo.close();
   }
   return { summary, budgets };
 }

@@ -1,8 +1,9 @@
 /**
  * The embedded DynamoDB-compatible server: dynalite in this process, persisted under a folder
- * (in memory without one). Only one process may own a folder: the caller holds the data lock.
+ * (in memory without one), with TransactWriteItems added (dynamo-transactions.ts). Only one process may own a folder: the caller holds the data lock.
  */
 import dynalite from "dynalite";
+import { addTransactWriteItems } from "./dynamo-transactions.js";
 import { type Listening, listen } from "./listen.js";
 
 export type RunningServer = Listening;
@@ -11,5 +12,6 @@ export async function startDynalite(
   opts: { path?: string; host?: string; port?: number } = {},
 ): Promise<RunningServer> {
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  addTransactWriteItems(server);
   return listen(server, opts);
 }

@@ -37,8 +37,14 @@ export interface TestEnv {
 export const TEST_TOKEN = "test-editor-token-0123456789abcdef";
 export const TEST_SECRET = "test-signing-secret-0123456789abcdef";
 
-export async function startTestEnv(): Promise<TestEnv> {
-  const dyn = await startDynalite();
+/**
+ * `dynamoEndpoint`: a DynamoDB-compatible server already running (the benchmarks run dynalite in
+ * a process of its own, so its CPU and memory are not the measured code's, as on the service).
+ */
+export async function startTestEnv(opts: { dynamoEndpoint?: string } = {}): Promise<TestEnv> {
+  const dyn = opts.dynamoEndpoint
+    ? { endpoint: opts.dynamoEndpoint, close: async () => {} }
+    : await startDynalite();
   const mediaDir = await mkdtemp(path.join(tmpdir(), "wkn-media-"));
   const admin = new DynamoDBClient({
     region: "us-east-1",

@@ -28,27 +28,64 @@ const candidate = (url: string): Candidate => ({
   kind: "article",
 });
 
-it("unfurls the items a failed poll created, once, and the rest on the retry", async () => {
+function recording() {
   const unfurled: string[] = [];
   const jobs: Jobs = {
     async enqueue(kind, payload) {
       if (kind === "unfurl") unfurled.push((payload as { itemId: string }).itemId);
     },
   };
+  return { jobs, unfurled };
+}
+
+async function stored(ctx: Awaited<ReturnType<TestEnv["ctx"]>>, candidates: Candidate[]) {
+  const ids: string[] = [];
+  for (const c of candidates) if (await ctx.store.items.get(urlHash(c.url))) ids.push(urlHash(c.url));
+  return ids;
+}
+
+const exhausted = () => new Error("ProvisionedThroughputExceededException (retries exhausted)");
+
+it("unfurls the items a failed poll created, once, and the rest on the retry (a transaction fails)", async () => {
+  const { jobs, unfurled } = recording();
   const ctx = await env.ctx({ jobs });
-  const createIfAbsent = ctx.store.items.createIfAbsent.bind(ctx.store.items);
+  const createAll = ctx.store.items.createAllIfAbsent.bind(ctx.store.items);
   let calls = 0;
-  ctx.store.items.createIfAbsent = async (item) => {
-    if (++calls === 4) throw new Error("ProvisionedThroughputExceededException (retries exhausted)");
-    return createIfAbsent(item);
+  ctx.store.items.createAllIfAbsent = async (items) => {
+    if (++calls === 2) throw exhausted();
+    return createAll(items);
   };
-  const candidates = Array.from({ length: 12 }, (_, i) => candidate(`https://retry.example/${i}`));
+  // 30 new entries: two transactions (25 and 5); the second fails.
+  const candidates = Array.from({ length: 30 }, (_, i) => candidate(`https://retry.example/t${i}`));
   await expect(storeCandidates(ctx, { id: "src" }, candidates)).rejects.toThrow(/retries exhausted/);
-  const created = [];
-  for (const c of candidates) if (await ctx.store.items.get(urlHash(c.url))) created.push(urlHash(c.url));
-  expect(created.length).toBeGreaterThan(0);
+  const created = await stored(ctx, candidates);
+  expect(created).toHaveLength(25);
   expect(unfurled.sort()).toEqual(created.sort());
 
   await storeCandidates(ctx, { id: "src" }, candidates);
   expect(unfurled.sort()).toEqual(candidates.map((c) => urlHash(c.url)).sort());
+});
+
+it("unfurls the items a failed poll created, once, and the rest on the retry (item by item)", async () => {
+  const { jobs, unfurled } = recording();
+  const ctx = await env.ctx({ jobs });
+  // One item exists already: the transaction does not go through and the items are written one by one.
+  await storeCandidates(ctx, { id: "other" }, [candidate("https://retry.example/i0")]);
+  const createIfAbsent = ctx.store.items.createIfAbsent.bind(ctx.store.items);
+  let calls = 0;
+  ctx.store.items.createIfAbsent = async (item) => {
+    if (++calls === 4) throw exhausted();
+    return createIfAbsent(item);
+  };
+  const candidates = Array.from({ length: 12 }, (_, i) => candidate(`https://retry.example/i${i}`));
+  await expect(storeCandidates(ctx, { id: "src", seen: ["0000000000000000"] }, candidates)).rejects.toThrow(
+    /retries exhausted/,
+  );
+  const created = (await stored(ctx, candidates)).filter((id) => id !== urlHash(candidates[0]!.url));
+  expect(created.length).toBeGreaterThan(0);
+  expect(unfurled.filter((id) => id !== urlHash(candidates[0]!.url)).sort()).toEqual(created.sort());
+
+  await storeCandidates(ctx, { id: "src", seen: ["0000000000000000"] }, candidates);
+  expect(unfurled.sort()).toEqual(candidates.map((c) => urlHash(c.url)).sort());
+  expect((await ctx.store.items.get(urlHash(candidates[0]!.url)))?.sourceIds).toEqual(["other", "src"]);
 });

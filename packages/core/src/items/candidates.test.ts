@@ -75,6 +75,38 @@ describe("storeCandidates", () => {
     expect((await ctx.store.items.get(a.newItemIds[0]!))?.sourceIds).toEqual(["src-a", "src-b"]);
   });
 
+  it("two sources bringing the same URLs at the same moment make one item each, listing both", async () => {
+    const ctx = await env.ctx();
+    const urls = Array.from({ length: 30 }, (_, i) => `https://example.com/race/${i}`);
+    // Round 1: both sources' first polls (looked up first: both find nothing, both try to create).
+    // Round 2: polls of sources with a memory (no lookup: both try to create straight away).
+    for (const [round, seen] of [
+      [1, undefined],
+      [2, ["0000000000000000"]],
+    ] as const) {
+      const batch = urls.map((u) => candidate(`${u}?round=${round}`));
+      const [a, b] = await Promise.all([
+        storeCandidates(ctx, { id: `a${round}`, seen: seen && [...seen] }, batch),
+        storeCandidates(ctx, { id: `b${round}`, seen: seen && [...seen] }, [...batch].reverse()),
+      ]);
+      const roundIds = batch.map((c) => urlHash(c.url));
+      // Every URL became one item, created by exactly one of the two and linked by the other.
+      expect([...a.newItemIds, ...b.newItemIds].sort()).toEqual([...roundIds].sort());
+      expect([...a.linkedItemIds, ...b.linkedItemIds].sort()).toEqual([...roundIds].sort());
+      const items = await ctx.store.items.getMany(roundIds);
+      expect(items.size).toBe(urls.length);
+      for (const item of items.values()) expect([...item.sourceIds].sort()).toEqual([`a${round}`, `b${round}`]);
+      // Each lists under both sources, and once in the ranked listing.
+      for (const sourceId of [`a${round}`, `b${round}`]) {
+        const page = await listItems(ctx, { status: "new", sourceId, limit: 100 });
+        expect(page.items.map((i) => i.id).sort()).toEqual([...roundIds].sort());
+      }
+    }
+    const ranked = await listItems(ctx, { status: "new", sort: "score", limit: 100 });
+    expect(ranked.items).toHaveLength(2 * urls.length);
+    expect(new Set(ranked.items.map((i) => i.id)).size).toBe(2 * urls.length);
+  });
+
   it("writes nothing for entries the source has seen, and keeps the memory bounded", async () => {
     const ctx = await env.ctx();
     const cands = Array.from({ length: 5 }, (_, i) => candidate(`https://example.com/p${i}`));

@@ -1,12 +1,21 @@
 /**
  * Storing what a poll found (DESIGN.md step 4). An item's id is the hash of its canonical URL, so
  * the same article from two sources is one item that lists both. Known entries cost nothing: the
- * source remembers the ids it has recently stored (`seen`), and only the rest is looked up (one
- * BatchGetItem per 100) and written: a conditional PutItem per new item, bounded in concurrency,
- * or the store's `addSource` for an item another source found first.
+ * source remembers the ids it has recently stored (`seen`), and only the rest is written: new
+ * items in transactions of conditional puts (each item's ranking is on its record), one request
+ * per `TRANSACTION_RECORDS`, all or none; a transaction that does not go through (an item existed:
+ * another source found it first, or at the same moment) is redone item by item, and for an item
+ * that exists the store's `addSource` appends this source under a condition: nothing is created
+ * twice and no attribution is lost.
+ *
+ * A source polled before writes its fresh entries straight away: what its memory does not hold is
+ * almost always new, and a lookup first would cost a round trip per poll for nothing. A source's
+ * first poll (no memory yet: a new source, maybe one that overlaps others) looks its entries up
+ * first (one BatchGetItem per 100), so an overlap costs a read, not a failed write per entry.
  */
 import type { Ctx } from "../context.js";
 import type { Candidate, Item } from "../model/index.js";
+import { TRANSACTION_RECORDS } from "../store/put-if-absent.js";
 import type { SourceRecord } from "../store/sources.js";
 import { collapseWhitespace, FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "../text/index.js";
 import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
@@ -25,8 +34,8 @@ export const SEEN_MARGIN = 50;
 /** Characters of the seen memory per id: 64 bits is plenty within one source and halves its size. */
 const SEEN_KEY_LENGTH = 16;
 export const TITLE_MAX = 300;
-/** Writes in flight per poll. */
-const WRITE_CONCURRENCY = 8;
+/** Writes in flight per poll: a typical feed page (10-25 entries) is written in one or two rounds. */
+const WRITE_CONCURRENCY = 16;
 /** A date further ahead than this is a feed's mistake: it would pin the item on top of "newest first". */
 const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
@@ -141,34 +150,45 @@ export async function storeCandidates(
   const newItemIds: string[] = [];
   const linkedItemIds: string[] = [];
   if (fresh.length > 0) {
-    const existing = await ctx.store.items.getMany(fresh.map((p) => p.id));
+    const firstPoll = !source.seen?.length;
+    const existing = firstPoll
+      ? await ctx.store.items.getMany(fresh.map((p) => p.id))
+      : new Map<string, Item>();
+    const link = async (p: Prepared) => {
+      if (!(await ctx.store.items.addSource(p.id, source.id))) return;
+      linkedItemIds.push(p.id);
+      // One more mention, maybe a better source: its score moves.
+      await rescoreItem(ctx, p.id, (id) => (id === source.id ? weights : undefined));
+    };
     const created: Item[] = [];
     try {
-      await mapLimit(fresh, WRITE_CONCURRENCY, async (p) => {
-        const known = existing.get(p.id);
-        if (known) {
-          if (!known.sourceIds.includes(source.id) && (await ctx.store.items.addSource(p.id, source.id))) {
-            linkedItemIds.push(p.id);
-            // One more mention, maybe a better source: its score moves.
-            await rescoreItem(ctx, p.id, (id) => (id === source.id ? weights : undefined));
-          }
-          return;
-        }
+      const unknown = fresh.filter((p) => !existing.has(p.id));
+      const tryOneByOne: Prepared[] = [];
+      // New items go in transactions (one request per TRANSACTION_RECORDS, all or none); a
+      // transaction that did not go through (one existed, or another source wrote one at the same
+      // moment) is decided item by item.
+      for (let i = 0; i < unknown.length; i += TRANSACTION_RECORDS) {
+        const chunk = unknown.slice(i, i + TRANSACTION_RECORDS);
+        const items = chunk.map((p) => candidateToItem(p, source.id, now, weights));
+        if (items.length > 1 && (await ctx.store.items.createAllIfAbsent(items))) created.push(...items);
+        else tryOneByOne.push(...chunk);
+      }
+      await mapLimit(tryOneByOne, WRITE_CONCURRENCY, async (p) => {
         const item = candidateToItem(p, source.id, now, weights);
-        if (await ctx.store.items.createIfAbsent(item)) {
-          created.push(item);
-          newItemIds.push(item.id);
-        } else if (await ctx.store.items.addSource(p.id, source.id)) {
-          // Another poll stored it between our read and our write.
-          linkedItemIds.push(p.id);
-          await rescoreItem(ctx, p.id, (id) => (id === source.id ? weights : undefined));
-        }
+        // Not created: another source found it first (or stored it between our read and our write).
+        if (await ctx.store.items.createIfAbsent(item)) created.push(item);
+        else await link(p);
       });
+      const known = fresh.filter(
+        (p) => !existing.get(p.id)?.sourceIds.includes(source.id) && existing.has(p.id),
+      );
+      await mapLimit(known, WRITE_CONCURRENCY, link);
     } finally {
       // What the source did not give (a picture, a description) comes from the page. Also when a
       // write failed: the items created before it are "known" to the retried poll, never new again.
       await enqueueUnfurl(ctx, created);
     }
+    newItemIds.push(...created.map((i) => i.id));
   }
 
   const current = prepared.map((p) => seenKey(p.id));

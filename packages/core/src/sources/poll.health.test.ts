@@ -188,9 +188,14 @@ describe("a source the editor did not name takes its feed's title", () => {
     srv.route("/name/race", serve(rss("Feed", [])));
     await feedSource(ctx, "race", "/name/race");
     await updateSource(ctx, "race", { name: "Editor's" });
-    // the poll read the default name; the editor's rename came in between
-    expect(await ctx.store.sources.adoptFeedName("race", "Feed", "127.0.0.2")).toBe(false);
-    expect((await getSource(ctx, "race")).name).toBe("Editor's");
+    // the poll read the default name; the editor's rename came in between: the poll's state is
+    // written, the name is not
+    await ctx.store.sources.update(
+      "race",
+      { lastError: "from the poll" },
+      { adoptName: { name: "Feed", expected: "127.0.0.2" } },
+    );
+    expect(await getSource(ctx, "race")).toMatchObject({ name: "Editor's", lastError: "from the poll" });
 
     srv.route("/name/legacy", serve(rss("Legacy Feed", [])));
     srv.route("/name/legacy2", serve(rss("Legacy Feed 2", [])));

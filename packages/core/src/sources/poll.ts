@@ -121,16 +121,20 @@ async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
 
   const moved = await followRedirects(ctx, source, outcome.redirectChain, now);
   const warnings = [health.warning, moved.warning].filter(Boolean);
-  await save(ctx, source.id, {
-    ...success,
-    ...moved.patch,
-    lastSkipped: outcome.skipped + stored.skipped,
-    // A clean read clears the warning of an earlier one.
-    lastWarning: warnings.length > 0 ? warnings.join(" ") : null,
-    // The memory is rewritten only when it changed: an unchanged feed keeps the update small.
-    seen: sameList(source.seen, stored.seen) ? undefined : stored.seen,
-  });
-  await adoptFeedTitle(ctx, source, outcome.title);
+  await save(
+    ctx,
+    source.id,
+    {
+      ...success,
+      ...moved.patch,
+      lastSkipped: outcome.skipped + stored.skipped,
+      // A clean read clears the warning of an earlier one.
+      lastWarning: warnings.length > 0 ? warnings.join(" ") : null,
+      // The memory is rewritten only when it changed: an unchanged feed keeps the update small.
+      seen: sameList(source.seen, stored.seen) ? undefined : stored.seen,
+    },
+    feedName(source, outcome.title),
+  );
   if (stored.newItemIds.length > 0 || stored.linkedItemIds.length > 0) {
     ctx.log.info("polled", {
       sourceId: source.id,
@@ -202,16 +206,18 @@ async function followRedirects(
   };
 }
 
-/** Names a feed source after its feed's title, unless the editor named it (sources/manage.ts). */
-async function adoptFeedTitle(
-  ctx: Ctx,
+/**
+ * The name a feed source takes from its feed's title, unless the editor named it
+ * (sources/manage.ts): written with the poll's state, in the same update.
+ */
+function feedName(
   source: SourceRecord,
   title: string | null | undefined,
-): Promise<void> {
-  if (source.kind !== "feed" || nameSourceOf(source) === "editor") return;
+): { name: string; expected: string } | undefined {
+  if (source.kind !== "feed" || nameSourceOf(source) === "editor") return undefined;
   const name = nameFromTitle(title, FEED_NAME_MAX);
-  if (!name || (name === source.name && source.nameSource === "feed")) return;
-  await ctx.store.sources.adoptFeedName(source.id, name, source.name);
+  if (!name || (name === source.name && source.nameSource === "feed")) return undefined;
+  return { name, expected: source.name };
 }
 
 /** Failures whose message says it all (no stack needed in the log). */
@@ -220,10 +226,15 @@ function isKnownFailure(e: Error): boolean {
 }
 
 /** Writes poll state; a source deleted while it was polled stays deleted (its items stay too). */
-async function save(ctx: Ctx, id: string, patch: Record<string, unknown>): Promise<void> {
+async function save(
+  ctx: Ctx,
+  id: string,
+  patch: Record<string, unknown>,
+  adoptName?: { name: string; expected: string },
+): Promise<void> {
   try {
     // null removes an attribute (validators the server no longer sends, a cleared error).
-    await ctx.store.sources.update(id, patch as Partial<SourceRecord>);
+    await ctx.store.sources.update(id, patch as Partial<SourceRecord>, { adoptName });
   } catch (e) {
     if (e instanceof NotFoundError) {
       ctx.log.info("source deleted while it was polled", { sourceId: id });

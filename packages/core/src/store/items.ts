@@ -7,7 +7,7 @@ import type { Db } from "./client.js";
 import { agrees, recordOf, recordsAt } from "./confirm.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { type ItemOrder, isoSortDate, keys, scoreSortKey } from "./keys.js";
-import { putIfAbsent } from "./put-if-absent.js";
+import { putAllIfAbsent, putIfAbsent } from "./put-if-absent.js";
 import { countQuery, queryAll, queryPage } from "./query.js";
 import type { GsiName } from "./table.js";
 import { buildUpdate } from "./update.js";
@@ -41,6 +41,7 @@ export function itemRecord(item: Item): Record<string, unknown> {
       kind: item.kind,
       sortDate: sortDateOf(item),
       primarySourceId: item.sourceIds[0],
+      scoreKey: scoreKeyOf(item),
     }),
     ...item,
     searchText: searchTextOf(item),
@@ -57,7 +58,7 @@ export function toItem(rec: Record<string, unknown>): Item {
   return out as unknown as Item;
 }
 
-const indexKeyOf = (index: "gsi1" | "gsi2" | "gsi3") => (r: Record<string, unknown>) => ({
+const indexKeyOf = (index: GsiName) => (r: Record<string, unknown>) => ({
   pk: r.pk,
   sk: r.sk,
   [`${index}pk`]: r[`${index}pk`],
@@ -109,15 +110,13 @@ export type ItemPatch = Partial<
   >
 >;
 
-/** An item's value in each order it has a place in (no score yet, no deadline: no place). */
-export function orderValues(item: Pick<Item, "score" | "deadline">): Partial<Record<ItemOrder, string>> {
-  const out: Partial<Record<ItemOrder, string>> = {};
-  if (typeof item.score === "number" && Number.isFinite(item.score)) out.score = scoreSortKey(item.score);
-  if (item.deadline && !Number.isNaN(Date.parse(item.deadline))) out.deadline = isoSortDate(item.deadline);
-  return out;
-}
+/** The sort key of an item's place in the ranked listings; none before it has a score. */
+export const scoreKeyOf = (item: Pick<Item, "score">): string | undefined =>
+  typeof item.score === "number" && Number.isFinite(item.score) ? scoreSortKey(item.score) : undefined;
 
-const ORDERS: readonly ItemOrder[] = ["score", "deadline"];
+/** The sort key of a competition's place in the deadline listing; none without a readable deadline. */
+export const deadlineKeyOf = (item: Pick<Item, "deadline">): string | undefined =>
+  item.deadline && !Number.isNaN(Date.parse(item.deadline)) ? isoSortDate(item.deadline) : undefined;
 
 /** Marks the records in a source's gsi3 partition that point at an item of a further source. */
 const LINK_MARK = "itemId";
@@ -208,29 +207,25 @@ export function itemsRepo(db: Db, cursorSecret: string) {
   }
 
   /**
-   * Puts the item's order pointers where its status and values say (store/keys.ts `itemOrder`),
-   * and removes those of orders it no longer has a value in (`before`: what it had).
+   * Puts a competition's deadline pointer where its status and deadline say (store/keys.ts
+   * `itemOrder`), or removes it when the item no longer has a deadline (`before`: what it had).
    */
-  async function placeInOrders(item: Item, before?: Pick<Item, "score" | "deadline">): Promise<void> {
-    const now = orderValues(item);
-    const had = before ? orderValues(before) : {};
-    for (const order of ORDERS) {
-      const value = now[order];
-      if (value !== undefined) {
-        await db.doc.send(
-          new PutCommand({
-            TableName: db.table,
-            Item: {
-              ...keys.itemOrder(item.id, order, item.status, item.kind, value),
-              [LINK_MARK]: item.id,
-              order,
-            },
-          }),
-        );
-      } else if (had[order] !== undefined) {
-        const k = keys.itemOrder(item.id, order, item.status, item.kind, "");
-        await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: k.pk, sk: k.sk } }));
-      }
+  async function placeInOrders(item: Item, before?: Pick<Item, "deadline">): Promise<void> {
+    const value = deadlineKeyOf(item);
+    if (value !== undefined) {
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.table,
+          Item: {
+            ...keys.itemOrder(item.id, "deadline", item.status, item.kind, value),
+            [LINK_MARK]: item.id,
+            order: "deadline",
+          },
+        }),
+      );
+    } else if (before && deadlineKeyOf(before) !== undefined) {
+      const k = keys.itemOrder(item.id, "deadline", item.status, item.kind, "");
+      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: k.pk, sk: k.sk } }));
     }
   }
 
@@ -253,11 +248,10 @@ export function itemsRepo(db: Db, cursorSecret: string) {
       const rec = recordOf(records, keys.item(itemIdOf(e)));
       if (!rec) continue;
       const item = toItem(rec);
-      if (typeof e.order === "string") {
-        // An order pointer stands for its item while it sits where the item's status and value say.
-        const value = orderValues(item)[e.order as ItemOrder];
-        const expected =
-          value && keys.itemOrder(item.id, e.order as ItemOrder, item.status, item.kind, value);
+      if (e.order === "deadline") {
+        // A deadline pointer stands for its item while it sits where the item's status and deadline say.
+        const value = deadlineKeyOf(item);
+        const expected = value && keys.itemOrder(item.id, "deadline", item.status, item.kind, value);
         if (
           !expected ||
           expected[`${index}pk` as "gsi1pk"] !== e[`${index}pk`] ||
@@ -304,7 +298,18 @@ export function itemsRepo(db: Db, cursorSecret: string) {
     /** Stores a new item; false (and no write) when an item with the same id exists. */
     async createIfAbsent(item: Item): Promise<boolean> {
       if (!(await putIfAbsent(db, itemRecord(item)))) return false;
-      await placeInOrders(item);
+      if (deadlineKeyOf(item) !== undefined) await placeInOrders(item);
+      return true;
+    },
+
+    /**
+     * Stores new items, all or none, each unless it exists: one TransactWriteItems of at most
+     * `TRANSACTION_RECORDS` items. False, nothing written, when one existed or a concurrent writer
+     * touched one: decide item by item then (`createIfAbsent`).
+     */
+    async createAllIfAbsent(items: Item[]): Promise<boolean> {
+      if (!(await putAllIfAbsent(db, items.map(itemRecord)))) return false;
+      for (const item of items) if (deadlineKeyOf(item) !== undefined) await placeInOrders(item);
       return true;
     },
 
@@ -472,8 +477,14 @@ export function itemsRepo(db: Db, cursorSecret: string) {
             status: patch.status,
             kind: current.kind,
             primarySourceId: current.sourceIds[0],
+            ranked: scoreKeyOf(next) !== undefined,
           }),
         );
+      }
+      const scoreKey = scoreKeyOf(next);
+      if (scoreKey !== undefined && (scoreKey !== scoreKeyOf(current) || patch.status !== undefined)) {
+        // The ranking moves with the item, in the same write (a first score puts it in).
+        Object.assign(changes, keys.itemRank(current.id, next.status, current.kind, scoreKey));
       }
       if (Object.values(changes).every((v) => v === undefined)) return current;
 
@@ -490,9 +501,8 @@ export function itemsRepo(db: Db, cursorSecret: string) {
         const item = toItem(r.Attributes ?? {});
         if (item.status !== current.status) await relinkSources(item);
         if (
-          item.status !== current.status ||
-          item.score !== current.score ||
-          item.deadline !== current.deadline
+          (item.status !== current.status || item.deadline !== current.deadline) &&
+          (deadlineKeyOf(item) !== undefined || deadlineKeyOf(current) !== undefined)
         )
           await placeInOrders(item, current);
         return item;

@@ -8,7 +8,7 @@
  * | source guard  | SOURCEKEY#<natural>   | SOURCEKEY          | —                                 | —                                     | —                            |
  * | item          | ITEM#<urlhash>        | ITEM               | ITEMS#<status> / <date>#<id>      | ITEMS#<status>#<kind> / <date>#<id>   | ITEMSRC#<src>#<status> / <date>#<id> |
  * | item ↔ source | ITEM#<urlhash>        | SRC#<sourceId>     | —                                 | —                                     | ITEMSRC#<src>#<status> / <date>#<id> |
- * | item order    | ITEM#<urlhash>        | ORDER#<order>      | ORDER#<o>#<status> / <value>#<id> | ORDER#<o>#<status>#<kind> / <v>#<id>  | —                            |
+ * | item deadline | ITEM#<urlhash>        | ORDER#deadline     | ORDER#deadline#<status> / <deadline>#<id> | ORDER#deadline#<status>#<kind> / <d>#<id> | —                    |
  * | issue         | ISSUE#<number>        | ISSUE              | ISSUES / <number padded>          | ISSUES#<status> / <number padded>     | —                            |
  * | delivery      | ISSUE#<number>        | DELIVERY#<subId>   | —                                 | —                                     | —                            |
  * | send job      | ISSUE#<number>        | SENDJOB            | —                                 | —                                     | —                            |
@@ -17,6 +17,11 @@
  * | rate limit    | RATE#<bucket>         | RATE               | —                                 | —                                     | —                            |
  * | failed job    | JOBS#FAILED           | <failedAt>#<id>    | —                                 | —                                     | —                            |
  * | link check    | LINK#<urlhash>        | LINK               | —                                 | —                                     | —                            |
+ *
+ * An item with a score is also in gsi4 `RANK#<status>` / `<score>#<id>` and gsi5
+ * `RANK#<status>#<kind>` / `<score>#<id>` (the ranked listing). These sit on the item record itself,
+ * so a new item is one write and its place in the ranking moves with it in the same UpdateItem;
+ * only competitions' deadlines (few) are pointer records beside the item.
  */
 
 /** The orders an item listing can have besides date (store/items.ts). */
@@ -49,6 +54,14 @@ export function isoSortDate(date: string): string {
   return Number.isNaN(t) ? date : new Date(t).toISOString();
 }
 
+/** An item's place in the ranked listings (gsi4 by status, gsi5 by status and kind). */
+const itemRank = (id: string, status: string, kind: string, scoreKey: string) => ({
+  gsi4pk: `RANK#${status}`,
+  gsi4sk: `${scoreKey}#${id}`,
+  gsi5pk: `RANK#${status}#${kind}`,
+  gsi5sk: `${scoreKey}#${id}`,
+});
+
 export const keys = {
   source: (id: string): Key => ({ pk: `SOURCE#${id}`, sk: "SOURCE" }),
   sourceIndex: (nextPollAt: string, id: string) => ({ gsi1pk: "SOURCES", gsi1sk: `${nextPollAt}#${id}` }),
@@ -62,6 +75,8 @@ export const keys = {
     kind: string;
     sortDate: string;
     primarySourceId?: string;
+    /** The score's sort key (`scoreSortKey`): the item's place in the ranked listings. */
+    scoreKey?: string;
   }) => ({
     gsi1pk: `ITEMS#${item.status}`,
     gsi1sk: itemSortKey(item.sortDate, item.id),
@@ -73,12 +88,20 @@ export const keys = {
           gsi3sk: itemSortKey(item.sortDate, item.id),
         }
       : {}),
+    ...(item.scoreKey ? itemRank(item.id, item.status, item.kind, item.scoreKey) : {}),
   }),
+  itemRank,
   /** The index partition keys that a status change moves (sort keys stay). */
-  itemStatusPartitions: (item: { status: string; kind: string; primarySourceId?: string }) => ({
+  itemStatusPartitions: (item: {
+    status: string;
+    kind: string;
+    primarySourceId?: string;
+    ranked?: boolean;
+  }) => ({
     gsi1pk: `ITEMS#${item.status}`,
     gsi2pk: `ITEMS#${item.status}#${item.kind}`,
     ...(item.primarySourceId ? { gsi3pk: `ITEMSRC#${item.primarySourceId}#${item.status}` } : {}),
+    ...(item.ranked ? { gsi4pk: `RANK#${item.status}`, gsi5pk: `RANK#${item.status}#${item.kind}` } : {}),
   }),
   itemsByStatus: (status: string) => ({ index: "gsi1" as const, pk: `ITEMS#${status}` }),
   itemsByStatusKind: (status: string, kind: string) => ({
@@ -102,12 +125,12 @@ export const keys = {
   }),
   itemSourceLinkPrefix: (itemId: string) => ({ pk: `ITEM#${itemId}`, skPrefix: "SRC#" }),
   /**
-   * An item's place in an ordered listing other than by date: `score` (highest first) or
-   * `deadline` (soonest first, competitions). A pointer record beside the item (the item's own
-   * three index slots are taken), in gsi1 by status and gsi2 by status and kind; rewritten when the
-   * item's status or value changes, and checked against the item when listed.
+   * A competition's place in the deadline listing (soonest first): a pointer record beside the
+   * item, in gsi1 by status and gsi2 by status and kind; rewritten when the item's status or
+   * deadline changes, and checked against the item when listed. (The score order, which every
+   * item has, lives on the item record: `itemRank`.)
    */
-  itemOrder: (itemId: string, order: ItemOrder, status: string, kind: string, value: string) => ({
+  itemOrder: (itemId: string, order: "deadline", status: string, kind: string, value: string) => ({
     pk: `ITEM#${itemId}`,
     sk: `ORDER#${order}`,
     gsi1pk: `ORDER#${order}#${status}`,
@@ -116,9 +139,13 @@ export const keys = {
     gsi2sk: `${value}#${itemId}`,
   }),
   itemsByOrder: (order: ItemOrder, status: string, kind?: string) =>
-    kind
-      ? { index: "gsi2" as const, pk: `ORDER#${order}#${status}#${kind}` }
-      : { index: "gsi1" as const, pk: `ORDER#${order}#${status}` },
+    order === "score"
+      ? kind
+        ? { index: "gsi5" as const, pk: `RANK#${status}#${kind}` }
+        : { index: "gsi4" as const, pk: `RANK#${status}` }
+      : kind
+        ? { index: "gsi2" as const, pk: `ORDER#${order}#${status}#${kind}` }
+        : { index: "gsi1" as const, pk: `ORDER#${order}#${status}` },
 
   issue: (n: number): Key => ({ pk: `ISSUE#${n}`, sk: "ISSUE" }),
   issueIndexes: (n: number, status: string) => ({
@@ -161,6 +188,10 @@ export const KEY_ATTRIBUTES = [
   "gsi2sk",
   "gsi3pk",
   "gsi3sk",
+  "gsi4pk",
+  "gsi4sk",
+  "gsi5pk",
+  "gsi5sk",
 ] as const;
 
 export function stripKeys<T>(record: Record<string, unknown>): T {

@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { Db } from "./client.js";
 
@@ -11,6 +11,33 @@ export async function putIfAbsent(db: Db, item: Record<string, unknown>): Promis
     return true;
   } catch (e) {
     if (isConditionalCheckFailed(e)) return false;
+    throw e;
+  }
+}
+
+/** Records per transaction: a feed page's new entries in one request, well inside the 4 MB limit. */
+export const TRANSACTION_RECORDS = 25;
+
+/**
+ * Stores all of `records` or none, each unless one with its key exists, in one TransactWriteItems
+ * (2 write units per record instead of 1, one request instead of one per record). False, with
+ * nothing written, when one exists or another transaction touched one of them at the same moment:
+ * the caller then decides record by record. At most `TRANSACTION_RECORDS` records.
+ */
+export async function putAllIfAbsent(db: Db, records: Record<string, unknown>[]): Promise<boolean> {
+  if (records.length > TRANSACTION_RECORDS)
+    throw new Error(`putAllIfAbsent takes at most ${TRANSACTION_RECORDS} records, got ${records.length}`);
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: records.map((Item) => ({
+          Put: { TableName: db.table, Item, ConditionExpression: "attribute_not_exists(pk)" },
+        })),
+      }),
+    );
+    return true;
+  } catch (e) {
+    if ((e as { name?: string } | null)?.name === "TransactionCanceledException") return false;
     throw e;
   }
 }

@@ -97,52 +97,58 @@ export function sourcesRepo(db: Db) {
      * Updates fields of a source (undefined leaves a field, null removes it) and keeps the
      * due-index key in step with nextPollAt. 404 when the source is gone.
      */
-    async update(id: string, patch: Partial<SourceRecord>): Promise<SourceRecord> {
+    /**
+     * Sets fields of a source (null removes). `adoptName`: also names it after its feed, in the
+     * same write, only if nobody renamed it since `expected` was read and the editor did not name it (a rename made while a poll ran wins); when that condition fails (renamed meanwhile,
+     * or named by the editor), the fields are set without the name.
+     */
+    async update(
+      id: string,
+      patch: Partial<SourceRecord>,
+      opts: { adoptName?: { name: string; expected: string } } = {},
+    ): Promise<SourceRecord> {
       const full: Record<string, unknown> = { ...patch };
       delete full.id;
       if (patch.nextPollAt) Object.assign(full, keys.sourceIndex(patch.nextPollAt, id));
-      const u = buildUpdate(full);
-      try {
-        const r = await db.doc.send(
+      const send = (fields: Record<string, unknown>, naming?: { name: string; expected: string }) => {
+        const u = buildUpdate(naming ? { ...fields, name: naming.name, nameSource: "feed" } : fields);
+        return db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: keys.source(id),
             ...u,
-            ConditionExpression: "attribute_exists(pk)",
+            ConditionExpression: naming
+              ? "attribute_exists(pk) AND #nameNow = :expected AND (attribute_not_exists(#nsNow) OR #nsNow <> :editor)"
+              : "attribute_exists(pk)",
+            ...(naming
+              ? {
+                  ExpressionAttributeNames: {
+                    ...u.ExpressionAttributeNames,
+                    "#nameNow": "name",
+                    "#nsNow": "nameSource",
+                  },
+                  ExpressionAttributeValues: {
+                    ...u.ExpressionAttributeValues,
+                    ":expected": naming.expected,
+                    ":editor": "editor",
+                  },
+                }
+              : {}),
             ReturnValues: "ALL_NEW",
           }),
         );
-        return fromItem(r.Attributes ?? {});
+      };
+      try {
+        if (opts.adoptName) {
+          try {
+            return fromItem((await send(full, opts.adoptName)).Attributes ?? {});
+          } catch (e) {
+            if (!isConditionalCheckFailed(e)) throw e;
+          }
+        }
+        return fromItem((await send(full)).Attributes ?? {});
       } catch (e) {
         if (isConditionalCheckFailed(e)) throw new NotFoundError("source", id);
-        throw e;
-      }
-    },
-
-    /**
-     * Names a source after its feed, only if nobody renamed it since `expectedName` was read and
-     * the editor did not name it (a rename made while a poll ran wins). False when not renamed.
-     */
-    async adoptFeedName(id: string, name: string, expectedName: string): Promise<boolean> {
-      try {
-        await db.doc.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: keys.source(id),
-            UpdateExpression: "SET #name = :name, #ns = :feed",
-            ConditionExpression: "#name = :expected AND (attribute_not_exists(#ns) OR #ns <> :editor)",
-            ExpressionAttributeNames: { "#name": "name", "#ns": "nameSource" },
-            ExpressionAttributeValues: {
-              ":name": name,
-              ":feed": "feed",
-              ":expected": expectedName,
-              ":editor": "editor",
-            },
-          }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
         throw e;
       }
     },

@@ -1,12 +1,12 @@
 /**
  * The one DynamoDB table (DESIGN.md "Data"). Local runtime and the Storage stack both build it
  * from this definition, so they cannot drift. dynalite ignores GSIs added to an existing table,
- * hence three generic GSIs created up front, each with string keys `gsiNpk`/`gsiNsk`, projecting
+ * hence generic GSIs created up front (gsi4 and gsi5 came later: an older local folder gets them at start, local/database.ts), each with string keys `gsiNpk`/`gsiNsk`, projecting
  * everything. What each entity puts in them is in `keys.ts`.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
-export const GSI_NAMES = ["gsi1", "gsi2", "gsi3"] as const;
+export const GSI_NAMES = ["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"] as const;
 export type GsiName = (typeof GSI_NAMES)[number];
 /** Attribute holding the epoch-seconds expiry (DynamoDB TTL on AWS; checked on read locally). */
 export const TTL_ATTRIBUTE = "expiresAt";

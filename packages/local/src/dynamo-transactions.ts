@@ -1,0 +1,298 @@
+/**
+ * TransactWriteItems for the embedded DynamoDB. dynalite 4.0.0 has no transactions; the poller
+ * creates a feed's new items in one (a conditional put per item, all or none: one request instead
+ * of one per item, and no item created twice or overwritten), so the local server gets them here.
+ *
+ * Atomicity comes from a gate in front of dynalite's request handler: ordinary requests pass it
+ * together, a transaction passes it alone, so nothing else reads or writes while it runs. Inside,
+ * each action is dynalite's own conditional operation (its expressions, its checks), all at once
+ * (they touch different items), each asking for the old image; when any fails, the others are
+ * undone from those images and the answer is DynamoDB's TransactionCanceledException with a reason
+ * per action. Differences from the service, none of which our code relies on: `ConditionCheck`
+ * actions and `ClientRequestToken` idempotency are not supported, and a process killed
+ * mid-transaction can leave part of it written (the start-up index check repairs indexes, not this).
+ */
+import { randomBytes } from "node:crypto";
+import {
+  type IncomingMessage,
+  type RequestListener,
+  request,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+
+const TARGET = "DynamoDB_20120810";
+const MAX_ACTIONS = 100;
+
+type Json = Record<string, unknown>;
+
+/** A reader-writer gate, first come first served: shared passes run together, an exclusive one alone. */
+class Gate {
+  private shared = 0;
+  private exclusive = false;
+  private waiting: { exclusive: boolean; start: () => void }[] = [];
+
+  run<T>(exclusive: boolean, fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({
+        exclusive,
+        start: () => {
+          fn()
+            .then(resolve, reject)
+            .finally(() => {
+              if (exclusive) this.exclusive = false;
+              else this.shared--;
+              this.pump();
+            });
+        },
+      });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && !this.exclusive) {
+      const next = this.waiting[0]!;
+      if (next.exclusive && this.shared > 0) return;
+      this.waiting.shift();
+      if (next.exclusive) this.exclusive = true;
+      else this.shared++;
+      next.start();
+      if (next.exclusive) return;
+    }
+  }
+}
+
+class DynamoError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Json,
+  ) {
+    super(String(body.message ?? body.__type));
+  }
+}
+
+const errorType = (name: string) => `com.amazonaws.dynamodb.v20120810#${name}`;
+const validation = (message: string) =>
+  new DynamoError(400, { __type: "com.amazon.coral.validate#ValidationException", message });
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: Json): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomBytes(26).toString("hex").slice(0, 52).toUpperCase(),
+  });
+  res.end(text);
+}
+
+interface Planned {
+  /** The operation that carries the action out: PutItem, UpdateItem or DeleteItem. */
+  op: string;
+  params: Json;
+  table: string;
+  key: Json;
+}
+
+const idOf = (table: string, key: Json) =>
+  `${table}\u0000${JSON.stringify(
+    Object.keys(key)
+      .sort()
+      .map((k) => [k, key[k]]),
+  )}`;
+
+/** A put that only creates: its one condition is that no item has its key. */
+function isCreate(p: Planned, keyNames: string[] | undefined): boolean {
+  if (p.op !== "PutItem" || !keyNames) return false;
+  const cond = String(p.params.ConditionExpression ?? "").trim();
+  const m = /^attribute_not_exists\(\s*(#?\w+)\s*\)$/.exec(cond);
+  if (!m) return false;
+  const names = (p.params.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const attr = m[1]!.startsWith("#") ? names[m[1]!] : m[1];
+  return attr === keyNames[0];
+}
+
+const cancelled = (codes: string[]) =>
+  new DynamoError(400, {
+    __type: errorType("TransactionCanceledException"),
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(", ")}]`,
+    CancellationReasons: codes.map((Code) =>
+      Code === "None" ? { Code } : { Code, Message: "The conditional request failed" },
+    ),
+  });
+
+/** Adds TransactWriteItems to a dynalite server (before it listens). */
+export function addTransactWriteItems(server: Server): void {
+  const handlers = server.listeners("request") as RequestListener[];
+  const dynalite = handlers[0];
+  if (!dynalite || handlers.length !== 1) throw new Error("expected dynalite's one request handler");
+  server.removeAllListeners("request");
+  const gate = new Gate();
+  /** Marks this module's own calls to dynalite (made while the gate is held: they go straight in). */
+  const internal = randomBytes(16).toString("hex");
+  const keySchemas = new Map<string, string[]>();
+
+  /** One dynalite operation, as the SDK would send it, with the transaction's credentials. */
+  function call(op: string, input: Json, auth: IncomingMessage["headers"]): Promise<Json> {
+    const { port } = server.address() as AddressInfo;
+    const body = JSON.stringify(input);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/",
+          headers: {
+            "content-type": "application/x-amz-json-1.0",
+            "content-length": Buffer.byteLength(body),
+            "x-amz-target": `${TARGET}.${op}`,
+            authorization: auth.authorization ?? "",
+            "x-amz-date": auth["x-amz-date"] ?? "",
+            "x-wkn-internal": internal,
+          },
+        },
+        (res) => {
+          readBody(res).then((text) => {
+            const json = (text ? JSON.parse(text) : {}) as Json;
+            if ((res.statusCode ?? 500) >= 300) reject(new DynamoError(res.statusCode ?? 500, json));
+            else resolve(json);
+          }, reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  async function keyOf(table: string, item: Json, auth: IncomingMessage["headers"]): Promise<Json> {
+    let names = keySchemas.get(table);
+    if (!names) {
+      const d = (await call("DescribeTable", { TableName: table }, auth)).Table as {
+        KeySchema: { AttributeName: string }[];
+      };
+      names = d.KeySchema.map((k) => k.AttributeName);
+      keySchemas.set(table, names);
+    }
+    return Object.fromEntries(names.map((n) => [n, item[n]]));
+  }
+
+  /**
+   * The common transaction, puts that each create an item (`attribute_not_exists(<hash key>)`):
+   * one consistent BatchGetItem says whether any exists, then BatchWriteItem writes them. Two
+   * calls instead of one per item; atomic because the gate keeps every other request out.
+   */
+  async function createAll(plan: Planned[], auth: IncomingMessage["headers"], res: ServerResponse) {
+    const byTable = new Map<string, Planned[]>();
+    for (const p of plan) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p]);
+    const exists = new Set<string>();
+    for (const [table, ps] of byTable) {
+      const out = await call(
+        "BatchGetItem",
+        { RequestItems: { [table]: { Keys: ps.map((p) => p.key), ConsistentRead: true } } },
+        auth,
+      );
+      const found = ((out.Responses as Record<string, Json[]> | undefined)?.[table] ?? []) as Json[];
+      const names = keySchemas.get(table)!;
+      for (const item of found) exists.add(idOf(table, Object.fromEntries(names.map((n) => [n, item[n]]))));
+    }
+    if (exists.size > 0) {
+      const codes = plan.map((p) => (exists.has(idOf(p.table, p.key)) ? "ConditionalCheckFailed" : "None"));
+      throw cancelled(codes);
+    }
+    for (const [table, ps] of byTable) {
+      for (let i = 0; i < ps.length; i += 25) {
+        const items = ps.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.params.Item } }));
+        await call("BatchWriteItem", { RequestItems: { [table]: items } }, auth);
+      }
+    }
+    send(res, 200, {});
+  }
+
+  async function transact(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const auth = req.headers;
+    const input = JSON.parse((await readBody(req)) || "{}") as { TransactItems?: Json[] };
+    const actions = input.TransactItems ?? [];
+    if (actions.length === 0 || actions.length > MAX_ACTIONS)
+      throw validation(`TransactItems must hold 1 to ${MAX_ACTIONS} actions`);
+
+    // Each action: the operation that carries it out, and the key it touches.
+    const plan: Planned[] = [];
+    for (const action of actions) {
+      const [kind, params] = Object.entries(action)[0] as [string, Json];
+      const table = String(params.TableName);
+      if (kind === "Put") {
+        plan.push({ op: "PutItem", params, table, key: await keyOf(table, params.Item as Json, auth) });
+      } else if (kind === "Update" || kind === "Delete") {
+        plan.push({ op: `${kind}Item`, params, table, key: params.Key as Json });
+      } else {
+        throw validation(`the local server does not support ${kind} actions in TransactWriteItems`);
+      }
+    }
+    const ids = plan.map((p) => idOf(p.table, p.key));
+    if (new Set(ids).size !== ids.length)
+      throw validation("Transaction request cannot include multiple operations on one item");
+
+    if (plan.every((p) => isCreate(p, keySchemas.get(p.table)))) return createAll(plan, auth, res);
+
+    // The actions touch different items: run them at once (the gate keeps everyone else out).
+    const outcomes = await Promise.allSettled(
+      plan.map((p) => call(p.op, { ...p.params, ReturnValues: "ALL_OLD" }, auth)),
+    );
+    const failed = outcomes.flatMap((o, i) =>
+      o.status === "rejected" ? [{ i, error: o.reason as unknown }] : [],
+    );
+    if (failed.length > 0) {
+      // Undo what went through, from the old images.
+      await Promise.all(
+        outcomes.map((o, i) => {
+          if (o.status !== "fulfilled") return undefined;
+          const { table, key } = plan[i]!;
+          const old = o.value.Attributes as Json | undefined;
+          return old
+            ? call("PutItem", { TableName: table, Item: old }, auth)
+            : call("DeleteItem", { TableName: table, Key: key }, auth);
+        }),
+      );
+      const isConditional = (e: unknown) =>
+        e instanceof DynamoError && String(e.body.__type).endsWith("ConditionalCheckFailedException");
+      const other = failed.find((f) => !isConditional(f.error));
+      if (other) throw other.error;
+      throw cancelled(outcomes.map((o) => (o.status === "rejected" ? "ConditionalCheckFailed" : "None")));
+    }
+    send(res, 200, {});
+  }
+
+  server.on("request", (req, res) => {
+    if (req.headers["x-wkn-internal"] === internal) return dynalite(req, res);
+    const target = String(req.headers["x-amz-target"] ?? "");
+    if (target === `${TARGET}.TransactWriteItems`) {
+      gate
+        .run(true, () => transact(req, res))
+        .catch((e) => {
+          if (e instanceof DynamoError) send(res, e.status, e.body);
+          else send(res, 500, { __type: errorType("InternalServerError"), message: String(e) });
+        });
+      return;
+    }
+    // dynalite reads the body when it gets the request: until then it waits in the stream.
+    void gate.run(
+      false,
+      () =>
+        new Promise<void>((resolve) => {
+          res.once("close", () => resolve());
+          dynalite(req, res);
+        }),
+    );
+  });
+}
