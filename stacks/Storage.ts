@@ -29,15 +29,17 @@ export function tablePropsFromDefinition(): TableProps {
     primaryIndex: primary,
     globalIndexes: Object.fromEntries(
       (def.GlobalSecondaryIndexes ?? []).map((g) => {
-        if (g.Projection?.ProjectionType !== "ALL")
-          throw new Error(`index ${g.IndexName}: only ALL projections`);
+        const type = g.Projection?.ProjectionType;
+        const projection =
+          type === "ALL"
+            ? ("all" as const)
+            : type === "KEYS_ONLY"
+              ? ("keys_only" as const)
+              : g.Projection?.NonKeyAttributes;
+        if (!projection) throw new Error(`index ${g.IndexName}: projection ${type} without attributes`);
         return [
           g.IndexName!,
-          {
-            partitionKey: keyOf(g.KeySchema, "HASH")!,
-            sortKey: keyOf(g.KeySchema, "RANGE"),
-            projection: "all" as const,
-          },
+          { partitionKey: keyOf(g.KeySchema, "HASH")!, sortKey: keyOf(g.KeySchema, "RANGE"), projection },
         ];
       }),
     ),

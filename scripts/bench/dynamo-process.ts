@@ -5,11 +5,26 @@
  * same server `npm start` runs (`@wkn/local/dynamo`), in memory, on a loopback port.
  */
 import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export interface DynamoProcess {
   endpoint: string;
+  /** CPU time the database process has used so far (ms), where the system tells (Linux); else null. */
+  cpuMs(): number | null;
   close(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms (clock ticks of 10 ms on Linux). */
+function procCpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 const CHILD_FLAG = "--bench-dynamo-child";
@@ -28,6 +43,7 @@ export async function startDynamoProcess(): Promise<DynamoProcess> {
   });
   return {
     endpoint,
+    cpuMs: () => procCpuMs(child.pid),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -43,4 +59,5 @@ if (process.argv.includes(CHILD_FLAG)) {
   process.send?.({ endpoint: server.endpoint });
   // The parent going away (a crash, ^C) ends this process too.
   process.on("disconnect", () => process.exit(0));
+  process.on("SIGTERM", () => process.exit(0));
 }

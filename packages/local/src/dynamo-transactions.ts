@@ -5,10 +5,11 @@
  *
  * Atomicity comes from a gate in front of dynalite's request handler: ordinary requests pass it
  * together, a transaction passes it alone, so nothing else reads or writes while it runs. Inside,
- * each action is dynalite's own conditional operation (its expressions, its checks), all at once
- * (they touch different items), each asking for the old image; when any fails, the others are
- * undone from those images and the answer is DynamoDB's TransactionCanceledException with a reason
- * per action. Differences from the service, none of which our code relies on: `ConditionCheck`
+ * puts that only create (`attribute_not_exists(<hash key>)`) are checked with one BatchGetItem and
+ * written with BatchWriteItem; every other action is dynalite's own conditional operation (its
+ * expressions, its checks), asking for the old image; when anything fails, what went through is
+ * undone from those images and the answer is DynamoDB's TransactionCanceledException with a
+ * reason per action. Differences from the service, none of which our code relies on: `ConditionCheck`
  * actions and `ClientRequestToken` idempotency are not supported, and a process killed
  * mid-transaction can leave part of it written (the start-up index check repairs indexes, not this).
  */
@@ -187,36 +188,37 @@ export function addTransactWriteItems(server: Server): void {
     return Object.fromEntries(names.map((n) => [n, item[n]]));
   }
 
-  /**
-   * The common transaction, puts that each create an item (`attribute_not_exists(<hash key>)`):
-   * one consistent BatchGetItem says whether any exists, then BatchWriteItem writes them. Two
-   * calls instead of one per item; atomic because the gate keeps every other request out.
-   */
-  async function createAll(plan: Planned[], auth: IncomingMessage["headers"], res: ServerResponse) {
+  /** Which of the creates' keys hold an item (one consistent BatchGetItem per table and 100 keys). */
+  async function existing(creates: Planned[], auth: IncomingMessage["headers"]): Promise<Set<string>> {
+    const found = new Set<string>();
     const byTable = new Map<string, Planned[]>();
-    for (const p of plan) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p]);
-    const exists = new Set<string>();
+    for (const p of creates) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p]);
     for (const [table, ps] of byTable) {
-      const out = await call(
-        "BatchGetItem",
-        { RequestItems: { [table]: { Keys: ps.map((p) => p.key), ConsistentRead: true } } },
-        auth,
-      );
-      const found = ((out.Responses as Record<string, Json[]> | undefined)?.[table] ?? []) as Json[];
       const names = keySchemas.get(table)!;
-      for (const item of found) exists.add(idOf(table, Object.fromEntries(names.map((n) => [n, item[n]]))));
+      for (let i = 0; i < ps.length; i += 100) {
+        const keys = ps.slice(i, i + 100).map((p) => p.key);
+        const out = await call(
+          "BatchGetItem",
+          { RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } },
+          auth,
+        );
+        for (const item of ((out.Responses as Record<string, Json[]> | undefined)?.[table] ?? []) as Json[])
+          found.add(idOf(table, Object.fromEntries(names.map((n) => [n, item[n]]))));
+      }
     }
-    if (exists.size > 0) {
-      const codes = plan.map((p) => (exists.has(idOf(p.table, p.key)) ? "ConditionalCheckFailed" : "None"));
-      throw cancelled(codes);
-    }
+    return found;
+  }
+
+  /** Writes the creates (known absent, the gate held): one BatchWriteItem per table and 25 items. */
+  async function writeCreates(creates: Planned[], auth: IncomingMessage["headers"]): Promise<void> {
+    const byTable = new Map<string, Planned[]>();
+    for (const p of creates) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p]);
     for (const [table, ps] of byTable) {
       for (let i = 0; i < ps.length; i += 25) {
         const items = ps.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.params.Item } }));
         await call("BatchWriteItem", { RequestItems: { [table]: items } }, auth);
       }
     }
-    send(res, 200, {});
   }
 
   async function transact(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -243,11 +245,21 @@ export function addTransactWriteItems(server: Server): void {
     if (new Set(ids).size !== ids.length)
       throw validation("Transaction request cannot include multiple operations on one item");
 
-    if (plan.every((p) => isCreate(p, keySchemas.get(p.table)))) return createAll(plan, auth, res);
-
-    // The actions touch different items: run them at once (the gate keeps everyone else out).
+    // Puts that only create an item (the poller's new items) are checked together, one
+    // consistent BatchGetItem, and written together, BatchWriteItem; every other action is
+    // dynalite's own conditional operation, all at once (they touch different items), asking for
+    // the old image so that it can be undone. Nothing is written before every check has passed
+    // but those other actions, which are undone when anything fails.
+    const isCreateAt = plan.map((p) => isCreate(p, keySchemas.get(p.table)));
+    const creates = plan.filter((_, i) => isCreateAt[i]);
+    const taken = creates.length > 0 ? await existing(creates, auth) : new Set<string>();
+    if (taken.size > 0)
+      throw cancelled(plan.map((p) => (taken.has(idOf(p.table, p.key)) ? "ConditionalCheckFailed" : "None")));
+    const others = plan.map((p, i) => (isCreateAt[i] ? undefined : p));
     const outcomes = await Promise.allSettled(
-      plan.map((p) => call(p.op, { ...p.params, ReturnValues: "ALL_OLD" }, auth)),
+      others.map((p) =>
+        p ? call(p.op, { ...p.params, ReturnValues: "ALL_OLD" }, auth) : Promise.resolve<Json>({}),
+      ),
     );
     const failed = outcomes.flatMap((o, i) =>
       o.status === "rejected" ? [{ i, error: o.reason as unknown }] : [],
@@ -256,12 +268,12 @@ export function addTransactWriteItems(server: Server): void {
       // Undo what went through, from the old images.
       await Promise.all(
         outcomes.map((o, i) => {
-          if (o.status !== "fulfilled") return undefined;
-          const { table, key } = plan[i]!;
+          const p = others[i];
+          if (!p || o.status !== "fulfilled") return undefined;
           const old = o.value.Attributes as Json | undefined;
           return old
-            ? call("PutItem", { TableName: table, Item: old }, auth)
-            : call("DeleteItem", { TableName: table, Key: key }, auth);
+            ? call("PutItem", { TableName: p.table, Item: old }, auth)
+            : call("DeleteItem", { TableName: p.table, Key: p.key }, auth);
         }),
       );
       const isConditional = (e: unknown) =>
@@ -270,6 +282,7 @@ export function addTransactWriteItems(server: Server): void {
       if (other) throw other.error;
       throw cancelled(outcomes.map((o) => (o.status === "rejected" ? "ConditionalCheckFailed" : "None")));
     }
+    await writeCreates(creates, auth);
     send(res, 200, {});
   }
 

@@ -15,7 +15,7 @@
  */
 import type { Ctx } from "../context.js";
 import type { Candidate, Item } from "../model/index.js";
-import { TRANSACTION_RECORDS } from "../store/put-if-absent.js";
+import { TRANSACTION_RECORDS, type TransactAction } from "../store/put-if-absent.js";
 import type { SourceRecord } from "../store/sources.js";
 import { collapseWhitespace, FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "../text/index.js";
 import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
@@ -50,6 +50,8 @@ export interface StoredCandidates {
   skipped: number;
   /** The source's seen memory after this poll. */
   seen: string[];
+  /** The source's update (`opts.sourceUpdate`) went with the new items: the caller must not write it again. */
+  sourceWritten: boolean;
 }
 
 export interface Prepared {
@@ -140,15 +142,29 @@ export async function storeCandidates(
   ctx: Ctx,
   source: { id: string; seen?: string[] | null } & Partial<Pick<SourceRecord, "rankWeight" | "history">>,
   candidates: Candidate[],
+  opts: {
+    /**
+     * The source's own update for this poll, given what the poll stored (its memory, the entries
+     * skipped), to write in the same transaction as the last new items: a steady poll is then one
+     * request. Undefined: the caller writes it. Used only when nothing else is left to write after it.
+     */
+    sourceUpdate?: (stored: { seen: string[]; skipped: number }) => Promise<TransactAction | undefined>;
+  } = {},
 ): Promise<StoredCandidates> {
   const now = ctx.now();
   const weights = weightsOf(source);
   const { prepared, skipped } = prepareCandidates(candidates);
   const remembered = new Set(source.seen ?? []);
   const fresh = prepared.filter((p) => !remembered.has(seenKey(p.id)));
+  const current = prepared.map((p) => seenKey(p.id));
+  const seen = [...new Set([...current, ...(source.seen ?? [])])].slice(
+    0,
+    Math.min(SEEN_LIMIT, current.length + SEEN_MARGIN),
+  );
 
   const newItemIds: string[] = [];
   const linkedItemIds: string[] = [];
+  let sourceWritten = false;
   if (fresh.length > 0) {
     const firstPoll = !source.seen?.length;
     const existing = firstPoll
@@ -162,16 +178,32 @@ export async function storeCandidates(
     };
     const created: Item[] = [];
     try {
-      const unknown = fresh.filter((p) => !existing.has(p.id));
-      const tryOneByOne: Prepared[] = [];
+      // Items another source brought first: this source is added to them.
+      const known = fresh.filter(
+        (p) => existing.has(p.id) && !existing.get(p.id)?.sourceIds.includes(source.id),
+      );
+      await mapLimit(known, WRITE_CONCURRENCY, link);
       // New items go in transactions (one request per TRANSACTION_RECORDS, all or none); a
       // transaction that did not go through (one existed, or another source wrote one at the same
-      // moment) is decided item by item.
+      // moment) is decided item by item. The source's update rides with the last one only when
+      // every write before it went through: its memory must never claim an item not stored.
+      const unknown = fresh.filter((p) => !existing.has(p.id));
+      const tryOneByOne: Prepared[] = [];
       for (let i = 0; i < unknown.length; i += TRANSACTION_RECORDS) {
         const chunk = unknown.slice(i, i + TRANSACTION_RECORDS);
         const items = chunk.map((p) => candidateToItem(p, source.id, now, weights));
-        if (items.length > 1 && (await ctx.store.items.createAllIfAbsent(items))) created.push(...items);
-        else tryOneByOne.push(...chunk);
+        const last = i + TRANSACTION_RECORDS >= unknown.length;
+        const also =
+          last && tryOneByOne.length === 0 && opts.sourceUpdate
+            ? await opts.sourceUpdate({ seen, skipped })
+            : undefined;
+        if (
+          (items.length > 1 || also) &&
+          (await ctx.store.items.createAllIfAbsent(items, also ? [also] : []))
+        ) {
+          created.push(...items);
+          sourceWritten = !!also;
+        } else tryOneByOne.push(...chunk);
       }
       await mapLimit(tryOneByOne, WRITE_CONCURRENCY, async (p) => {
         const item = candidateToItem(p, source.id, now, weights);
@@ -179,10 +211,6 @@ export async function storeCandidates(
         if (await ctx.store.items.createIfAbsent(item)) created.push(item);
         else await link(p);
       });
-      const known = fresh.filter(
-        (p) => !existing.get(p.id)?.sourceIds.includes(source.id) && existing.has(p.id),
-      );
-      await mapLimit(known, WRITE_CONCURRENCY, link);
     } finally {
       // What the source did not give (a picture, a description) comes from the page. Also when a
       // write failed: the items created before it are "known" to the retried poll, never new again.
@@ -190,11 +218,5 @@ export async function storeCandidates(
     }
     newItemIds.push(...created.map((i) => i.id));
   }
-
-  const current = prepared.map((p) => seenKey(p.id));
-  const seen = [...new Set([...current, ...(source.seen ?? [])])].slice(
-    0,
-    Math.min(SEEN_LIMIT, current.length + SEEN_MARGIN),
-  );
-  return { newItemIds, linkedItemIds, skipped, seen };
+  return { newItemIds, linkedItemIds, skipped, seen, sourceWritten };
 }

@@ -110,21 +110,20 @@ async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
     await save(ctx, source.id, { ...success, ...moved.patch, lastWarning: moved.warning ?? undefined });
     return { sourceId: source.id, status: "not_modified", newItems: 0 };
   }
-  const stored = await storeCandidates(ctx, source, outcome.entries.map(cleanCandidate));
-  const health = pollHealth({
-    found: outcome.entries.length + outcome.skipped,
-    skipped: outcome.skipped + stored.skipped,
-    unreadItems: outcome.unreadItems,
-  });
-  // Entries there, none usable: nothing was read, so the source is failing, not "ok" with 0 items.
-  if ("failure" in health) return recordFailure(ctx, source, now, health.failure);
-
-  const moved = await followRedirects(ctx, source, outcome.redirectChain, now);
-  const warnings = [health.warning, moved.warning].filter(Boolean);
-  await save(
-    ctx,
-    source.id,
-    {
+  const healthOf = (skipped: number) =>
+    pollHealth({
+      found: outcome.entries.length + outcome.skipped,
+      skipped: outcome.skipped + skipped,
+      unreadItems: outcome.unreadItems,
+    });
+  let moved: Awaited<ReturnType<typeof followRedirects>> | undefined;
+  /** The source's update after a good read: what it stored, the feed's warnings, its new name. */
+  const update = async (stored: { seen: string[]; skipped: number }) => {
+    const health = healthOf(stored.skipped);
+    if ("failure" in health) return undefined;
+    moved ??= await followRedirects(ctx, source, outcome.redirectChain, now);
+    const warnings = [health.warning, moved.warning].filter(Boolean);
+    const patch = {
       ...success,
       ...moved.patch,
       lastSkipped: outcome.skipped + stored.skipped,
@@ -132,9 +131,25 @@ async function pollRecord(ctx: Ctx, source: SourceRecord): Promise<PollResult> {
       lastWarning: warnings.length > 0 ? warnings.join(" ") : null,
       // The memory is rewritten only when it changed: an unchanged feed keeps the update small.
       seen: sameList(source.seen, stored.seen) ? undefined : stored.seen,
+    } as Partial<SourceRecord>;
+    return { patch, adoptName: feedName(source, outcome.title) };
+  };
+  const stored = await storeCandidates(ctx, source, outcome.entries.map(cleanCandidate), {
+    // A poll that found new entries writes them and its source's state in one transaction.
+    sourceUpdate: async (r) => {
+      const u = await update(r);
+      return u && ctx.store.sources.updateAction(source.id, u.patch, u.adoptName);
     },
-    feedName(source, outcome.title),
-  );
+  });
+  if (!stored.sourceWritten) {
+    const u = await update(stored);
+    // Entries there, none usable: nothing was read, so the source is failing, not "ok" with 0 items.
+    if (!u) {
+      const health = healthOf(stored.skipped);
+      return recordFailure(ctx, source, now, "failure" in health ? health.failure : "no usable entry");
+    }
+    await save(ctx, source.id, u.patch, u.adoptName);
+  }
   if (stored.newItemIds.length > 0 || stored.linkedItemIds.length > 0) {
     ctx.log.info("polled", {
       sourceId: source.id,

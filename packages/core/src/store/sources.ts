@@ -4,6 +4,7 @@ import type { Source, SourcePollState } from "../model/index.js";
 import type { Db } from "./client.js";
 import { confirmEntries } from "./confirm.js";
 import { keys, stripKeys } from "./keys.js";
+import type { TransactAction } from "./put-if-absent.js";
 import { putIfAbsent } from "./put-if-absent.js";
 import { queryAll } from "./query.js";
 import { buildUpdate } from "./update.js";
@@ -22,6 +23,35 @@ export function toSource(rec: SourceRecord): Source {
   for (const f of POLL_STATE_FIELDS) delete out[f];
   for (const f of NULLABLE_FIELDS) out[f] ??= null;
   return out as unknown as Source;
+}
+
+/** A feed's title to adopt as a source's name, and the name it must still have (store `update`). */
+export interface AdoptName {
+  name: string;
+  expected: string;
+}
+
+/** The UpdateItem of `update` (without what it returns). */
+function updateInput(table: string, id: string, patch: Partial<SourceRecord>, naming?: AdoptName) {
+  const full: Record<string, unknown> = { ...patch };
+  delete full.id;
+  if (patch.nextPollAt) Object.assign(full, keys.sourceIndex(patch.nextPollAt, id));
+  const u = buildUpdate(naming ? { ...full, name: naming.name, nameSource: "feed" } : full);
+  if (!naming)
+    return { TableName: table, Key: keys.source(id), ...u, ConditionExpression: "attribute_exists(pk)" };
+  return {
+    TableName: table,
+    Key: keys.source(id),
+    ...u,
+    ConditionExpression:
+      "attribute_exists(pk) AND #nameNow = :expected AND (attribute_not_exists(#nsNow) OR #nsNow <> :editor)",
+    ExpressionAttributeNames: { ...u.ExpressionAttributeNames, "#nameNow": "name", "#nsNow": "nameSource" },
+    ExpressionAttributeValues: {
+      ...u.ExpressionAttributeValues,
+      ":expected": naming.expected,
+      ":editor": "editor",
+    },
+  };
 }
 
 export function sourcesRepo(db: Db) {
@@ -99,58 +129,41 @@ export function sourcesRepo(db: Db) {
      */
     /**
      * Sets fields of a source (null removes). `adoptName`: also names it after its feed, in the
-     * same write, only if nobody renamed it since `expected` was read and the editor did not name it (a rename made while a poll ran wins); when that condition fails (renamed meanwhile,
-     * or named by the editor), the fields are set without the name.
+     * same write, only if nobody renamed it since `expected` was read and the editor did not name
+     * it (a rename made while a poll ran wins); when that condition fails, the fields are set
+     * without the name. 404 when the source is gone.
      */
     async update(
       id: string,
       patch: Partial<SourceRecord>,
-      opts: { adoptName?: { name: string; expected: string } } = {},
+      opts: { adoptName?: AdoptName } = {},
     ): Promise<SourceRecord> {
-      const full: Record<string, unknown> = { ...patch };
-      delete full.id;
-      if (patch.nextPollAt) Object.assign(full, keys.sourceIndex(patch.nextPollAt, id));
-      const send = (fields: Record<string, unknown>, naming?: { name: string; expected: string }) => {
-        const u = buildUpdate(naming ? { ...fields, name: naming.name, nameSource: "feed" } : fields);
-        return db.doc.send(
-          new UpdateCommand({
-            TableName: db.table,
-            Key: keys.source(id),
-            ...u,
-            ConditionExpression: naming
-              ? "attribute_exists(pk) AND #nameNow = :expected AND (attribute_not_exists(#nsNow) OR #nsNow <> :editor)"
-              : "attribute_exists(pk)",
-            ...(naming
-              ? {
-                  ExpressionAttributeNames: {
-                    ...u.ExpressionAttributeNames,
-                    "#nameNow": "name",
-                    "#nsNow": "nameSource",
-                  },
-                  ExpressionAttributeValues: {
-                    ...u.ExpressionAttributeValues,
-                    ":expected": naming.expected,
-                    ":editor": "editor",
-                  },
-                }
-              : {}),
-            ReturnValues: "ALL_NEW",
-          }),
+      const send = (naming?: AdoptName) =>
+        db.doc.send(
+          new UpdateCommand({ ...updateInput(db.table, id, patch, naming), ReturnValues: "ALL_NEW" }),
         );
-      };
       try {
         if (opts.adoptName) {
           try {
-            return fromItem((await send(full, opts.adoptName)).Attributes ?? {});
+            return fromItem((await send(opts.adoptName)).Attributes ?? {});
           } catch (e) {
             if (!isConditionalCheckFailed(e)) throw e;
           }
         }
-        return fromItem((await send(full)).Attributes ?? {});
+        return fromItem((await send()).Attributes ?? {});
       } catch (e) {
         if (isConditionalCheckFailed(e)) throw new NotFoundError("source", id);
         throw e;
       }
+    },
+
+    /**
+     * `update` as an action of a transaction (`items.createAllIfAbsent`): the poll's new items and
+     * its source's state in one request. Its condition (the source exists; with `adoptName`, the
+     * naming condition) failing cancels the whole transaction.
+     */
+    updateAction(id: string, patch: Partial<SourceRecord>, adoptName?: AdoptName): TransactAction {
+      return { Update: updateInput(db.table, id, patch, adoptName) };
     },
 
     /** Moves a source to another natural key (its address changed); 409 if that key is taken. */

@@ -130,6 +130,7 @@ describe("SendRawEmail", () => {
         file: join(outboxDir, files[0]!),
         configurationSetName: "newsletter",
         tags: [{ name: "issue", value: "72" }],
+        acceptedAt: expect.any(Number),
       },
     ]);
     expect(ses.stats()).toEqual(counts({ accepted: 1, throttled: 0, rejected: 0 }));

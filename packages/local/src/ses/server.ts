@@ -58,6 +58,8 @@ export interface SentMessage {
   file: string;
   configurationSetName?: string;
   tags: { name: string; value: string }[];
+  /** When the endpoint accepted it (epoch ms on its clock), as its rate limit counted it. */
+  acceptedAt: number;
 }
 
 export interface LocalSesStats {
@@ -169,6 +171,7 @@ export async function startLocalSes(opts: LocalSesOptions): Promise<LocalSes> {
       file,
       ...(configurationSetName && { configurationSetName }),
       tags,
+      acceptedAt: at,
     });
     stats.accepted++;
     opts.log?.info("ses message accepted", { id, action, recipients, file });
