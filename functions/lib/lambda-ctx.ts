@@ -1,16 +1,18 @@
 /**
  * The core context inside a Lambda: configuration from the environment the stacks set, secrets
  * from SSM (SST `Config.Secret`, read by ./sst-config.ts), background jobs through SQS. Built once
- * per cold start: handlers `await lambdaCtx()` at module scope.
+ * per cold start: handlers `await lambdaCtx()` at module scope, so the secrets are read once per
+ * instance, during its init. The SSM client is loaded only when a value is to be fetched; the SQS,
+ * SES and S3 clients on their first request (core's util/lazy-client.ts).
  */
-import { SSMClient } from "@aws-sdk/client-ssm";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { type Env, loadConfig } from "@wkn/core/config";
 import type { Ctx } from "@wkn/core/context";
 import { sqsJobs } from "@wkn/core/jobs/sqs";
 import { createLogger } from "@wkn/core/log";
 import { createCtx } from "@wkn/core/runtime";
 import { invocationFields } from "./invocation.js";
-import { boundValues, loadBoundValues } from "./sst-config.js";
+import { boundValues, givenValues, loadBoundValues } from "./sst-config.js";
 
 /** Secrets a function can run without: GitHub answers unauthenticated (at a lower rate limit). */
 export const OPTIONAL_SECRETS: ReadonlySet<string> = new Set(["GITHUB_TOKEN", "KAGGLE_API_TOKEN"]);
@@ -18,9 +20,9 @@ export const OPTIONAL_SECRETS: ReadonlySet<string> = new Set(["GITHUB_TOKEN", "K
 export { withInvocationId } from "./invocation.js";
 
 export async function createLambdaCtx(env: Env, opts: { ssm?: SSMClient } = {}): Promise<Ctx> {
-  let values: Record<string, string> = {};
+  let values = givenValues(env);
   if (boundValues(env).length > 0) {
-    const ssm = opts.ssm ?? new SSMClient({});
+    const ssm = opts.ssm ?? new (await import("@aws-sdk/client-ssm")).SSMClient({});
     try {
       const loaded = await loadBoundValues(env, ssm);
       const required = loaded.missing.filter((id) => !OPTIONAL_SECRETS.has(id));
@@ -29,7 +31,7 @@ export async function createLambdaCtx(env: Env, opts: { ssm?: SSMClient } = {}):
           `not set for stage "${env.SST_STAGE ?? "?"}": ${required.join(", ")} (set with: npx sst secrets set <NAME> <value>)`,
         );
       }
-      values = loaded.values;
+      values = { ...values, ...loaded.values };
     } finally {
       if (!opts.ssm) ssm.destroy();
     }

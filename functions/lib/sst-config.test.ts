@@ -4,7 +4,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLambdaCtx } from "./lambda-ctx.js";
-import { boundValues, FETCH_FROM_SSM, loadBoundValues, ssmPath } from "./sst-config.js";
+import { boundValues, FETCH_FROM_SSM, givenValues, loadBoundValues, ssmPath } from "./sst-config.js";
 
 /**
  * A loopback SSM endpoint answering GetParameters (AWS JSON 1.1) from a map, recording each call's
@@ -144,6 +144,24 @@ describe("SST-bound values from SSM", () => {
   it("refuses to start when a required secret is set nowhere", async () => {
     const env = { ...BASE_ENV, SST_SSM_PREFIX: "/sst/weekly-ml-news/other/", SST_APP: "other-app" };
     await expect(createLambdaCtx(env, { ssm })).rejects.toThrow(/EDITOR_TOKEN, SIGNING_SECRET/);
+  });
+
+  it("reads values given in the environment as they are, as sst/node does, without SSM", async () => {
+    calls.length = 0;
+    const env = {
+      ...BASE_ENV,
+      SST_Secret_value_EDITOR_TOKEN: "given-editor-token",
+      SST_Secret_value_SIGNING_SECRET: "given-signing-secret",
+      SST_Secret_value_GITHUB_TOKEN: "__FETCH_FROM_SECRET__:OTHER", // sst's reference: not a value
+    };
+    expect(givenValues(env)).toEqual({
+      EDITOR_TOKEN: "given-editor-token",
+      SIGNING_SECRET: "given-signing-secret",
+    });
+    const ctx = await createLambdaCtx(env, { ssm });
+    expect(calls).toHaveLength(0);
+    expect(ctx.config.editorToken).toBe("given-editor-token");
+    expect(ctx.config.signingSecret).toBe("given-signing-secret");
   });
 
   it("makes no SSM call when nothing is bound", async () => {

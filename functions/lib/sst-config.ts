@@ -8,7 +8,7 @@
  * `/sst/<SST_APP>/.fallback/Secret/<ID>/value` (what `sst secrets set --fallback` writes).
  * Parameters have no fallback. Keep this in step with SST when upgrading.
  */
-import { GetParametersCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { Env } from "@wkn/core/config";
 
 export const FETCH_FROM_SSM = "__FETCH_FROM_SSM__";
@@ -32,6 +32,20 @@ export function boundValues(env: Env): BoundValue[] {
   return out;
 }
 
+/**
+ * Values given in the environment itself (`SST_<Type>_value_<ID>` = the value, not the placeholder),
+ * read as they are, as sst/node does: no SSM call, and no SSM client loaded for them.
+ */
+export function givenValues(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^SST_(Secret|Parameter)_value_(.+)$/.exec(name);
+    // the placeholders (`__FETCH_FROM_SSM__`, sst's `__FETCH_FROM_SECRET__:<name>`) are not values
+    if (m && value !== undefined && !value.startsWith("__FETCH_FROM_")) out[m[2]!] = value;
+  }
+  return out;
+}
+
 /** The SSM parameter name SST stores a value under (the stage's, or the app-wide fallback). */
 export function ssmPath(env: Env, v: BoundValue, fallback = false): string {
   if (fallback) {
@@ -44,6 +58,8 @@ export function ssmPath(env: Env, v: BoundValue, fallback = false): string {
 
 async function getParameters(ssm: SSMClient, names: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
+  // loaded only when something is bound: see lambda-ctx.ts
+  const { GetParametersCommand } = await import("@aws-sdk/client-ssm");
   for (let i = 0; i < names.length; i += MAX_NAMES) {
     const res = await ssm.send(
       new GetParametersCommand({ Names: names.slice(i, i + MAX_NAMES), WithDecryption: true }),

@@ -64,6 +64,9 @@ function newsletterLang(env: Env): NewsletterLang {
 /** `NEWSLETTER_TZ`, checked by Intl; by default Tokyo for a Japanese newsletter, else UTC. */
 function newsletterTz(env: Env, lang: NewsletterLang): string {
   const v = nonEmpty(env.NEWSLETTER_TZ) ?? (lang === "ja" ? "Asia/Tokyo" : "UTC");
+  // A canonical name stands for itself (what DateTimeFormat would answer), checked without
+  // building a formatter: that loads ICU's locale data, milliseconds of every cold start.
+  if (v === "UTC" || Intl.supportedValuesOf("timeZone").includes(v)) return v;
   try {
     return new Intl.DateTimeFormat("en", { timeZone: v }).resolvedOptions().timeZone;
   } catch {

@@ -5,6 +5,7 @@ import type { Jobs } from "./jobs/index.js";
 import type { Logger } from "./log.js";
 import type { MediaStore } from "./media/store.js";
 import type { Store } from "./store/index.js";
+import type { ClientLike } from "./util/lazy-client.js";
 
 /**
  * Everything core code needs from the outside, passed explicitly: built once per Lambda cold
@@ -13,7 +14,8 @@ import type { Store } from "./store/index.js";
 export interface Ctx {
   config: Config;
   store: Store;
-  ses: SESClient;
+  /** Made on its first request (util/lazy-client.ts): a function that sends no mail never loads it. */
+  ses: ClientLike<SESClient>;
   jobs: Jobs;
   /** Every outbound HTTP request (feeds, APIs, pages) goes through this guarded client. */
   fetch: Fetcher;

@@ -1,6 +1,4 @@
 import path from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SESClient } from "@aws-sdk/client-ses";
 import type { Config } from "./config.js";
 import type { Ctx } from "./context.js";
 import { createFetcher, type Fetcher } from "./fetch/index.js";
@@ -11,8 +9,13 @@ import { s3MediaStore } from "./media/s3-store.js";
 import type { MediaStore } from "./media/store.js";
 import { LOCAL_CREDENTIALS } from "./store/client.js";
 import { createDb, createStore } from "./store/index.js";
+import { lazyClient } from "./util/lazy-client.js";
 
-/** Builds the core context from configuration: real SDK clients, with endpoint overrides locally. */
+/**
+ * Builds the core context from configuration: real SDK clients, with endpoint overrides locally.
+ * SES and S3 are made on their first request (util/lazy-client.ts): most requests of a Lambda
+ * never send mail or touch a thumbnail, and their packages weigh on every cold start.
+ */
 export function createCtx(
   config: Config,
   opts: { jobs?: Jobs; log?: Logger; now?: () => Date; fetch?: Fetcher; media?: MediaStore } = {},
@@ -22,11 +25,14 @@ export function createCtx(
     region: config.region,
     endpoint: config.dynamodbEndpoint,
   });
-  const ses = new SESClient({
-    region: config.region,
-    ...(config.sesEndpoint ? { endpoint: config.sesEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
-    maxAttempts: 1, // the sender paces and retries Throttling itself
-  });
+  const ses = lazyClient(
+    async () =>
+      new (await import("@aws-sdk/client-ses")).SESClient({
+        region: config.region,
+        ...(config.sesEndpoint ? { endpoint: config.sesEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+        maxAttempts: 1, // the sender paces and retries Throttling itself
+      }),
+  );
   return {
     config,
     store: createStore(db, { cursorSecret: config.signingSecret }),
@@ -39,7 +45,12 @@ export function createCtx(
     media:
       opts.media ??
       (config.mediaBucket
-        ? s3MediaStore(new S3Client({ region: config.region }), config.mediaBucket)
+        ? s3MediaStore(
+            lazyClient(
+              async () => new (await import("@aws-sdk/client-s3")).S3Client({ region: config.region }),
+            ),
+            config.mediaBucket,
+          )
         : folderMediaStore(path.join(config.dataDir, "media"))),
     now: opts.now ?? (() => new Date()),
   };

@@ -1,11 +1,18 @@
 /** Jobs on AWS: one SQS message per job on the queue of its kind (URLs from the stacks' environment). */
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { lazyClient, loadOnce } from "../util/lazy-client.js";
 import type { JobKind, JobPayloads, Jobs } from "./index.js";
+
+/** The SQS package, loaded on the first enqueue: a function that enqueues nothing never loads it. */
+const sqsSdk = loadOnce(() => import("@aws-sdk/client-sqs"));
 
 /** SendMessageBatch takes at most 10 entries. */
 const BATCH = 10;
 
-export function sqsJobs(queues: Partial<Record<JobKind, string>>, client = new SQSClient({})): Jobs {
+export function sqsJobs(
+  queues: Partial<Record<JobKind, string>>,
+  client: Pick<SQSClient, "send"> = lazyClient(async () => new (await sqsSdk()).SQSClient({})),
+): Jobs {
   const urlOf = (kind: JobKind) => {
     const url = queues[kind];
     if (!url) throw new Error(`no queue configured for ${kind} jobs`);
@@ -13,6 +20,7 @@ export function sqsJobs(queues: Partial<Record<JobKind, string>>, client = new S
   };
   return {
     async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K]) {
+      const { SendMessageCommand } = await sqsSdk();
       await client.send(
         new SendMessageCommand({ QueueUrl: urlOf(kind), MessageBody: JSON.stringify(payload) }),
       );
@@ -21,6 +29,7 @@ export function sqsJobs(queues: Partial<Record<JobKind, string>>, client = new S
     /** One SendMessageBatch per 10 jobs; a batch's failed entries are reported, not retried here. */
     async enqueueMany<K extends JobKind>(kind: K, payloads: JobPayloads[K][]) {
       const url = urlOf(kind);
+      const { SendMessageBatchCommand } = await sqsSdk();
       const failed: { payload: JobPayloads[K]; error: unknown }[] = [];
       const batches: JobPayloads[K][][] = [];
       for (let i = 0; i < payloads.length; i += BATCH) batches.push(payloads.slice(i, i + BATCH));

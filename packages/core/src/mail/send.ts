@@ -18,7 +18,6 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { GetSendQuotaCommand } from "@aws-sdk/client-ses";
 import type { Ctx } from "../context.js";
 import { ConflictError, ValidationError } from "../errors.js";
 import { renderIssueMail } from "../issues/content.js";
@@ -39,6 +38,7 @@ import {
   type StopReason,
   sendToAll,
 } from "./send-loop.js";
+import { sesCommands } from "./ses.js";
 import { dailyQuotaReason } from "./ses-errors.js";
 
 /** How long a runner's lease lasts without renewal; it is renewed every third of it. */
@@ -223,6 +223,7 @@ async function sendQuota(
   timeoutMs: number,
 ): Promise<{ maxSendRate: number; remaining24h: number | null }> {
   try {
+    const { GetSendQuotaCommand } = await sesCommands();
     const q = await answerWithin(ctx.ses.send(new GetSendQuotaCommand({})), timeoutMs);
     const maxSendRate = q.MaxSendRate && q.MaxSendRate > 0 ? q.MaxSendRate : ctx.config.sesMaxSendRate;
     const remaining24h =

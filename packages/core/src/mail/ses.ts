@@ -3,12 +3,20 @@
  * too). Errors propagate as the SDK throws them, with its `name` (`Throttling`,
  * `MessageRejected`, ...), so the sender can tell a slow-down from a refusal.
  */
-import { SendRawEmailCommand } from "@aws-sdk/client-ses";
 import type { Ctx } from "../context.js";
+import { loadOnce } from "../util/lazy-client.js";
+
+/** SES's commands, loaded with the client on the first send (see util/lazy-client.ts). */
+export const sesCommands = loadOnce(() => import("@aws-sdk/client-ses"));
 
 /** Sends `raw` to `to` (the envelope recipients) from FROM_EMAIL; returns SES's MessageId. */
-export async function sendRaw(ctx: Pick<Ctx, "ses" | "config">, raw: Buffer, to: string[]): Promise<string> {
+export async function sendRaw(
+  ctx: { ses: Pick<Ctx["ses"], "send">; config: Pick<Ctx["config"], "fromEmail"> },
+  raw: Buffer,
+  to: string[],
+): Promise<string> {
   if (to.length === 0) throw new Error("sendRaw: no recipients");
+  const { SendRawEmailCommand } = await sesCommands();
   const r = await ctx.ses.send(
     new SendRawEmailCommand({
       Source: ctx.config.fromEmail,

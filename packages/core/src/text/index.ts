@@ -44,7 +44,11 @@ export function collapseWhitespace(text: string): string {
     .trim();
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// Made on first use: creating it loads ICU's segmentation data, which costs every Lambda's cold
+// start milliseconds whether it cuts any text or not.
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (): Intl.Segmenter =>
+  (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" }));
 
 /**
  * At most `max` user-perceived characters: longer text is cut on a grapheme boundary, trailing
@@ -53,7 +57,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 export function truncateGraphemes(text: string, max: number, ellipsis = "…"): string {
   if (text.length <= max) return text; // a grapheme is at least one UTF-16 unit
   const parts: string[] = [];
-  for (const { segment } of graphemes.segment(text)) {
+  for (const { segment } of graphemes().segment(text)) {
     if (parts.length === max) {
       const kept = parts.slice(0, Math.max(1, max - 1)).join("");
       return kept.replace(/[\s\u3000,.、。:;–—-]+$/u, "") + ellipsis;
@@ -75,12 +79,12 @@ const SENTENCE_END = /[。．！？!?]|\.(?=\s|$)/gu;
  */
 export function shortDescription(text: string, max = SHORT_DESCRIPTION_MAX): string {
   const t = collapseWhitespace(text);
-  const segments = [...graphemes.segment(t)].map((s) => s.segment);
+  const segments = [...graphemes().segment(t)].map((s) => s.segment);
   if (segments.length <= max) return t;
   const head = segments.slice(0, max).join("");
   let sentenceEnd = -1;
   for (const m of head.matchAll(SENTENCE_END)) sentenceEnd = m.index + m[0].length;
-  if (sentenceEnd > 0 && [...graphemes.segment(head.slice(0, sentenceEnd))].length >= max / 2) {
+  if (sentenceEnd > 0 && [...graphemes().segment(head.slice(0, sentenceEnd))].length >= max / 2) {
     return head.slice(0, sentenceEnd).trim();
   }
   const room = segments.slice(0, max - 1).join("");

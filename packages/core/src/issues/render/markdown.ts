@@ -19,29 +19,36 @@ function configure(md: InstanceType<typeof MarkdownIt>): InstanceType<typeof Mar
   return md;
 }
 
+// The two renderers are made on first use: building them (rules, linkify's patterns) costs every
+// cold start of a function that has this module milliseconds, and most invocations render nothing.
+let block: InstanceType<typeof MarkdownIt> | undefined;
+let comment: InstanceType<typeof MarkdownIt> | undefined;
+
 /** Intro and section bodies: paragraphs, lists, quotes, emphasis, code, links. No images, tables or headings. */
-const blockMd = configure(
-  new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false }).disable([
-    "image",
-    "table",
-    "heading",
-    "lheading",
-  ]),
-);
+const blockMd = () =>
+  (block ??= configure(
+    new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false }).disable([
+      "image",
+      "table",
+      "heading",
+      "lheading",
+    ]),
+  ));
 
 /** Comments: the small subset (paragraphs, line breaks, emphasis, code spans, links). */
-const commentMd = configure(
-  new MarkdownIt("zero", { html: false, linkify: true, breaks: true }).enable([
-    "linkify",
-    "newline",
-    "escape",
-    "backticks",
-    "emphasis",
-    "link",
-    "autolink",
-    "entity",
-  ]),
-);
+const commentMd = () =>
+  (comment ??= configure(
+    new MarkdownIt("zero", { html: false, linkify: true, breaks: true }).enable([
+      "linkify",
+      "newline",
+      "escape",
+      "backticks",
+      "emphasis",
+      "link",
+      "autolink",
+      "entity",
+    ]),
+  ));
 
 const ALLOWED_TAGS = [
   "p",
@@ -86,11 +93,11 @@ function sanitize(html: string, utm: Utm | null): string {
 /** Intro or section body → safe HTML with tagged links ("" for empty input). */
 export function renderBlock(markdown: string | null | undefined, utm: Utm | null): string {
   if (!markdown?.trim()) return "";
-  return sanitize(blockMd.render(markdown), utm);
+  return sanitize(blockMd().render(markdown), utm);
 }
 
 /** An item comment → safe HTML with tagged links ("" for empty input). */
 export function renderComment(markdown: string | null | undefined, utm: Utm | null): string {
   if (!markdown?.trim()) return "";
-  return sanitize(commentMd.render(markdown), utm);
+  return sanitize(commentMd().render(markdown), utm);
 }
