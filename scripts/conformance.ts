@@ -24,7 +24,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { FeedError, type ParsedFeed, parseFeed } from "@wkn/core/feed";
+import { FeedError, type FeedInput, type ParsedFeed, parseFeed } from "@wkn/core/feed";
 import { htmlToText } from "@wkn/core/feed/html";
 
 /** The repository's folder (this file is in scripts/). */
@@ -51,6 +51,11 @@ const SERVER = "http://127.0.0.1:8097/";
 interface CorpusDocument {
   file: string;
   httpHeaders: Record<string, string> | null;
+}
+/** A corpus document read into memory, as `parseFeed` is given it. */
+export interface LoadedDocument {
+  file: string;
+  input: FeedInput & { body: Buffer };
 }
 interface CorpusCase {
   file: string;
@@ -80,11 +85,30 @@ export interface ConformanceReport {
   errors: { file: string; kind: "unhandled" | "rejected"; message: string }[];
 }
 
+function readCorpus(dir: string): { documents: CorpusDocument[]; cases: CorpusCase[] } {
+  return JSON.parse(readFileSync(join(dir, "cases.json"), "utf8"));
+}
+
+/**
+ * Every document of the corpus at `dir` read into memory, each with the input `parseFeed` gets
+ * for it (the bytes, the corpus's Content-Type, the URL it is served from), in the corpus's order.
+ */
+export function loadDocuments(dir: string, corpus = readCorpus(dir)): LoadedDocument[] {
+  return corpus.documents.map((doc) => {
+    const headers = lowerKeys(doc.httpHeaders ?? {});
+    return {
+      file: doc.file,
+      input: {
+        body: readFileSync(join(dir, doc.file)),
+        contentType: headers["content-type"],
+        url: fetchUrl(doc.file, headers["content-location"]),
+      },
+    };
+  });
+}
+
 export function runConformance(dir: string): ConformanceReport {
-  const corpus = JSON.parse(readFileSync(join(dir, "cases.json"), "utf8")) as {
-    documents: CorpusDocument[];
-    cases: CorpusCase[];
-  };
+  const corpus = readCorpus(dir);
   const casesByFile = new Map<string, CorpusCase[]>();
   for (const c of corpus.cases) {
     if (!c.core) continue;
@@ -103,15 +127,10 @@ export function runConformance(dir: string): ConformanceReport {
     errors: [],
   };
 
-  for (const doc of corpus.documents) {
-    const headers = lowerKeys(doc.httpHeaders ?? {});
+  for (const doc of loadDocuments(dir, corpus)) {
     let feed: ParsedFeed | null = null;
     try {
-      feed = parseFeed({
-        body: readFileSync(join(dir, doc.file)),
-        contentType: headers["content-type"],
-        url: fetchUrl(doc.file, headers["content-location"]),
-      });
+      feed = parseFeed(doc.input);
     } catch (e) {
       const kind = e instanceof FeedError ? "rejected" : "unhandled";
       report[kind]++;

@@ -121,6 +121,16 @@ describe("decodeBody: undeclared and mislabelled text", () => {
     expect(r).toMatchObject({ charset: "windows-1252", source: "declaration" });
   });
 
+  it("reads a declaration after any leading whitespace, and none after other text", () => {
+    const decl = "<?xml version='1.0' encoding='koi8-r'?><rss/>";
+    for (const lead of ["", " \t\r\n", "\v\f", "\xa0"]) {
+      const r = decodeBody(Buffer.from(lead + decl, "latin1"), { kind: "xml" });
+      expect(r).toMatchObject({ charset: "koi8-r", source: "declaration" });
+    }
+    expect(decodeBody(Buffer.from(`<!-- c -->${decl}`), { kind: "xml" }).source).toBe("default");
+    expect(decodeBody(Buffer.from(` \v${decl}`), {}).source).toBe("declaration");
+  });
+
   it("recognises 7-bit ISO-2022-JP by its escapes", () => {
     const body = Buffer.concat([
       Buffer.from("<rss><title>"),
@@ -131,6 +141,8 @@ describe("decodeBody: undeclared and mislabelled text", () => {
       charset: "iso-2022-jp",
       text: expect.stringContaining("日本"),
     });
+    // An ESC byte alone is not an escape sequence.
+    expect(decodeBody(Buffer.from("<rss>\x1b(B</rss>"), { kind: "xml" }).charset).toBe("utf-8");
   });
 
   it("defaults to UTF-8", () => {

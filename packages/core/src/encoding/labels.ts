@@ -10,6 +10,8 @@
  * the DOS code pages (cp437, cp861, …), which no feed here has been seen to use.
  */
 
+import { isAscii } from "node:buffer";
+
 /** Canonical names, as reported in `DecodedBody.charset`. */
 // Null-prototype: a label such as "constructor" or "__proto__" must not find Object.prototype.
 const ALIASES: Record<string, string> = Object.create(null);
@@ -130,10 +132,25 @@ export const isWideCharset = (charset: string): boolean => /^utf-(16|32)/.test(c
 export function decodeWith(bytes: Uint8Array, charset: string): string {
   const text = charset.startsWith("utf-32")
     ? decodeUtf32(bytes, charset === "utf-32be")
-    : charset === "windows-1252"
-      ? decodeWindows1252(bytes)
-      : new TextDecoder(charset).decode(bytes);
+    : (charset === "utf-8" || charset === "windows-1252") && isAscii(bytes)
+      ? // Pure ASCII reads the same in both (TextDecoder would drop no BOM: there is none).
+        // Most documents are ASCII; this skips a decoder and, for windows-1252, a table lookup a byte.
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1")
+      : charset === "windows-1252"
+        ? decodeWindows1252(bytes)
+        : decoder(charset).decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** One decoder per charset: `decode()` without `stream` keeps no state between calls. */
+const DECODERS = new Map<string, TextDecoder>();
+function decoder(charset: string): TextDecoder {
+  let d = DECODERS.get(charset);
+  if (!d) {
+    d = new TextDecoder(charset);
+    DECODERS.set(charset, d);
+  }
+  return d;
 }
 
 // Node 20's TextDecoder takes a Latin-1 fast path for windows-1252 and turns 0x80–0x9F into C1

@@ -39,13 +39,29 @@ export function charsetFromContentType(contentType: string | undefined): string 
   return label?.trim() || null;
 }
 
-/** Latin-1 view of the first bytes: enough to read an ASCII-compatible declaration. */
-const head = (bytes: Uint8Array, n: number): string => Buffer.from(bytes.subarray(0, n)).toString("latin1");
+/** Latin-1 view of the first bytes: enough to read an ASCII-compatible declaration (read in place, not copied). */
+const head = (bytes: Uint8Array, n: number): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(n, bytes.length)).toString("latin1");
+
+/**
+ * Whether the first bytes, after what `\s` matches in their Latin-1 reading (tab to CR, space,
+ * NBSP), are `<?`: the only way the declarations read below can start.
+ */
+function startsWithInstruction(bytes: Uint8Array): boolean {
+  let i = 0;
+  for (; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (!((b >= 0x09 && b <= 0x0d) || b === 0x20 || b === 0xa0)) break;
+  }
+  return bytes[i] === 0x3c && bytes[i + 1] === 0x3f;
+}
 
 const XML_DECL = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']\s*([^"'\s]+)\s*["']/i;
 
 /** The `encoding` of an XML declaration; `wide` decodes the head as UTF-16/32 first. */
 export function xmlDeclaredCharset(bytes: Uint8Array, wide?: string): string | null {
+  // Most feeds have no declaration or start with a comment: no need to read the head as text.
+  if (!wide && !startsWithInstruction(bytes)) return null;
   const text = wide ? decodeWith(bytes.subarray(0, 1024), wide) : head(bytes, 1024);
   return XML_DECL.exec(text)?.[1] ?? null;
 }
@@ -64,4 +80,5 @@ export function htmlMetaCharset(bytes: Uint8Array): string | null {
 }
 
 /** True when the head of the document is an XML declaration or a tag (not JSON, not text). */
-export const looksLikeXml = (bytes: Uint8Array): boolean => /^\s*<\?xml/i.test(head(bytes, 64));
+export const looksLikeXml = (bytes: Uint8Array): boolean =>
+  startsWithInstruction(bytes) && /^\s*<\?xml/i.test(head(bytes, 64));

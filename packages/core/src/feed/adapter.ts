@@ -6,7 +6,7 @@
  */
 import { ParseBudget } from "../parse/limits.js";
 import { parseDate } from "./date.js";
-import { collapse, firstImageSrc, htmlToText, looksLikeHtml, textToHtml } from "./html.js";
+import { collapse, firstImageSrc, htmlToText, looksLikeHtml, readHtml, tidyLines } from "./html.js";
 import type { NormalizedEntry, ParsedFeed, RawEntry, RawFeed, RawText, RawUrl } from "./types.js";
 
 /**
@@ -26,19 +26,19 @@ export function normalizeFeed(raw: RawFeed, fetchUrl: string, budget = new Parse
 }
 
 function normalizeEntry(raw: RawEntry, fallbackBase: string | null, budget: ParseBudget): NormalizedEntry {
-  const base = resolveBases(raw.bases, fallbackBase);
   const summary = raw.summary?.value.trim() ? raw.summary : raw.content?.value.trim() ? raw.content : null;
-  const summaryText = summary ? htmlToText(asHtml(summary), { lines: true, budget }) || null : null;
+  const explicitImage = firstUrl(raw.images, fallbackBase, budget);
+  const read = summary ? readSummary(summary, budget, explicitImage === null) : null;
   const publishedAt = firstDate(raw.published, budget) ?? firstDate(raw.updated, budget);
   return {
     id: raw.id?.trim() || null,
     url: firstUrl(raw.links, fallbackBase, budget),
     title: plain(raw.title, budget),
-    summaryText,
+    summaryText: read?.text || null,
     author: raw.authors.map(authorName).find(Boolean) ?? null,
     publishedAt,
     updatedAt: firstDate(raw.updated, budget),
-    imageUrl: firstUrl(raw.images, fallbackBase, budget) ?? inlineImage(raw, base, budget),
+    imageUrl: explicitImage ?? inlineImage(raw, resolveBases(raw.bases, fallbackBase), budget, summary, read),
   };
 }
 
@@ -50,9 +50,23 @@ function plain(t: RawText | null, budget: ParseBudget): string {
   return collapse(t.value);
 }
 
-function asHtml(t: RawText): string {
-  if (t.type === "html" || (t.type === "guess" && looksLikeHtml(t.value))) return t.value;
-  return textToHtml(t.value.trim());
+/** A summary read: its plain text, and the first picture in it when it was read as HTML (else undefined). */
+interface SummaryRead {
+  text: string;
+  image?: string | null;
+}
+
+/**
+ * Plain text of a summary, its line breaks kept, and (`image`) its first picture from the same
+ * parse. Plain text is tidied as it is: the same lines as escaping it into HTML (`textToHtml`)
+ * and reading that back, without a parse.
+ */
+function readSummary(t: RawText, budget: ParseBudget, image: boolean): SummaryRead {
+  if (t.type === "html" || (t.type === "guess" && looksLikeHtml(t.value))) {
+    const r = readHtml(t.value, { lines: true, budget, image });
+    return image ? r : { text: r.text };
+  }
+  return { text: tidyLines(t.value.trim()) };
 }
 
 /**
@@ -74,11 +88,20 @@ function firstDate(values: string[], budget: ParseBudget): string | null {
   return null;
 }
 
-/** The first picture in the entry's own HTML (content before summary), as an absolute URL. */
-function inlineImage(raw: RawEntry, base: string | null, budget: ParseBudget): string | null {
+/**
+ * The first picture in the entry's own HTML (content before summary), as an absolute URL. The
+ * fragment `read` came from (`summary`) is not parsed again.
+ */
+function inlineImage(
+  raw: RawEntry,
+  base: string | null,
+  budget: ParseBudget,
+  summary: RawText | null,
+  read: SummaryRead | null,
+): string | null {
   for (const t of [raw.content, raw.summary]) {
     if (!t || !(t.type === "html" || t.type === "guess")) continue;
-    const src = firstImageSrc(t.value, budget);
+    const src = t === summary && read?.image !== undefined ? read.image : firstImageSrc(t.value, budget);
     const url = src ? absolute(src, base) : null;
     if (url) return url;
   }

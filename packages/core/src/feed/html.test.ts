@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstImageSrc, htmlToText, looksLikeHtml, textToHtml } from "./html.js";
+import { RUNS } from "../testing/property.js";
+import { firstImageSrc, htmlToText, looksLikeHtml, readHtml, textToHtml, tidyLines } from "./html.js";
 
 describe("htmlToText", () => {
   it("drops markup, scripts and styles, decodes entities and collapses spaces", () => {
@@ -38,5 +40,42 @@ describe("helpers", () => {
     ["AT&T", false],
   ])("looksLikeHtml(%j) = %s", (s, expected) => {
     expect(looksLikeHtml(s)).toBe(expected);
+  });
+});
+
+describe("shortcuts the adapter takes", () => {
+  const texty = fc.string({
+    unit: fc.constantFrom("a", " ", "\n", "\r", "\t", "<", ">", "&", ";", "\u00a0", "b", "p", "/"),
+  });
+
+  it("plain text tidied as it is reads the same as escaped into HTML and parsed back", () => {
+    fc.assert(
+      fc.property(fc.oneof(texty, fc.string()), (s) => {
+        expect(tidyLines(s.trim())).toBe(htmlToText(textToHtml(s.trim()), { lines: true }));
+      }),
+      RUNS,
+    );
+  });
+
+  it("readHtml gives htmlToText's text and firstImageSrc's picture from one parse", () => {
+    const fragments = [
+      "",
+      "plain &amp; simple",
+      'x <img src="p.gif" width="1"> <p>y<img src=" a.png "></p><img src="b.png">',
+      "<script><img src='no.png'></script>text",
+      "<IMG SRC=data:x><br><img src=c.jpg>",
+    ];
+    for (const f of fragments) {
+      for (const lines of [true, false]) {
+        expect(readHtml(f, { lines, image: true })).toEqual({
+          text: htmlToText(f, { lines }),
+          image: firstImageSrc(f),
+        });
+      }
+    }
+  });
+
+  it("firstImageSrc stops at the first picture, whatever follows", () => {
+    expect(firstImageSrc(`<img src="first.png">${"<div>".repeat(600)}`)).toBe("first.png");
   });
 });

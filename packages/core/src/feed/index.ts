@@ -44,11 +44,11 @@ export function parseFeed(input: FeedInput, budget = new ParseBudget()): ParsedF
 
 /** Decodes and reads a document into the raw, format-specific shape. */
 export function readFeed(input: FeedInput, budget = new ParseBudget()): RawFeed {
-  const text = (
+  const decoded =
     typeof input.body === "string"
       ? input.body
-      : decodeBody(input.body, { contentType: input.contentType, kind: sniffKind(input.body) }).text
-  ).replace(/^\uFEFF/, "");
+      : decodeBody(input.body, { contentType: input.contentType, kind: sniffKind(input.body) }).text;
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   const start = text.search(/\S/);
   if (start < 0) throw new FeedError("not a feed: the document is empty");
   const first = text[start];
@@ -72,7 +72,8 @@ export function readFeed(input: FeedInput, budget = new ParseBudget()): RawFeed 
 
 /** JSON documents start with `{`; everything else is read as markup. */
 function sniffKind(bytes: Uint8Array): "json" | "xml" {
-  for (const b of bytes.subarray(0, 64)) {
+  for (let i = 0; i < bytes.length && i < 64; i++) {
+    const b = bytes[i];
     if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0xef || b === 0xbb || b === 0xbf)
       continue;
     return b === 0x7b ? "json" : "xml";

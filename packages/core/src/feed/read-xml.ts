@@ -5,7 +5,7 @@
  */
 import { FeedError } from "./errors.js";
 import type { FeedFormat, RawEntry, RawFeed, RawLink, RawText, RawUrl } from "./types.js";
-import { child, children, hasElementChildren, innerXml, textContent, type XElement } from "./xml.js";
+import { child, children, hasElementChildren, inNs, innerXml, textContent, type XElement } from "./xml.js";
 
 /** The feed vocabulary: unqualified names (RSS, or Atom in its own namespace) and Atom-in-RSS. */
 const OWN = "";
@@ -171,15 +171,20 @@ function atomLinks(el: XElement, ns: string | string[]): RawLink[] {
 
 /** rel="alternate" links (or without rel), HTML pages before other types. */
 function alternates(links: RawLink[]): RawLink[] {
-  const alternate = links.filter(
-    (l) =>
-      l.rel === null ||
-      l.rel === "alternate" ||
-      l.rel === "http://www.iana.org/assignments/relation/alternate",
-  );
-  const html = (l: RawLink) =>
-    l.type === null || l.type === "text/html" || l.type === "application/xhtml+xml";
-  return [...alternate.filter(html), ...alternate.filter((l) => !html(l))];
+  if (links.length === 0) return links;
+  const pages: RawLink[] = [];
+  const others: RawLink[] = [];
+  for (const l of links) {
+    if (
+      l.rel !== null &&
+      l.rel !== "alternate" &&
+      l.rel !== "http://www.iana.org/assignments/relation/alternate"
+    )
+      continue;
+    if (l.type === null || l.type === "text/html" || l.type === "application/xhtml+xml") pages.push(l);
+    else others.push(l);
+  }
+  return others.length === 0 ? pages : [...pages, ...others];
 }
 
 /**
@@ -278,14 +283,18 @@ function texts(el: XElement, fields: [string, string | string[]][]): string[] {
  * earlier one (feeds that repeat a date correct themselves), earlier fields over later ones.
  */
 function latestFirst(el: XElement, fields: [string, string | string[]][]): string[] {
-  const matches = (c: XElement, [name, ns]: [string, string | string[]]) =>
-    c.name === name && (Array.isArray(ns) ? ns : [ns]).includes(c.ns);
-  const own = children(el);
-  const tiers: string[][] = fields.map(() => []);
-  for (const c of own) {
-    const i = fields.findIndex((f) => matches(c, f));
-    if (i >= 0) tiers[i]!.push(textContent(c).trim());
+  let tiers: string[][] | null = null;
+  for (const c of el.children) {
+    if (typeof c === "string") continue;
+    for (let i = 0; i < fields.length; i++) {
+      const [name, ns] = fields[i]!;
+      if (c.name !== name || !inNs(c.ns, ns)) continue;
+      tiers ??= fields.map(() => []);
+      tiers[i]!.push(textContent(c).trim());
+      break;
+    }
   }
+  if (tiers === null) return [];
   // Pushed then reversed: unshift would cost O(n) per date, quadratic in a hostile feed.
   return tiers.flatMap((t) => t.reverse()).filter(Boolean);
 }

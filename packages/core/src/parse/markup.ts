@@ -16,10 +16,18 @@ export interface MarkupOptions {
   done?: () => boolean;
 }
 
-/** Parses `text` with `handler`. Throws ParseLimitError past a bound. */
-export function parseMarkup(text: string, handler: Partial<Handler>, opts: MarkupOptions = {}): void {
-  const budget = opts.budget ?? new ParseBudget();
-  const parser = new Parser(new Guarded(budget, handler), opts.parser);
+/**
+ * Parses `text` with `handler`. Throws ParseLimitError past a bound. A handler that is a Guarded
+ * (a subclass with its own methods) is used as it is, under its own budget.
+ */
+export function parseMarkup(
+  text: string,
+  handler: Partial<Handler> | Guarded,
+  opts: MarkupOptions = {},
+): void {
+  const budget = handler instanceof Guarded ? handler.budget : (opts.budget ?? new ParseBudget());
+  const cbs = handler instanceof Guarded ? handler : new Guarded(budget, handler);
+  const parser = new Parser(cbs, opts.parser);
   for (let i = 0; i < text.length; i += CHUNK) {
     parser.write(text.slice(i, i + CHUNK));
     if (i + CHUNK >= text.length) break;
@@ -37,6 +45,7 @@ export function parseMarkup(text: string, handler: Partial<Handler>, opts: Marku
  * stack. Also used with sanitize-html, whose onOpenTag/onCloseTag hooks mirror the same events.
  * (A class, not closures: its methods stay the same functions, which keeps htmlparser2's call
  * sites fast; per-parse closures made the corpus's small documents ~1.7× slower to tokenise.)
+ * A subclass may add handler methods of its own (and call these when it overrides them).
  */
 export class Guarded {
   private depth = 0;
@@ -44,7 +53,7 @@ export class Guarded {
   private readonly inner: Partial<Handler>;
 
   constructor(
-    private readonly budget: ParseBudget,
+    readonly budget: ParseBudget,
     handler: Partial<Handler> = {},
   ) {
     const { onopentagname, onclosetag, ...rest } = handler;

@@ -79,7 +79,14 @@ const SENTENCE_END = /[。．！？!?]|\.(?=\s|$)/gu;
  */
 export function shortDescription(text: string, max = SHORT_DESCRIPTION_MAX): string {
   const t = collapseWhitespace(text);
-  const segments = [...graphemes().segment(t)].map((s) => s.segment);
+  if (t.length <= max) return t; // a grapheme is at least one UTF-16 unit
+  // Only the head is looked at: segmenting the whole text (up to FULL_TEXT_MAX) cost every new
+  // item a measurable share of a poll's CPU.
+  const segments: string[] = [];
+  for (const { segment } of graphemes().segment(t)) {
+    segments.push(segment);
+    if (segments.length > max) break;
+  }
   if (segments.length <= max) return t;
   const head = segments.slice(0, max).join("");
   let sentenceEnd = -1;
