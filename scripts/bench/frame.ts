@@ -13,7 +13,8 @@ import { rawDbOf } from "@wkn/core/store/raw";
 
 /**
  * A hard budget: a structural fact (request counts, messages delivered: the same on any machine)
- * or a generous bound on a measured ratio (can wobble on a loaded machine; smoke tests skip it).
+ * or a bound on a measured ratio or amount (time, memory: can wobble on a loaded machine; smoke
+ * tests skip it).
  */
 export interface Budget {
   name: string;

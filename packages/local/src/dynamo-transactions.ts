@@ -5,6 +5,7 @@
  *
  * Atomicity comes from a gate in front of dynalite's request handler: ordinary requests pass it
  * together, a transaction passes it alone, so nothing else reads or writes while it runs. Inside,
+ * dynalite's own validation and actions run on its store, without an HTTP round trip each;
  * puts that only create (`attribute_not_exists(<hash key>)`) are checked with one BatchGetItem and
  * written with BatchWriteItem; every other action is dynalite's own conditional operation (its
  * expressions, its checks), asking for the old image; when anything fails, what went through is
@@ -14,14 +15,8 @@
  * mid-transaction can leave part of it written (the start-up index check repairs indexes, not this).
  */
 import { randomBytes } from "node:crypto";
-import {
-  type IncomingMessage,
-  type RequestListener,
-  request,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 
 const TARGET = "DynamoDB_20120810";
 const MAX_ACTIONS = 100;
@@ -132,54 +127,90 @@ const cancelled = (codes: string[]) =>
     ),
   });
 
-/** Adds TransactWriteItems to a dynalite server (before it listens). */
-export function addTransactWriteItems(server: Server): void {
+/** dynalite's store (db/index.js `create`): what its actions run on. */
+export type DynaliteStore = object;
+
+type DynaliteCallback = (err: (Error & { statusCode?: number; body?: Json }) | null, out?: Json) => void;
+
+/** dynalite's own validation and action modules, by action name (putItem, batchWriteItem, ...). */
+function dynaliteModules() {
+  const req = createRequire(createRequire(import.meta.url).resolve("dynalite"));
+  const validations = req("./validations/index.js") as {
+    checkTypes(data: Json, types: unknown): Json;
+    checkValidations(data: Json, types: unknown, custom: unknown, store: DynaliteStore): void;
+  };
+  return {
+    validations,
+    validationOf: (name: string) => req(`./validations/${name}.js`) as { types: unknown; custom: unknown },
+    actionOf: (name: string) =>
+      req(`./actions/${name}.js`) as (s: DynaliteStore, d: Json, cb: DynaliteCallback) => void,
+  };
+}
+
+/**
+ * Starts dynalite with TransactWriteItems added, keeping hold of its store (dynalite makes it inside
+ * and does not hand it out: its `db.create` is wrapped for the call).
+ */
+export function dynaliteWithTransactions(
+  options: Record<string, unknown>,
+  make: (o: Record<string, unknown>) => Server,
+): Server {
+  const db = createRequire(createRequire(import.meta.url).resolve("dynalite"))("./db/index.js") as {
+    create(o: unknown): DynaliteStore;
+  };
+  const create = db.create;
+  let store: DynaliteStore | undefined;
+  db.create = (o) => {
+    store = create(o);
+    return store;
+  };
+  let server: Server;
+  try {
+    server = make(options);
+  } finally {
+    db.create = create;
+  }
+  if (!store) throw new Error("dynalite did not create its store");
+  addTransactWriteItems(server, store);
+  return server;
+}
+
+/** Adds TransactWriteItems to a dynalite server (before it listens), running on its store. */
+export function addTransactWriteItems(server: Server, store: DynaliteStore): void {
   const handlers = server.listeners("request") as RequestListener[];
   const dynalite = handlers[0];
   if (!dynalite || handlers.length !== 1) throw new Error("expected dynalite's one request handler");
   server.removeAllListeners("request");
   const gate = new Gate();
-  /** Marks this module's own calls to dynalite (made while the gate is held: they go straight in). */
-  const internal = randomBytes(16).toString("hex");
   const keySchemas = new Map<string, string[]>();
 
-  /** One dynalite operation, as the SDK would send it, with the transaction's credentials. */
-  function call(op: string, input: Json, auth: IncomingMessage["headers"]): Promise<Json> {
-    const { port } = server.address() as AddressInfo;
-    const body = JSON.stringify(input);
+  /**
+   * One dynalite operation, as its request handler runs it (its own validation, then its action),
+   * without the HTTP round trip: called while the gate is held, so it goes straight in.
+   */
+  function call(op: string, input: Json): Promise<Json> {
+    const name = op[0]!.toLowerCase() + op.slice(1);
+    const { validations, actionOf, validationOf } = dynaliteModules();
     return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          method: "POST",
-          path: "/",
-          headers: {
-            "content-type": "application/x-amz-json-1.0",
-            "content-length": Buffer.byteLength(body),
-            "x-amz-target": `${TARGET}.${op}`,
-            authorization: auth.authorization ?? "",
-            "x-amz-date": auth["x-amz-date"] ?? "",
-            "x-wkn-internal": internal,
-          },
-        },
-        (res) => {
-          readBody(res).then((text) => {
-            const json = (text ? JSON.parse(text) : {}) as Json;
-            if ((res.statusCode ?? 500) >= 300) reject(new DynamoError(res.statusCode ?? 500, json));
-            else resolve(json);
-          }, reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body);
+      try {
+        const v = validationOf(name);
+        const data = validations.checkTypes(input, v.types);
+        validations.checkValidations(data, v.types, v.custom, store);
+        actionOf(name)(store, data, (err, out) => {
+          if (err) reject(err.statusCode ? new DynamoError(err.statusCode, err.body ?? {}) : err);
+          else resolve(out ?? {});
+        });
+      } catch (e) {
+        const err = e as { statusCode?: number; body?: Json };
+        reject(err.statusCode ? new DynamoError(err.statusCode, err.body ?? {}) : e);
+      }
     });
   }
 
-  async function keyOf(table: string, item: Json, auth: IncomingMessage["headers"]): Promise<Json> {
+  async function keyOf(table: string, item: Json): Promise<Json> {
     let names = keySchemas.get(table);
     if (!names) {
-      const d = (await call("DescribeTable", { TableName: table }, auth)).Table as {
+      const d = (await call("DescribeTable", { TableName: table })).Table as {
         KeySchema: { AttributeName: string }[];
       };
       names = d.KeySchema.map((k) => k.AttributeName);
@@ -189,7 +220,7 @@ export function addTransactWriteItems(server: Server): void {
   }
 
   /** Which of the creates' keys hold an item (one consistent BatchGetItem per table and 100 keys). */
-  async function existing(creates: Planned[], auth: IncomingMessage["headers"]): Promise<Set<string>> {
+  async function existing(creates: Planned[]): Promise<Set<string>> {
     const found = new Set<string>();
     const byTable = new Map<string, Planned[]>();
     for (const p of creates) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p]);
@@ -197,11 +228,9 @@ export function addTransactWriteItems(server: Server): void {
       const names = keySchemas.get(table)!;
       for (let i = 0; i < ps.length; i += 100) {
         const keys = ps.slice(i, i + 100).map((p) => p.key);
-        const out = await call(
-          "BatchGetItem",
-          { RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } },
-          auth,
-        );
+        const out = await call("BatchGetItem", {
+          RequestItems: { [table]: { Keys: keys, ConsistentRead: true } },
+        });
         for (const item of ((out.Responses as Record<string, Json[]> | undefined)?.[table] ?? []) as Json[])
           found.add(idOf(table, Object.fromEntries(names.map((n) => [n, item[n]]))));
       }
@@ -210,19 +239,18 @@ export function addTransactWriteItems(server: Server): void {
   }
 
   /** Writes the creates (known absent, the gate held): one BatchWriteItem per table and 25 items. */
-  async function writeCreates(creates: Planned[], auth: IncomingMessage["headers"]): Promise<void> {
+  async function writeCreates(creates: Planned[]): Promise<void> {
     const byTable = new Map<string, Planned[]>();
     for (const p of creates) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p]);
     for (const [table, ps] of byTable) {
       for (let i = 0; i < ps.length; i += 25) {
         const items = ps.slice(i, i + 25).map((p) => ({ PutRequest: { Item: p.params.Item } }));
-        await call("BatchWriteItem", { RequestItems: { [table]: items } }, auth);
+        await call("BatchWriteItem", { RequestItems: { [table]: items } });
       }
     }
   }
 
   async function transact(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const auth = req.headers;
     const input = JSON.parse((await readBody(req)) || "{}") as { TransactItems?: Json[] };
     const actions = input.TransactItems ?? [];
     if (actions.length === 0 || actions.length > MAX_ACTIONS)
@@ -234,7 +262,7 @@ export function addTransactWriteItems(server: Server): void {
       const [kind, params] = Object.entries(action)[0] as [string, Json];
       const table = String(params.TableName);
       if (kind === "Put") {
-        plan.push({ op: "PutItem", params, table, key: await keyOf(table, params.Item as Json, auth) });
+        plan.push({ op: "PutItem", params, table, key: await keyOf(table, params.Item as Json) });
       } else if (kind === "Update" || kind === "Delete") {
         plan.push({ op: `${kind}Item`, params, table, key: params.Key as Json });
       } else {
@@ -252,13 +280,13 @@ export function addTransactWriteItems(server: Server): void {
     // but those other actions, which are undone when anything fails.
     const isCreateAt = plan.map((p) => isCreate(p, keySchemas.get(p.table)));
     const creates = plan.filter((_, i) => isCreateAt[i]);
-    const taken = creates.length > 0 ? await existing(creates, auth) : new Set<string>();
+    const taken = creates.length > 0 ? await existing(creates) : new Set<string>();
     if (taken.size > 0)
       throw cancelled(plan.map((p) => (taken.has(idOf(p.table, p.key)) ? "ConditionalCheckFailed" : "None")));
     const others = plan.map((p, i) => (isCreateAt[i] ? undefined : p));
     const outcomes = await Promise.allSettled(
       others.map((p) =>
-        p ? call(p.op, { ...p.params, ReturnValues: "ALL_OLD" }, auth) : Promise.resolve<Json>({}),
+        p ? call(p.op, { ...p.params, ReturnValues: "ALL_OLD" }) : Promise.resolve<Json>({}),
       ),
     );
     const failed = outcomes.flatMap((o, i) =>
@@ -272,8 +300,8 @@ export function addTransactWriteItems(server: Server): void {
           if (!p || o.status !== "fulfilled") return undefined;
           const old = o.value.Attributes as Json | undefined;
           return old
-            ? call("PutItem", { TableName: p.table, Item: old }, auth)
-            : call("DeleteItem", { TableName: p.table, Key: p.key }, auth);
+            ? call("PutItem", { TableName: p.table, Item: old })
+            : call("DeleteItem", { TableName: p.table, Key: p.key });
         }),
       );
       const isConditional = (e: unknown) =>
@@ -282,12 +310,11 @@ export function addTransactWriteItems(server: Server): void {
       if (other) throw other.error;
       throw cancelled(outcomes.map((o) => (o.status === "rejected" ? "ConditionalCheckFailed" : "None")));
     }
-    await writeCreates(creates, auth);
+    await writeCreates(creates);
     send(res, 200, {});
   }
 
   server.on("request", (req, res) => {
-    if (req.headers["x-wkn-internal"] === internal) return dynalite(req, res);
     const target = String(req.headers["x-amz-target"] ?? "");
     if (target === `${TARGET}.TransactWriteItems`) {
       gate
