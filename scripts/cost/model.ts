@@ -202,9 +202,9 @@ export function costModel(
   const pageRru = ((PAGE * ref.sizes.itemKb) / 4) * 0.5 + PAGE * Math.ceil(ref.sizes.itemKb / 4) * 0.5;
   const rruPerListingRead = pageRru / 2;
   const listingReads = listingPages * counts.listingReadsPerPage;
-  // counts: one COUNT Query per status over the whole index, 1 MB a page.
-  const countsRequestsPerCall = 4 + Math.ceil((ref.storedItems * ref.sizes.itemKb) / 1024);
-  const countsRru = countsCalls * ((ref.storedItems * ref.sizes.itemKb) / 4) * 0.5;
+  // counts: one COUNT Query per status over the ranked index (small entries), 1 MB a page.
+  const countsRequestsPerCall = 4 + Math.ceil((ref.storedItems * ref.sizes.rankEntryKb) / 1024);
+  const countsRru = countsCalls * ((ref.storedItems * ref.sizes.rankEntryKb) / 4) * 0.5;
   const editorDdbRequests = listingReads + countsCalls * countsRequestsPerCall + edits * 2 + otherReads * 2;
 
   // ---- Lambda: each function's work --------------------------------------------------------
@@ -383,7 +383,7 @@ export function costModel(
     "reads: editor's item counts",
     countsRru,
     "dynamoReadUnit",
-    `${fmt(countsCalls)} GET /api/items/counts x every one of ${fmt(ref.storedItems)} stored items read (${ref.sizes.itemKb} KB, 0.5 RRU per 4 KB)`,
+    `${fmt(countsCalls)} GET /api/items/counts x every one of ${fmt(ref.storedItems)} stored items' ranked-index entries read (${ref.sizes.rankEntryKb} KB, 0.5 RRU per 4 KB)`,
   );
   add(
     "DynamoDB",

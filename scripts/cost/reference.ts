@@ -19,8 +19,9 @@ export interface Reference {
   editorHoursPerMonth: number;
   /**
    * What the editor's page asks for in an hour of work: listing pages, item counts (the candidates
-   * page reloads them after every status change and every reload: packages/web/src/views/
-   * candidates.tsx), edits (select, reject, comment), other reads (sources, issues, preview), loads.
+   * page reads them when its filters change or it reloads, and moves them itself when cards change
+   * status: packages/web/src/views/candidates.tsx), edits (select, reject, comment), other reads
+   * (sources, issues, preview), loads.
    */
   editorPerHour: {
     listingPages: number;
@@ -71,7 +72,15 @@ export interface Reference {
   /** A poll worker's batch of 10 sources runs at once: its billed time per source, as a share of one source's time. */
   pollBatchShare: number;
   /** Record sizes (KB) and indexes an item is in: what read and write units follow from. */
-  sizes: { itemKb: number; sourceKb: number; deliveryKb: number; subscriberKb: number; thumbnailKb: number };
+  sizes: {
+    itemKb: number;
+    /** An entry of the ranked index (keys and the id), which the item counts read. */
+    rankEntryKb: number;
+    sourceKb: number;
+    deliveryKb: number;
+    subscriberKb: number;
+    thumbnailKb: number;
+  };
   itemIndexes: number;
   /** CloudWatch Logs bytes: Lambda's START/END/REPORT per invocation, one JSON line of ours, an access-log line; 26 B of metadata per event counted in each. */
   logBytes: { platformPerInvocation: number; appLine: number; accessLine: number };
@@ -93,7 +102,7 @@ export const REFERENCE: Reference = {
   subscribers: 10_000,
   issuesPerMonth: 52 / 12,
   editorHoursPerMonth: (2 * 52) / 12,
-  editorPerHour: { listingPages: 120, counts: 150, edits: 120, otherReads: 60, pageLoads: 2 },
+  editorPerHour: { listingPages: 120, counts: 30, edits: 120, otherReads: 60, pageLoads: 2 },
   webFilesPerPageLoad: 5,
   storedItems: 75_000,
   imageLoadShare: 0.5,
@@ -117,7 +126,7 @@ export const REFERENCE: Reference = {
   },
   initMs: 500,
   pollBatchShare: 0.2,
-  sizes: { itemKb: 2, sourceKb: 1, deliveryKb: 0.3, subscriberKb: 0.5, thumbnailKb: 15 },
+  sizes: { itemKb: 2, rankEntryKb: 0.1, sourceKb: 1, deliveryKb: 0.3, subscriberKb: 0.5, thumbnailKb: 15 },
   itemIndexes: 5,
   logBytes: { platformPerInvocation: 400, appLine: 280, accessLine: 580 },
   logCompression: 0.15,

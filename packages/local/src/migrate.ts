@@ -2,7 +2,7 @@
  * Brings a database folder written by an older version up to today's table definition, before
  * dynalite opens it (dynalite ignores indexes added to an existing table). Today that is the
  * ranking's move onto the item record: indexes gsi4 and gsi5 are added to the table's description,
- * every scored item record gets its place in them (`keys.itemRank`), and the score pointer records
+ * every item record gets its place in them (an unscored one ranks as 0) (`keys.itemRank`), and the score pointer records
  * it replaces are removed. The index check that follows (index-check.ts) then writes the new
  * indexes' entries and drops the removed records' ones. All of a table's changes go in one atomic
  * LevelDB write, so a crash leaves the folder as it was and the next start migrates again.
@@ -68,13 +68,13 @@ export async function migrateFolder(folder: DynaliteFolder): Promise<Migration[]
       if (sk === "ORDER#score") {
         ops.push({ type: "del", key: itemsPrefix + key });
         migration.removedPointers++;
-      } else if (sk === "ITEM" && record.score?.N !== undefined && !record.gsi4pk) {
+      } else if (sk === "ITEM" && !record.gsi4pk) {
         const id = String(record.id?.S);
         const rank = keys.itemRank(
           id,
           String(record.status?.S),
           String(record.kind?.S),
-          scoreSortKey(Number(record.score.N)),
+          scoreSortKey(Number(record.score?.N ?? 0)),
         );
         const ranked = {
           ...record,

@@ -48,7 +48,7 @@ export function itemsRoutes(ctx: Ctx) {
       tags: ["items"],
       summary: "How many items each status holds under the filters of GET /api/items",
       description:
-        "One Select: COUNT query per status on the index the listing would use (never a scan); it reads every entry it counts, so its cost grows with the partition (a text filter does not make it cheaper).",
+        "One Select: COUNT query per status (never a scan); it reads every entry it counts, so its cost grows with the partition: with no filter or only kind on the ranked index (small entries), else on the listing's index (a text filter does not make it cheaper).",
       request: { query: ItemCountQuerySchema },
       responses: {
         200: json(ItemCountsSchema, "The counts by status"),

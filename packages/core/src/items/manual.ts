@@ -13,6 +13,7 @@
  *   it can never be fetched (unless ALLOW_PRIVATE_NETWORK), and storing it helps nobody. A host
  *   name that resolves to one is only known at fetch time: stored, with the fetcher's refusal noted.
  */
+
 import type { Ctx } from "../context.js";
 import { ConflictError, ValidationError } from "../errors.js";
 import { literalHostRefusal } from "../fetch/guard.js";
@@ -23,6 +24,7 @@ import { canonicalUrl, domainOf, urlHash } from "../url/canonical.js";
 import { checkHttpUrl } from "../url/check.js";
 import { checkItemEdit } from "./edit.js";
 import type { PageMetadata } from "./metadata.js";
+import { scoreOf } from "./score.js";
 import { describeUnfurlFailure, fetchPageMetadata } from "./unfurl.js";
 
 export interface NewLink {
@@ -85,6 +87,9 @@ export async function addLink(ctx: Ctx, input: NewLink): Promise<AddedLink> {
     unfurledAt: now,
     unfurlError,
   };
+  // Scored like a candidate from a neutral source, so the link has its place in the ranked
+  // listings (and in the counts read from them).
+  Object.assign(item, scoreOf(item, { learned: 0, editor: 0 }, ctx.now()));
   if (await ctx.store.items.createIfAbsent(item)) {
     ctx.log.info("link added", { itemId: id, unfurlError });
     // Its picture is hosted by the unfurl job (the image library is not in the API).

@@ -18,7 +18,7 @@
  * | failed job    | JOBS#FAILED           | <failedAt>#<id>    | —                                 | —                                     | —                            |
  * | link check    | LINK#<urlhash>        | LINK               | —                                 | —                                     | —                            |
  *
- * An item with a score is also in gsi4 `RANK#<status>` / `<score>#<id>` and gsi5
+ * Every item is also in gsi4 `RANK#<status>` / `<score>#<id>` and gsi5
  * `RANK#<status>#<kind>` / `<score>#<id>` (the ranked listing). These sit on the item record itself,
  * so a new item is one write and its place in the ranking moves with it in the same UpdateItem;
  * only competitions' deadlines (few) are pointer records beside the item.
