@@ -164,7 +164,13 @@ export async function benchPoll(env: TestEnv, opts: PollBenchOptions): Promise<B
       const cpu = process.cpuUsage();
       const { ms, value } = await timed(run);
       const used = process.cpuUsage(cpu);
-      return { ms, value, counts: counter.counts(), served: server.stats(), cpuMs: (used.user + used.system) / 1000 };
+      return {
+        ms,
+        value,
+        counts: counter.counts(),
+        served: server.stats(),
+        cpuMs: (used.user + used.system) / 1000,
+      };
     };
     const ours = () =>
       cycle(oursCount, async () => {

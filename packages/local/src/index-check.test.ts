@@ -133,11 +133,12 @@ describe("index check", () => {
         // item and issue: the new partition has an entry, the old one lost it
         gsi2: { orphaned: 0, stale: 2, missing: 2, rewritten: 0 },
         gsi3: { orphaned: 0, stale: 1, missing: 1, rewritten: 0 },
-        // the ranked listings: the torn item has no score
-        gsi4: { orphaned: 0, stale: 0, missing: 0, rewritten: 0 },
-        gsi5: { orphaned: 0, stale: 0, missing: 0, rewritten: 0 },
+        // the ranked listings: every item is in them (unscored ranks as 0), so the torn status
+        // change shows as in gsi2
+        gsi4: { orphaned: 0, stale: 1, missing: 1, rewritten: 0 },
+        gsi5: { orphaned: 0, stale: 1, missing: 1, rewritten: 0 },
       });
-      expect(found.repaired).toBe(14);
+      expect(found.repaired).toBe(18);
       await checkIndexes(folder, { repair: true });
       const after = await checkIndexes(folder, { repair: false });
       expect(after.repaired).toBe(0);

@@ -95,7 +95,8 @@ describe("storeCandidates", () => {
       expect([...a.linkedItemIds, ...b.linkedItemIds].sort()).toEqual([...roundIds].sort());
       const items = await ctx.store.items.getMany(roundIds);
       expect(items.size).toBe(urls.length);
-      for (const item of items.values()) expect([...item.sourceIds].sort()).toEqual([`a${round}`, `b${round}`]);
+      for (const item of items.values())
+        expect([...item.sourceIds].sort()).toEqual([`a${round}`, `b${round}`]);
       // Each lists under both sources, and once in the ranked listing.
       for (const sourceId of [`a${round}`, `b${round}`]) {
         const page = await listItems(ctx, { status: "new", sourceId, limit: 100 });

@@ -29,4 +29,18 @@ describe("Channel", () => {
     expect(await ch.put("late")).toBe(false);
     expect(await ch.take()).toBeUndefined();
   });
+
+  it("tryTake answers at once: the next value, or undefined when none is queued", async () => {
+    const ch = new Channel<number>(1);
+    expect(ch.tryTake()).toBeUndefined();
+    await ch.put(1);
+    let second = false;
+    const p = ch.put(2).then(() => {
+      second = true;
+    });
+    expect(ch.tryTake()).toBe(1); // and makes room for the waiting put
+    await p;
+    expect(second).toBe(true);
+    expect(ch.tryTake()).toBe(2);
+  });
 });

@@ -36,6 +36,13 @@ export class Channel<T> {
     return new Promise<T | undefined>((r) => this.takers.push(r));
   }
 
+  /** The next value if one is queued now, else undefined (never waits). */
+  tryTake(): T | undefined {
+    const v = this.items.shift();
+    if (v !== undefined) this.putters.shift()?.();
+    return v;
+  }
+
   /** No more puts; takers get what is queued, then undefined. */
   close(): void {
     this.closed = true;

@@ -51,9 +51,8 @@ export async function sendPaced(ctx: Ctx, raw: Buffer, to: string): Promise<Pace
   const pacer = confirmPacer(ctx);
   const sender = bareAddress(ctx.config.fromEmail);
   for (let attempt = 0; ; attempt++) {
-    await pacer.slot();
     try {
-      const messageId = await answerWithin(sendRaw(ctx, raw, [to]), SES_CALL_TIMEOUT_MS);
+      const messageId = await pacer.paced(() => answerWithin(sendRaw(ctx, raw, [to]), SES_CALL_TIMEOUT_MS));
       pacer.onSuccess();
       return { sent: true, messageId };
     } catch (e) {

@@ -1,19 +1,42 @@
 /**
  * Paces sends at the account's SES rate (MaxSendRate, messages per second) and slows down when SES
  * answers Throttling: additive increase, multiplicative decrease, so a send settles just under the
- * rate SES really grants instead of hammering it. Slots are handed out evenly spaced (1/rate
- * apart), so concurrent senders together never go above the rate.
+ * rate SES really grants instead of hammering it.
+ *
+ * Two rules together keep every one-second window of what SES receives under MaxSendRate:
+ * - slots are handed out evenly spaced (1/pace apart, reserved synchronously), so concurrent
+ *   senders together keep the pace and a pause saves no burst up; the pace is a little under
+ *   MaxSendRate (`headroom`), so the spacing alone never trips the second rule;
+ * - a slot is only released while fewer than MaxSendRate messages could land in one second with
+ *   it: a message counts from its slot until one second after its answer (`PacerSlot.done`),
+ *   since SES received it somewhere in between. A late timer or a stalled event loop that wakes
+ *   several senders at once, or delays answers, cannot push a window over.
  */
 export interface PacerOptions {
   /** Messages per second allowed (SES MaxSendRate). */
   maxRate: number;
   /** The pace never drops below this (messages per second). */
   minRate?: number;
+  /** The fraction of maxRate the pace aims at (default PACE_HEADROOM). */
+  headroom?: number;
+  /** Milliseconds on a clock that never steps back (default performance.now). */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
 
+/**
+ * 5% under MaxSendRate: a message counts for its round trip plus a second (see above), so even
+ * spacing stays clear of the limit with answers taking up to 50 ms.
+ */
+export const PACE_HEADROOM = 0.95;
+const WINDOW_MS = 1000;
+/** A slot without an answer for this long stops counting (SES calls are given up on after 30 s). */
+const IN_FLIGHT_MAX_MS = 60_000;
+/** Waiting for answers to free the window: looked at again this often. */
+const RECHECK_MS = 5;
+/** Slots summed from a fractional spacing land a rounding error short of a full window. */
+const EPSILON_MS = 1e-6;
 /** A throttled message waits at least this long before it is tried again, doubling each time. */
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 10_000;
@@ -24,20 +47,41 @@ const INCREASE = 0.02;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
+/** A released slot: say when SES answered the message sent on it, or that nothing was sent. */
+export interface PacerSlot {
+  /** SES answered (or the call was given up on): the message counts one more second. */
+  done(): void;
+  /** Nothing was sent on the slot: it stops counting. */
+  cancel(): void;
+}
+
+interface Sent {
+  at: number;
+  /** When SES answered; undefined while the call is in flight. */
+  doneAt?: number;
+}
+
 export class Pacer {
   private max: number;
+  private readonly headroom: number;
   private current: number;
   private readonly min: number;
-  private next = 0;
+  private next = Number.NEGATIVE_INFINITY;
+  /** Slots that may still count in a window, oldest first. */
+  private sent: Sent[] = [];
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(opts: PacerOptions) {
     this.max = positive(opts.maxRate);
-    this.current = this.max;
-    this.min = Math.min(opts.minRate ?? 0.5, this.max);
-    this.now = opts.now ?? Date.now;
+    const headroom = opts.headroom ?? PACE_HEADROOM;
+    if (!(headroom > 0 && headroom <= 1))
+      throw new Error(`pacer headroom must be in (0, 1], got ${headroom}`);
+    this.headroom = headroom;
+    this.current = this.ceiling;
+    this.min = Math.min(opts.minRate ?? 0.5, this.ceiling);
+    this.now = opts.now ?? (() => performance.now());
     this.sleep = opts.sleep ?? sleep;
     this.random = opts.random ?? Math.random;
   }
@@ -51,26 +95,78 @@ export class Pacer {
     return this.max;
   }
 
+  /** The highest pace: MaxSendRate less the headroom. */
+  private get ceiling(): number {
+    return this.max * this.headroom;
+  }
+
+  /** Messages allowed to land in one second: MaxSendRate, or less after Throttling. */
+  private get windowCap(): number {
+    return Math.max(1, Math.floor(this.current / this.headroom + EPSILON_MS));
+  }
+
   /** A new MaxSendRate from GetSendQuota: the pace follows it (down at once, up gradually). */
   setMaxRate(maxRate: number): void {
     this.max = positive(maxRate);
-    this.current = Math.min(this.current, this.max);
+    this.current = Math.min(this.current, this.ceiling);
   }
 
   /**
    * Waits for the next free slot. Slots are reserved synchronously, so callers running at the
-   * same time get distinct, evenly spaced slots.
+   * same time get distinct, evenly spaced slots; a slot is then released only if the window has
+   * room (see the module comment). Send at once, and call `done()` when SES answered, or
+   * `cancel()` if nothing was sent: a slot kept for later is a burst later.
    */
-  async slot(): Promise<void> {
+  async slot(): Promise<PacerSlot> {
     const t = this.now();
     const at = Math.max(t, this.next);
     this.next = at + 1000 / this.current;
     if (at > t) await this.sleep(at - t);
+    for (;;) {
+      const now = this.now();
+      const wait = this.windowWait(now);
+      if (wait <= 0) {
+        const entry: Sent = { at: now };
+        this.sent.push(entry);
+        return {
+          done: () => {
+            entry.doneAt ??= this.now();
+          },
+          cancel: () => {
+            const i = this.sent.indexOf(entry);
+            if (i >= 0) this.sent.splice(i, 1);
+          },
+        };
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  /** `send` on the next slot; the slot is done when `send` settles. */
+  async paced<T>(send: () => Promise<T>): Promise<T> {
+    const slot = await this.slot();
+    try {
+      return await send();
+    } finally {
+      slot.done();
+    }
+  }
+
+  /** 0 when a message may go now, else how long to wait before looking again. */
+  private windowWait(now: number): number {
+    const since = now - WINDOW_MS + EPSILON_MS;
+    this.sent = this.sent.filter((s) =>
+      s.doneAt === undefined ? s.at > now - IN_FLIGHT_MAX_MS : s.doneAt > since,
+    );
+    if (this.sent.length < this.windowCap) return 0;
+    // The window frees up when the earliest answered message leaves it, or when an answer comes.
+    const leaving = this.sent.filter((s) => s.doneAt !== undefined).map((s) => s.doneAt! - since);
+    return Math.max(EPSILON_MS, Math.min(RECHECK_MS, ...leaving));
   }
 
   /** SES accepted a message. */
   onSuccess(): void {
-    this.current = Math.min(this.max, this.current + this.max * INCREASE);
+    this.current = Math.min(this.ceiling, this.current + this.ceiling * INCREASE);
   }
 
   /** SES answered Throttling: slow down. */

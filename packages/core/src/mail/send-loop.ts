@@ -24,10 +24,9 @@ import type { Ctx } from "../context.js";
 import type { RenderedIssue } from "../issues/render/index.js";
 import type { DeliveryRecord } from "../store/deliveries.js";
 import { unsubscribeLink } from "../subscribers/links.js";
-import { mapLimit } from "../util/concurrency.js";
 import { Channel } from "./channel.js";
 import { composeMessage, fromAddress, listIdOf } from "./compose.js";
-import { type Pacer, sleep } from "./pacer.js";
+import { type Pacer, type PacerSlot, sleep } from "./pacer.js";
 import { sendRaw } from "./ses.js";
 import { type AccountFaultCode, classifySesError } from "./ses-errors.js";
 
@@ -265,15 +264,35 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
           return s?.status === "active" ? [{ ...r, email: s.email }] : [];
         }),
       );
-    let next = chunks.length ? activeOf(chunks[0]!) : undefined;
-    for (let i = 0; i < chunks.length && next; i++) {
-      const active = await next;
-      next = i + 1 < chunks.length ? activeOf(chunks[i + 1]!) : undefined;
-      next?.catch(() => {}); // awaited on the next turn; not an unhandled rejection meanwhile
-      result.skipped += chunks[i]!.length - active.length;
-      if (await stopping()) break;
-      await mapLimit(active, sizes.claimers, claimOne);
-    }
+    // The active recipients reach the claimers through a short channel, so claims go on across
+    // the end of a chunk instead of waiting for its slowest claim (the senders would wait too).
+    const ready = new Channel<Recipient>(STATUS_CHUNK);
+    const read = async () => {
+      let next = chunks.length ? activeOf(chunks[0]!) : undefined;
+      for (let i = 0; i < chunks.length && next; i++) {
+        const active = await next;
+        next = i + 1 < chunks.length ? activeOf(chunks[i + 1]!) : undefined;
+        next?.catch(() => {}); // awaited on the next turn; not an unhandled rejection meanwhile
+        result.skipped += chunks[i]!.length - active.length;
+        if (await stopping()) break;
+        for (const r of active) if (!(await ready.put(r))) return;
+      }
+    };
+    const claim = async () => {
+      for (let r = await ready.take(); r; r = await ready.take()) {
+        try {
+          await claimOne(r);
+        } catch (e) {
+          fail(e);
+          ready.close();
+          return;
+        }
+      }
+    };
+    const reading = read()
+      .catch(fail)
+      .finally(() => ready.close());
+    await Promise.all([reading, ...Array.from({ length: sizes.claimers }, claim)]);
   };
 
   const settle = (record: DeliveryRecord) => settler.add(record);
@@ -281,13 +300,18 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   /** Refusals not believed yet: sent again once SES accepted something, else believed at the end. */
   const doubted: { item: Ready; reason: string }[] = [];
 
-  /** Sends one claimed message; its first pacer slot was taken before it left the queue. */
-  const deliver = async ({ record, raw }: Ready) => {
+  /** Sends one claimed message on `first`, a pacer slot taken before it left the queue. */
+  const deliver = async ({ record, raw }: Ready, first: PacerSlot) => {
     for (let attempt = 0; ; attempt++) {
-      if (halted()) return release(record);
-      if (attempt > 0) await pacer.slot();
+      if (halted()) {
+        if (attempt === 0) first.cancel();
+        return release(record);
+      }
+      const slot = attempt === 0 ? first : await pacer.slot();
       try {
-        const messageId = await answerWithin(sendRaw(ctx, raw, [record.email]), sesTimeoutMs);
+        const messageId = await answerWithin(sendRaw(ctx, raw, [record.email]), sesTimeoutMs).finally(
+          slot.done,
+        );
         pacer.onSuccess();
         unknownInARow = 0;
         result.sent++;
@@ -351,13 +375,20 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   };
 
   // A sender waits for its slot *before* it takes a message: claimed messages wait in the short
-  // queue, not in senders, so a crash leaves as few claims without an answer as possible.
+  // queue, not in senders, so a crash leaves as few claims without an answer as possible. A slot
+  // that finds the queue empty lapses and the sender takes a fresh one once a message comes:
+  // senders that kept their slots while the claims caught up would all send at once, over the rate.
   const consume = async () => {
     for (;;) {
-      await pacer.slot();
-      const item = await queue.take();
-      if (!item) return;
-      await deliver(item);
+      let slot = await pacer.slot();
+      let item = queue.tryTake();
+      if (!item) {
+        slot.cancel();
+        item = await queue.take();
+        if (!item) return;
+        slot = await pacer.slot();
+      }
+      await deliver(item, slot);
     }
   };
 
@@ -372,8 +403,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
   for (const { item, reason } of doubted.splice(0)) {
     if (halted() || result.stop) await release(item.record);
     else if (result.sent > 0) {
-      await pacer.slot();
-      await deliver(item);
+      await deliver(item, await pacer.slot());
     } else {
       result.failed++;
       settle({ ...item.record, status: "failed", error: reason });

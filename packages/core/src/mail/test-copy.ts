@@ -54,9 +54,8 @@ export async function sendTestCopy(
       headers: { [TEST_HEADER]: "1" },
     });
     for (let attempt = 0; ; attempt++) {
-      await pacer.slot();
       try {
-        result.sent.push({ to: address, messageId: await sendRaw(ctx, raw, [address]) });
+        result.sent.push({ to: address, messageId: await pacer.paced(() => sendRaw(ctx, raw, [address])) });
         break;
       } catch (e) {
         const verdict = classifySesError(e, ctx.config.fromEmail);
