@@ -22,6 +22,9 @@ export const FUNCTION_DEFAULTS: FunctionProps = {
     format: "esm",
     minify: true,
     sourcemap: false,
+    // A dynamic import() becomes its own file, compiled only when first run: the API's route
+    // groups that most requests never reach (packages/api/src/lazy.ts) stay out of its cold start.
+    splitting: true,
     esbuild: { external: ["@aws-sdk/*"], plugins: BUNDLE_PLUGINS, charset: "utf8" },
   },
 };

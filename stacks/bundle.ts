@@ -181,6 +181,9 @@ export function functionBuildOptions(nodejs: NonNullable<FunctionProps["nodejs"]
     bundle: true,
     minify: nodejs.minify,
     external: ["sharp", "pg-native", ...(nodejs.install ?? []), ...external],
+    // SST's own: with splitting, an output directory and `.mjs` chunks beside the entry
+    splitting: nodejs.splitting,
+    outExtension: nodejs.splitting ? { ".js": ".mjs" } : undefined,
     plugins,
     banner: {
       js: [

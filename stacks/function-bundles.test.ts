@@ -5,7 +5,7 @@
  * util/lazy-client.ts, functions/lib/lambda-ctx.ts). Structural facts only: how long an import
  * takes is `npm run bench -- --only coldStart`.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +31,7 @@ const AT_IMPORT: Record<string, string[]> = {
 
 let dir: string;
 let fns: LambdaFunction[];
+let files: Record<string, string>;
 const probes = new Map<string, ImportProbe>();
 
 beforeAll(async () => {
@@ -38,7 +39,7 @@ beforeAll(async () => {
   await mkdir(path.join(ROOT, ".build"), { recursive: true });
   dir = await mkdtemp(path.join(ROOT, ".build", "bundles-test-"));
   fns = await lambdaFunctions(config);
-  const files = await buildBundles(fns, dir, FUNCTION_DEFAULTS.nodejs!);
+  files = await buildBundles(fns, dir, FUNCTION_DEFAULTS.nodejs!);
   const probe = await writeProbe(dir);
   for (const fn of fns) probes.set(fn.name, await probeImport(probe, files[fn.name]!, fn.env));
 }, 120_000);
@@ -59,6 +60,31 @@ describe("a function's import (its cold start)", () => {
       expect(p.error, name).toBeUndefined();
       expect(p.connections, name).toEqual([]);
     }
+  });
+
+  it("leaves the API's route groups most requests never reach to chunks loaded on first use", async () => {
+    // The files a cold start compiles: the entry and what it imports statically, transitively.
+    const staticImports = async (file: string) =>
+      [...(await readFile(file, "utf8")).matchAll(/\bfrom\s*"(\.\/[^"]+)"/g)].map((m) =>
+        path.join(path.dirname(file), m[1]!),
+      );
+    const dynamicImports = async (file: string) =>
+      [...(await readFile(file, "utf8")).matchAll(/\bimport\(\s*"(\.\/[^"]+)"\s*\)/g)].map((m) =>
+        path.basename(m[1]!),
+      );
+    const eager = new Set<string>();
+    const queue = [files.api!];
+    while (queue.length) {
+      const f = queue.pop()!;
+      if (eager.has(f)) continue;
+      eager.add(f);
+      queue.push(...(await staticImports(f)));
+    }
+    const lazy = (await Promise.all([...eager].map(dynamicImports))).flat();
+    // packages/api/src/groups/*.ts, each its own chunk named after it
+    const GROUPS = ["issues", "jobs", "links", "readers", "sources", "subscribers"];
+    expect(GROUPS.map((g) => lazy.some((f) => f.startsWith(`${g}-`)))).toEqual(GROUPS.map(() => true));
+    expect([...eager].map((f) => path.basename(f)).filter((f) => lazy.includes(f))).toEqual([]);
   });
 
   it("gets the environment the stacks give, secrets and deploy-time references as stand-ins", () => {

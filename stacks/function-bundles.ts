@@ -91,8 +91,8 @@ export async function lambdaFunctions(config: SSTConfig): Promise<LambdaFunction
 }
 
 /**
- * Builds each function into `<outdir>/functions/<name>.mjs` (its copied files beside, as in the
- * asset). The AWS SDK stays external, as on Lambda's runtime: `outdir` must be inside the
+ * Builds each function into `<outdir>/functions/<name>.mjs` (its copied files and, with
+ * splitting, its chunks beside, as in the asset). The AWS SDK stays external, as on Lambda's runtime: `outdir` must be inside the
  * repository, so Node finds `@aws-sdk/*` in its node_modules. Returns the bundles' paths by name.
  */
 export async function buildBundles(
@@ -110,7 +110,8 @@ export async function buildBundles(
         // SST's esbuild is older than the top-level one these types come from
         ...(functionBuildOptions(nodejs) as unknown as import("esbuild").BuildOptions),
         entryPoints: [path.join(ROOT, fn.entry)],
-        outfile,
+        // with splitting, SST builds into the entry's directory (its chunks beside it), as here
+        ...(nodejs.splitting ? { outdir: path.dirname(outfile) } : { outfile }),
         logLevel: "error",
       });
       for (const c of fn.copyFiles) {

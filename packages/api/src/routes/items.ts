@@ -2,7 +2,6 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
 import { editItem } from "@wkn/core/items/edit";
 import { countItems, getItem, listItems } from "@wkn/core/items/list";
-import { addLink } from "@wkn/core/items/manual";
 import { createRouter } from "../router.js";
 import { errors, IdParam, json } from "../schemas/common.js";
 import {
@@ -12,7 +11,6 @@ import {
   ItemListSchema,
   ItemPatchSchema,
   ItemSchema,
-  NewLinkSchema,
 } from "../schemas/items.js";
 
 /** An item as the API shows it: the longer text kept for search (`fullText`, up to 2,000 characters) stays inside. */
@@ -57,27 +55,6 @@ export function itemsRoutes(ctx: Ctx) {
       },
     }),
     async (c) => c.json({ counts: await countItems(ctx, c.req.valid("query")) }, 200),
-  );
-
-  r.openapi(
-    createRoute({
-      method: "post",
-      path: "/items",
-      tags: ["items"],
-      summary: "Add a link by hand; unfurled before answering",
-      request: body(NewLinkSchema),
-      responses: {
-        201: json(ItemSchema, "A new item (status selected, kind link)"),
-        200: json(ItemSchema, "The canonical URL was already an item: that item"),
-        400: errors[400],
-        401: errors[401],
-        409: errors[409],
-      },
-    }),
-    async (c) => {
-      const { item, created } = await addLink(ctx, c.req.valid("json"));
-      return created ? c.json(publicItem(item), 201) : c.json(publicItem(item), 200);
-    },
   );
 
   r.openapi(

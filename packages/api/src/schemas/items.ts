@@ -188,15 +188,6 @@ export const ItemPatchSchema = z
   .strict()
   .openapi("ItemPatch");
 
-export const NewLinkSchema = z
-  .object({
-    url: z.string().min(1).max(MAX_URL_LENGTH).openapi({ example: "https://example.com/post" }),
-    comment: text(MAX_COMMENT_LENGTH).nullable().optional(),
-    section: line(MAX_SECTION_LENGTH).nullable().optional(),
-  })
-  .strict()
-  .openapi("NewLink");
-
 export const ItemListSchema = z
   .object({ items: z.array(ItemSchema), nextCursor: z.string().nullable() })
   .openapi("ItemList");
