@@ -26,3 +26,11 @@ it("answers 500 with the request's id in X-Request-Id, and logs the error (stack
   expect(line?.fields).toMatchObject({ path: "/api/items", requestId: id });
   expect((line?.fields?.error as Error | undefined)?.stack).toContain("errors.test.ts");
 });
+
+it("names the request (X-Request-Id) on answers from the routes loaded on first use too", async () => {
+  const t = testClient(await env.ctx());
+  for (const path of ["/api/health", "/api/items", "/api/jobs/failed", "/subscribe", "/api/nope"]) {
+    const res = await t.get(path);
+    expect([path, res.headers.get("x-request-id")]).toEqual([path, expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+  }
+});

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Config } from "./config.js";
 import type { Ctx } from "./context.js";
-import { createFetcher, type Fetcher } from "./fetch/index.js";
+import type { Fetcher, FetcherConfig } from "./fetch/index.js";
 import { type Jobs, noJobs } from "./jobs/index.js";
 import { createLogger, type Logger } from "./log.js";
 import { folderMediaStore } from "./media/local-store.js";
@@ -40,7 +40,7 @@ export function createCtx(
     jobs: opts.jobs ?? noJobs,
     fetch:
       opts.fetch ??
-      createFetcher({ userAgent: config.userAgent, allowPrivateNetwork: config.allowPrivateNetwork }),
+      lazyFetcher({ userAgent: config.userAgent, allowPrivateNetwork: config.allowPrivateNetwork }),
     log: opts.log ?? createLogger(),
     media:
       opts.media ??
@@ -53,5 +53,17 @@ export function createCtx(
           )
         : folderMediaStore(path.join(config.dataDir, "media"))),
     now: opts.now ?? (() => new Date()),
+  };
+}
+
+/**
+ * The guarded fetcher, its module (with ipaddr.js) loaded on the first fetch: most API requests
+ * never fetch, and a cold start then does not compile it.
+ */
+function lazyFetcher(cfg: FetcherConfig): Fetcher {
+  let made: Promise<Fetcher> | undefined;
+  return async (url, opts) => {
+    made ??= import("./fetch/fetcher.js").then((m) => m.createFetcher(cfg));
+    return (await made)(url, opts);
   };
 }

@@ -1,9 +1,12 @@
 /** Issues: drafts, preview, sending (loaded on the first /api/issues request; lazy.ts). */
+
 import type { RouteGroup } from "../lazy.js";
 import { issuesRoutes } from "../routes/issues.js";
 import { sendRoutes } from "../routes/send.js";
+import { editorGroup } from "./editor-group.js";
 
-export const mount: RouteGroup = (r, ctx) => {
-  r.route("/api", issuesRoutes(ctx));
-  r.route("/api", sendRoutes(ctx));
-};
+export const build: RouteGroup = (ctx) =>
+  editorGroup((r) => {
+    r.route("/api", issuesRoutes(ctx));
+    r.route("/api", sendRoutes(ctx));
+  });

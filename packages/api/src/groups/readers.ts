@@ -1,11 +1,12 @@
-/** The readers' pages: subscription, archive, feed, hosted pictures (loaded on first use; lazy.ts). */
+/** The readers' pages: subscription, archive, feed (loaded on first use; lazy.ts). */
+import { Hono } from "hono";
 import type { RouteGroup } from "../lazy.js";
 import { archiveRoutes } from "../routes/archive.js";
-import { mediaRoutes } from "../routes/media.js";
 import { publicRoutes } from "../routes/public.js";
 
-export const mount: RouteGroup = (r, ctx) => {
+export const build: RouteGroup = (ctx) => {
+  const r = new Hono();
   r.route("/", publicRoutes(ctx));
   r.route("/", archiveRoutes(ctx));
-  r.route("/", mediaRoutes(ctx));
+  return r;
 };

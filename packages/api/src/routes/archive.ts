@@ -1,9 +1,9 @@
 import type { Ctx } from "@wkn/core/context";
 import { archiveFeed, archiveListPage, archiveNotFoundPage, publicIssuePage } from "@wkn/core/issues";
 import { PUBLIC_PATHS } from "@wkn/core/model/paths";
+import { Hono } from "hono";
 import { cacheable } from "../middleware/cache/index.js";
 import { pageCsp } from "../middleware/csp/index.js";
-import { createRouter } from "../router.js";
 
 /**
  * GET /issues, /issues/:number, /feed.xml: the public archive of sent issues (issue #5), its
@@ -11,7 +11,7 @@ import { createRouter } from "../router.js";
  * version's mail layout needs its style attributes).
  */
 export function archiveRoutes(ctx: Ctx) {
-  const r = createRouter();
+  const r = new Hono();
   const cache = cacheable({ maxAge: 300 });
 
   r.get(PUBLIC_PATHS.archive, pageCsp(), cache, async (c) => c.html(await archiveListPage(ctx)));

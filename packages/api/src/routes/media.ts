@@ -1,8 +1,8 @@
 import type { Ctx } from "@wkn/core/context";
 import { isMediaKey } from "@wkn/core/media/store";
 import { PUBLIC_PATHS } from "@wkn/core/model/paths";
+import { Hono } from "hono";
 import { errorBody } from "../errors.js";
-import { createRouter } from "../router.js";
 
 /** A key names its bytes (content-addressed), so a response never goes stale. */
 const FOREVER = "public, max-age=31536000, immutable";
@@ -12,7 +12,7 @@ const FOREVER = "public, max-age=31536000, immutable";
  * the same origin as the archive. Only keys we make are looked up; anything else is a 404.
  */
 export function mediaRoutes(ctx: Ctx) {
-  const r = createRouter();
+  const r = new Hono();
   r.get(PUBLIC_PATHS.media, async (c) => {
     const key = c.req.param("key");
     if (!isMediaKey(key)) return c.json(errorBody("not_found", "no such picture"), 404);

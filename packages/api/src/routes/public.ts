@@ -19,11 +19,11 @@ import {
 } from "@wkn/core/subscribers/subscribe";
 import { TOKEN_TTL_SECONDS, TokenError } from "@wkn/core/subscribers/tokens";
 import type { Context } from "hono";
+import { Hono } from "hono";
 import { clientIp } from "../client-ip.js";
 import { errorBody } from "../errors.js";
 import { pageCsp } from "../middleware/csp/index.js";
 import { type PageOptions, renderPage } from "../pages/page.js";
-import { createRouter } from "../router.js";
 
 /** The JSON answer's message (the API speaks English; the pages speak the readers' language). */
 const ACCEPTED =
@@ -58,7 +58,7 @@ const LINK_PROBLEM: Record<TokenError["problem"], ReaderKey> = {
 };
 
 export function publicRoutes(ctx: Ctx) {
-  const r = createRouter();
+  const r = new Hono();
   const site = ctx.config.newsletterName;
   const lang = ctx.config.newsletterLang;
   const t = readerText(lang);
