@@ -47,6 +47,9 @@ beforeAll(async () => {
     },
     // SST's esbuild is older than the top-level one these types come from
     ...(functionBuildOptions(FUNCTION_DEFAULTS.nodejs!) as unknown as import("esbuild").BuildOptions),
+    // one file from stdin: chunks (splitting) need entry points and an output directory
+    splitting: false,
+    outExtension: undefined,
     metafile: true,
     write: false,
     logLevel: "silent",
