@@ -44,7 +44,9 @@ export function sqsConsumer<K extends JobKind>(
   };
 
   return withInvocationId(async (event: SQSEvent, lambda: Context) => {
-    const outcomes = await Promise.allSettled(event.Records.map(async (r) => run(parse(r.body), r, lambda)));
+    const outcomes = await Promise.allSettled(
+      event.Records.map(async (r) => run(await parse(r.body), r, lambda)),
+    );
     const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
     const deadLetters: Promise<void>[] = [];
     outcomes.forEach((o, i) => {

@@ -74,7 +74,8 @@ async function eagerFiles(file: string): Promise<string[]> {
     const f = queue.pop()!;
     if (seen.has(f)) continue;
     seen.add(f);
-    for (const m of (await readFile(f, "utf8")).matchAll(/\bfrom\s*"(\.\/[^"]+)"/g)) {
+    // `from"./x.mjs"` and a bare `import"./x.mjs"` (a chunk imported for its side effects).
+    for (const m of (await readFile(f, "utf8")).matchAll(/\b(?:from|import)\s*"(\.\/[^"]+)"/g)) {
       queue.push(path.join(path.dirname(f), m[1]!));
     }
   }

@@ -27,7 +27,6 @@ import type { AttemptEnd } from "../store/rate-limits.js";
 import { checkAddress, subscriberIdOf } from "../subscribers/address.js";
 import { newSubscriber } from "../subscribers/manage.js";
 import { SUBSCRIBE_LIMITS } from "../subscribers/subscribe.js";
-import { confirmationMessage, sendPaced } from "./confirm-send.js";
 import type { AccountFaultCode } from "./ses-errors.js";
 
 /** How long a run holds the address's attempt: longer than a run takes (the worker's timeout is 1 min). */
@@ -114,6 +113,10 @@ async function attempt(
   const state = await makePending(ctx, email, subscriberId, read);
   if (state !== "pending") return { end: "refund", result: { outcome: state, subscriberId } };
 
+  // The mail's composition and sending (nodemailer's MailComposer, the template, the pacer) are
+  // loaded by the first job that sends: an address that is active, suppressed, rate-limited or
+  // in flight gets nothing and loads none of it (in the Lambda bundle, a chunk of its own).
+  const { confirmationMessage, sendPaced } = await import("./confirm-send.js");
   const sent = await sendPaced(ctx, await confirmationMessage(ctx, { id: subscriberId, email }), email);
   if (sent.sent) {
     return { end: "keep", result: { outcome: "confirmation_sent", subscriberId, messageId: sent.messageId } };

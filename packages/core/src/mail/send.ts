@@ -20,9 +20,7 @@
 import { randomBytes } from "node:crypto";
 import type { Ctx } from "../context.js";
 import { ConflictError, ValidationError } from "../errors.js";
-import { renderIssueMail } from "../issues/content.js";
 import { checkIssueItems, getIssue } from "../issues/drafts.js";
-import { refuseDeadLinks } from "../issues/links/report.js";
 import { markItemsUsed, snapshotIssue } from "../issues/snapshot.js";
 import { learnSourceWeights } from "../items/rank.js";
 import type { LinkCheckOptions } from "../links/checker.js";
@@ -105,7 +103,11 @@ export async function startSend(ctx: Ctx, issueNumber: number, opts: StartSendOp
   if (!hasContent(rec)) throw new ValidationError("sections", "the issue has no items or text to send");
   await checkIssueItems(ctx, rec.sections);
   // Once, before any recipient: the links are the same for everyone.
-  if (opts.links && !opts.links.ignoreDeadLinks) await refuseDeadLinks(ctx, rec, opts.links);
+  if (opts.links && !opts.links.ignoreDeadLinks) {
+    // Loaded here: only the editor's send checks links, never the send job (a chunk of its own).
+    const { refuseDeadLinks } = await import("../issues/links/report.js");
+    await refuseDeadLinks(ctx, rec, opts.links);
+  }
   await ctx.store.issues.transition(issueNumber, "draft", "sending", { updatedAt: ctx.now().toISOString() });
   try {
     await snapshotIssue(ctx, issueNumber);
@@ -371,6 +373,10 @@ export async function runSend(
     }
     planned = existing.length + todo.filter((r) => !r.resentAt).length;
     await ctx.store.deliveries.renewLease(issueNumber, runner, ctx.now().getTime() + leaseMs, planned);
+    // The renderer (markdown, sanitising, layout) runs once per run, for all its recipients: it is
+    // loaded here, after the runs that send nothing (not sending, busy, nothing to resend) have
+    // returned; in the Lambda bundle it is a chunk of its own.
+    const { renderIssueMail } = await import("../issues/content.js");
     const mail = await renderIssueMail(ctx, issueNumber);
 
     const sesTimeoutMs = opts.sesTimeoutMs ?? SES_CALL_TIMEOUT_MS;

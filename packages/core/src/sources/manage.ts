@@ -17,7 +17,7 @@ import {
 import { type SourceRecord, toSource } from "../store/sources.js";
 import { canonicalUrl, shortHash } from "../url/canonical.js";
 import { checkHttpUrl } from "../url/check.js";
-import { platforms } from "./adapters/competitions/index.js";
+import { PLATFORM_NAMES } from "./adapters/competitions/names.js";
 
 export const DEFAULT_INTERVAL_MINUTES = 60;
 export const MIN_INTERVAL_MINUTES = 5;
@@ -138,9 +138,14 @@ function defaultName(input: NewSource): string {
     case "kaggle":
       return ["Kaggle competitions", input.category, input.search].filter(Boolean).join(" · ");
     case "competitions":
-      return `${platforms[input.platform as CompetitionPlatform]?.name ?? input.platform} competitions`;
+      return `${platformName(input.platform) ?? input.platform} competitions`;
   }
 }
+
+const platformName = (platform: string | undefined): string | undefined =>
+  platform !== undefined && Object.hasOwn(PLATFORM_NAMES, platform)
+    ? PLATFORM_NAMES[platform as CompetitionPlatform]
+    : undefined;
 
 /** A competition platform's id, checked. */
 function checkPlatform(platform: unknown): CompetitionPlatform {

@@ -7,7 +7,10 @@
  */
 import type { Ctx } from "../context.js";
 import { ConflictError, NotFoundError } from "../errors.js";
-import { isFetchError, type RedirectHop } from "../fetch/index.js";
+// From errors.js, not the fetch/index.js barrel: in a bundle split into chunks the barrel would
+// bring the fetcher (and ipaddr.js), which loads on the first fetch, into the import (runtime.ts).
+import { isFetchError } from "../fetch/errors.js";
+import type { RedirectHop } from "../fetch/index.js";
 import { storeCandidates } from "../items/candidates.js";
 import type { SourceRecord } from "../store/sources.js";
 import { mapLimit } from "../util/concurrency.js";

@@ -2,9 +2,12 @@
  * RSS 2.0 / Atom / RDF / JSON Feed sources: a conditional GET with the stored validators, then
  * the feed parser. Entries without a usable link cannot become items (an item is its URL): they
  * are skipped and counted, and the count is shown on the source.
+ *
+ * The parser (feed/) is loaded on the first document that changed: most polls of a steady feed
+ * are a 304 and read nothing, and in a Lambda bundle it is a chunk of its own.
  */
 import type { Ctx } from "../../context.js";
-import { type NormalizedEntry, type ParsedFeed, parseFeed } from "../../feed/index.js";
+import type { NormalizedEntry, ParsedFeed } from "../../feed/index.js";
 import type { SourceRecord } from "../../store/sources.js";
 import { truncateGraphemes } from "../../text/index.js";
 import type { AdapterResult, Candidate, SourceAdapter } from "./types.js";
@@ -36,6 +39,7 @@ export async function pollFeedDocument(
   const redirectChain = res.redirectChain;
   if (res.notModified)
     return { notModified: true, validators, maxAgeSeconds: res.maxAgeSeconds, redirectChain };
+  const { parseFeed } = await import("../../feed/index.js");
   const feed = parseFeed({ body: res.body, contentType: res.contentType, url: res.url });
   const entries: Candidate[] = [];
   let skipped = 0;

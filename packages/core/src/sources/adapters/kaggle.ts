@@ -4,7 +4,9 @@
  * field of the answer is optional (DESIGN.md "Tooling facts").
  */
 import type { Ctx } from "../../context.js";
-import { isFetchError } from "../../fetch/index.js";
+// From errors.js, not the fetch/index.js barrel: in a bundle split into chunks the barrel would
+// bring the fetcher (and ipaddr.js), which loads on the first fetch, into the import (runtime.ts).
+import { isFetchError } from "../../fetch/errors.js";
 import { seenKey } from "../../items/candidates.js";
 import type { SourceRecord } from "../../store/sources.js";
 import { urlHash } from "../../url/canonical.js";

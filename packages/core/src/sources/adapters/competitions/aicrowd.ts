@@ -14,9 +14,9 @@ import { competitionCandidate, str } from "../competition.js";
 import type { Candidate } from "../types.js";
 import { type El, find, findAll, hasClass, textOf } from "./html.js";
 import { getHtml, shapeChanged, withParam } from "./http.js";
+import { AICROWD } from "./names.js";
 import type { Platform, PlatformRead } from "./platform.js";
 
-export const AICROWD = "AIcrowd";
 export const PAGE_SIZE = 18;
 export const MAX_PAGES = 3;
 /** End times this far ahead are placeholders (2030–2100 seen), not deadlines. */

@@ -10,9 +10,9 @@ import type { Ctx } from "../../../context.js";
 import { competitionCandidate, isoOrNull, str } from "../competition.js";
 import type { Candidate } from "../types.js";
 import { getJson, obj, shapeChanged, withParam } from "./http.js";
+import { CODABENCH } from "./names.js";
 import type { Platform, PlatformRead } from "./platform.js";
 
-export const CODABENCH = "Codabench";
 export const PAGE_SIZE = 50;
 export const MAX_PAGES = 3;
 /** Detail reads per poll: the rest wait for the next poll (they are not stored, so not "seen"). */

@@ -13,9 +13,9 @@ import { competitionCandidate, str } from "../competition.js";
 import type { Candidate } from "../types.js";
 import { type El, find, findAll, hasClass, textOf } from "./html.js";
 import { getHtml, shapeChanged } from "./http.js";
+import { CODALAB } from "./names.js";
 import type { Platform, PlatformRead } from "./platform.js";
 
-export const CODALAB = "CodaLab";
 /** End dates this far ahead are placeholders (`Dec 31, 9999` is common), not deadlines. */
 const PLACEHOLDER_YEARS = 5;
 const DATE = "([A-Z][a-z]{2} \\d{1,2}, \\d{4})";

@@ -12,9 +12,9 @@ import type { Ctx } from "../../../context.js";
 import { competitionCandidate, str } from "../competition.js";
 import type { Candidate } from "../types.js";
 import { getJson, obj, shapeChanged } from "./http.js";
+import { MLCONTESTS } from "./names.js";
 import type { Platform, PlatformRead } from "./platform.js";
 
-export const MLCONTESTS = "mlcontests";
 const DAY = /(\d{1,2}) ([A-Z][a-z]{2})[a-z]* (\d{4})/;
 
 /** "19 Sep 2026" (lenient: the first such date in the text) at `time` UTC, or null. */

@@ -10,9 +10,9 @@ import type { Ctx } from "../../../context.js";
 import { competitionCandidate, isoOrNull, str } from "../competition.js";
 import type { Candidate } from "../types.js";
 import { getJson, obj, shapeChanged, withParam } from "./http.js";
+import { ZINDI } from "./names.js";
 import type { Platform, PlatformRead } from "./platform.js";
 
-export const ZINDI = "Zindi";
 export const PER_PAGE = 20;
 export const MAX_PAGES = 5;
 
