@@ -22,7 +22,7 @@ import { canonicalUrl, domainOf, shortHash } from "../url/canonical.js";
 import { mapLimit } from "../util/concurrency.js";
 import { rescoreItem, weightsOf } from "./rank.js";
 import { type SourceWeights, scoreOf } from "./score.js";
-import { enqueueUnfurl } from "./unfurl.js";
+import { enqueueUnfurl } from "./unfurl-queue.js";
 
 /**
  * The seen memory holds the ids of the entries of the last poll plus up to `SEEN_MARGIN` older

@@ -9,7 +9,8 @@ import { storeCandidates } from "./candidates.js";
 import { editItem } from "./edit.js";
 import { listItems } from "./list.js";
 import { storeItems, testItem } from "./testing.js";
-import { enqueueUnfurl, unfurlItem } from "./unfurl.js";
+import { unfurlItem } from "./unfurl.js";
+import { enqueueUnfurl } from "./unfurl-queue.js";
 
 let env: TestEnv;
 let site: TestServer;

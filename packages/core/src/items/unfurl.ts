@@ -13,6 +13,7 @@ import type { Item } from "../model/index.js";
 import type { ItemPatch } from "../store/items.js";
 import { FULL_TEXT_MAX, shortDescription, truncateGraphemes } from "../text/index.js";
 import { extractMetadata, type PageMetadata } from "./metadata.js";
+import { needsUnfurl } from "./unfurl-queue.js";
 
 export const UNFURL_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 /** Metadata sits at the top of a page; 2 MiB is plenty and bounds memory and parse time. */
@@ -62,12 +63,6 @@ export function describeUnfurlFailure(err: unknown): string | undefined {
 /** A title that is only a placeholder (a manual link before its page answered, a feed entry without one). */
 export const hasPlaceholderTitle = (item: Pick<Item, "title" | "url" | "canonicalUrl">): boolean =>
   item.title.trim() === "" || item.title === item.url || item.title === item.canonicalUrl;
-
-/**
- * Whether an item should be unfurled: not yet tried. Every item is, once: the page's short
- * og:description makes a better card than the start of a feed's article body (issue 12).
- */
-export const needsUnfurl = (item: Pick<Item, "unfurledAt">): boolean => !item.unfurledAt;
 
 /** A description the page may replace: none, or one that came from the feed (never the editor's). */
 const replaceable = (item: Pick<Item, "description" | "descriptionSource">): boolean =>
@@ -129,19 +124,4 @@ export async function unfurlItem(ctx: Ctx, itemId: string): Promise<void> {
     }
     item = await ctx.store.items.get(itemId); // changed meanwhile: fill what is still empty
   }
-}
-
-/**
- * Queues unfurling for the items that need it (missing picture or description, never tried).
- * The poller calls this after storing new candidates; returns how many were queued.
- */
-export async function enqueueUnfurl(
-  ctx: Ctx,
-  items: readonly Pick<Item, "id" | "unfurledAt">[],
-): Promise<number> {
-  const ids = [...new Set(items.filter(needsUnfurl).map((i) => i.id))];
-  for (let i = 0; i < ids.length; i += 10) {
-    await Promise.all(ids.slice(i, i + 10).map((itemId) => ctx.jobs.enqueue("unfurl", { itemId })));
-  }
-  return ids.length;
 }
