@@ -11,7 +11,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { ClientAddress } from "./client-ip.js";
 import { errorBody, onError } from "./errors.js";
-import { lazyGroup, mountLazy, routesOf } from "./lazy.js";
+import { lazyGroup, mountLazy } from "./lazy.js";
 import { clientIpFrom } from "./middleware/client-ip/index.js";
 import type { Router } from "./router.js";
 import { mediaRoutes } from "./routes/media.js";
@@ -87,9 +87,3 @@ export function createApp(ctx: Ctx, options: AppOptions = {}) {
 }
 
 export type App = ReturnType<typeof createApp>;
-
-/**
- * Every route of the app, those of the groups loaded on first use included (this loads them):
- * for the tests that walk the routes (OpenAPI coverage, the rules for mutating routes).
- */
-export const allRoutes = (app: App) => routesOf(app);

@@ -7,7 +7,7 @@
 import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allRoutes } from "./app.js";
+import { routesOf } from "./lazy.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -33,7 +33,7 @@ async function setup() {
   };
   const seen = new Set<string>();
   const routes: Route[] = [];
-  for (const r of await allRoutes(t.app)) {
+  for (const r of await routesOf(t.app)) {
     if (!MUTATING.has(r.method) || !r.path.startsWith("/api/") || r.path.includes("*")) continue;
     if (seen.has(`${r.method} ${r.path}`)) continue;
     seen.add(`${r.method} ${r.path}`);

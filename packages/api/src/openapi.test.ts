@@ -6,7 +6,7 @@
 import { startTestEnv, type TestEnv } from "@wkn/testing";
 import { testClient } from "@wkn/testing/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allRoutes } from "./app.js";
+import { routesOf } from "./lazy.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ describe("GET /api/openapi.json", () => {
     const doc = (await res.json()) as OpenApiDoc;
     expect(doc.openapi).toMatch(/^3\.1/);
 
-    const routes = (await allRoutes(t.app))
+    const routes = (await routesOf(t.app))
       .filter(
         (r) =>
           r.method !== "ALL" && r.path.startsWith("/api/") && r.path !== DOC_PATH && !r.path.includes("*"),

@@ -9,7 +9,7 @@ import { s3MediaStore } from "./media/s3-store.js";
 import type { MediaStore } from "./media/store.js";
 import { LOCAL_CREDENTIALS } from "./store/client.js";
 import { createDb, createStore } from "./store/index.js";
-import { lazyClient } from "./util/lazy-client.js";
+import { lazyClient, loadOnce } from "./util/lazy-client.js";
 
 /**
  * Builds the core context from configuration: real SDK clients, with endpoint overrides locally.
@@ -61,9 +61,6 @@ export function createCtx(
  * never fetch, and a cold start then does not compile it.
  */
 function lazyFetcher(cfg: FetcherConfig): Fetcher {
-  let made: Promise<Fetcher> | undefined;
-  return async (url, opts) => {
-    made ??= import("./fetch/fetcher.js").then((m) => m.createFetcher(cfg));
-    return (await made)(url, opts);
-  };
+  const fetcher = loadOnce(() => import("./fetch/fetcher.js").then((m) => m.createFetcher(cfg)));
+  return async (url, opts) => (await fetcher())(url, opts);
 }

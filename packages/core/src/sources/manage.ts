@@ -17,7 +17,7 @@ import {
 import { type SourceRecord, toSource } from "../store/sources.js";
 import { canonicalUrl, shortHash } from "../url/canonical.js";
 import { checkHttpUrl } from "../url/check.js";
-import { PLATFORM_NAMES } from "./adapters/competitions/names.js";
+import { platformName } from "./adapters/competitions/names.js";
 
 export const DEFAULT_INTERVAL_MINUTES = 60;
 export const MIN_INTERVAL_MINUTES = 5;
@@ -141,11 +141,6 @@ function defaultName(input: NewSource): string {
       return `${platformName(input.platform) ?? input.platform} competitions`;
   }
 }
-
-const platformName = (platform: string | undefined): string | undefined =>
-  platform !== undefined && Object.hasOwn(PLATFORM_NAMES, platform)
-    ? PLATFORM_NAMES[platform as CompetitionPlatform]
-    : undefined;
 
 /** A competition platform's id, checked. */
 function checkPlatform(platform: unknown): CompetitionPlatform {

@@ -17,3 +17,9 @@ export const PLATFORM_NAMES: Record<CompetitionPlatform, string> = {
   codalab: CODALAB,
   mlcontests: MLCONTESTS,
 };
+
+/** A platform's display name; undefined for anything that is not a platform's id. */
+export const platformName = (platform: string | undefined): string | undefined =>
+  platform !== undefined && Object.hasOwn(PLATFORM_NAMES, platform)
+    ? PLATFORM_NAMES[platform as CompetitionPlatform]
+    : undefined;
