@@ -14,7 +14,7 @@ import type { CfnLogGroup } from "aws-cdk-lib/aws-logs";
 import { NagSuppressions } from "cdk-nag";
 import * as sst from "sst/constructs";
 import { useProject } from "sst/project.js";
-import { alarmOnErrorRate } from "./alarms.js";
+import { alarmOnServerErrors } from "./alarms.js";
 import { PUBLIC_ROUTES, publicRouteSettings } from "./api-throttle.js";
 import { finishStack } from "./finish.js";
 import { Ingest } from "./Ingest.js";
@@ -144,7 +144,9 @@ export function Api({ stack }: sst.StackContext) {
     new sst.Config.Parameter(stack, PUBLIC_BASE_URL_PARAMETER, { value: api.url });
   }
 
-  for (const fn of [apiFunction, webFunction]) alarmOnErrorRate(fn, fn, operatorTopic);
+  // The api and web functions answer their callers: no dead letter keeps their failures, so the
+  // API's share of server errors is watched instead (one alarm for both: alarms.ts says why).
+  alarmOnServerErrors(api, api.cdk.httpApi, operatorTopic);
   finishStack(stack, ops);
   stack.addOutputs({ ApiUrl: api.url, PublicBaseUrl: settings.publicBaseUrl ?? api.url });
   return { api, apiFunction, webFunction };

@@ -2,7 +2,8 @@
  * The one DynamoDB table, built from the same definition the local runtime creates
  * (packages/core/src/store/table.ts): pk/sk, three generic GSIs projecting everything, TTL on
  * `expiresAt`, on-demand billing, point-in-time recovery. Retained when the stack is removed.
- * Beside it, the private bucket of hosted thumbnails, and the operator's alarm topic (operator.ts).
+ * Beside it, the private bucket of hosted thumbnails, the operator's alarm topic (operator.ts) and
+ * the app's one dead-letter queue (queues.ts).
  */
 import { TTL_ATTRIBUTE, tableDefinition } from "@wkn/core/store/table";
 import { RemovalPolicy } from "aws-cdk-lib";
@@ -12,6 +13,7 @@ import { type StackContext, Table, type TableProps } from "sst/constructs";
 import { finishStack } from "./finish.js";
 import { operationSettings } from "./operations.js";
 import { operatorTopic } from "./operator.js";
+import { deadLetterQueue } from "./queues.js";
 
 const FIELD_TYPES = { S: "string", N: "number", B: "binary" } as const;
 
@@ -70,8 +72,9 @@ export function Storage({ stack }: StackContext) {
     },
   ]);
   const ops = operationSettings();
-  // Shared like the table: every stack's alarms publish to it.
+  // Shared like the table: every stack's alarms publish to it, and every failure ends in the queue.
   const operator = operatorTopic(stack, ops);
+  const deadLetters = deadLetterQueue(stack, operator);
   finishStack(stack, ops);
-  return { table, media, operatorTopic: operator };
+  return { table, media, operatorTopic: operator, deadLetters };
 }

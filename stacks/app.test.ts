@@ -8,13 +8,14 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "@wkn/core/config";
+import { FAILED_JOB_RETENTION_DAYS, JOB_MAX_ATTEMPTS } from "@wkn/core/store/failed-jobs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../sst.config.js";
 import { Api } from "./Api.js";
 import { PUBLIC_ROUTES } from "./api-throttle.js";
 import { Ingest } from "./Ingest.js";
 import { Mail } from "./Mail.js";
-import { describeOperations } from "./operations.checks.js";
+import { DEAD_LETTER_QUEUE, describeOperations } from "./operations.checks.js";
 import { Secrets } from "./Secrets.js";
 import { Storage } from "./Storage.js";
 import {
@@ -221,38 +222,39 @@ describe("queues", () => {
       props: m.Properties,
     }));
 
-  it("each job queue has a dead-letter queue (redrive after 3 receives)", () => {
+  it("each job queue moves a message to the app's one dead-letter queue after 3 receives", () => {
     const queues = cloud.ofType("AWS::SQS::Queue");
-    const dlqs = new Set(
-      queues
-        .filter((q) => q.Properties.RedrivePolicy)
-        .map((q) => cloud.render(q.stack, q.Properties.RedrivePolicy.deadLetterTargetArn)),
-    );
-    const jobQueues = queues
-      .filter((q) => q.Properties.RedrivePolicy)
-      .map((q) => cloud.nameOf(q.stack, q.id));
-    expect(jobQueues.sort()).toEqual([
+    const jobQueues = queues.filter((q) => q.Properties.RedrivePolicy);
+    expect(jobQueues.map((q) => cloud.nameOf(q.stack, q.id)).sort()).toEqual([
       "queue:ConfirmQueue",
       "queue:PollQueue",
       "queue:SendQueue",
       "queue:UnfurlQueue",
     ]);
-    expect([...dlqs].sort()).toEqual([
-      "queue:ConfirmQueueDLQ",
-      "queue:PollQueueDLQ",
-      "queue:SendQueueDLQ",
-      "queue:UnfurlQueueDLQ",
-    ]);
-    for (const q of queues.filter((x) => x.Properties.RedrivePolicy)) {
-      expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
+    for (const q of jobQueues) {
+      const name = cloud.nameOf(q.stack, q.id);
+      expect(cloud.render(q.stack, q.Properties.RedrivePolicy.deadLetterTargetArn), name).toBe(
+        DEAD_LETTER_QUEUE,
+      );
+      expect(q.Properties.RedrivePolicy.maxReceiveCount, name).toBe(JOB_MAX_ATTEMPTS);
     }
-    // every other queue is a dead-letter queue: the four above, the feedback function's and its
-    // subscription's
-    const rest = queues.filter((q) => !q.Properties.RedrivePolicy).map((q) => cloud.nameOf(q.stack, q.id));
-    expect(rest.sort()).toEqual([...dlqs, "queue:SesFeedbackDLQ", "queue:SesFeedbackUndeliveredDLQ"].sort());
-    expect(cloud.render("Mail", fn("ses-feedback").Properties.DeadLetterConfig.TargetArn)).toBe(
-      "queue:SesFeedbackDLQ",
-    );
+    // the one other queue is that dead-letter queue, in the Storage stack, kept as long as a failed job
+    const rest = queues.filter((q) => !q.Properties.RedrivePolicy);
+    expect(rest.map((q) => `${q.stack} ${cloud.nameOf(q.stack, q.id)}`)).toEqual([
+      `Storage ${DEAD_LETTER_QUEUE}`,
+    ]);
+    expect(rest[0]!.Properties.MessageRetentionPeriod).toBe(FAILED_JOB_RETENTION_DAYS * 24 * 3600);
+  });
+
+  it("the functions invoked asynchronously (the schedules, SES notices) send a run that failed Lambda's retries there too", () => {
+    const withDlq = [...cloud.functions()]
+      .filter(([, r]) => r.Properties.DeadLetterConfig)
+      .map(([name, r]) => [name, cloud.render(r.stack, r.Properties.DeadLetterConfig.TargetArn)]);
+    expect(Object.fromEntries(withDlq)).toEqual({
+      "poll-schedule": DEAD_LETTER_QUEUE,
+      "send-resume": DEAD_LETTER_QUEUE,
+      "ses-feedback": DEAD_LETTER_QUEUE,
+    });
   });
 
   it("are consumed by their workers, which report partial batch failures", () => {
@@ -399,7 +401,7 @@ describe("least privilege", () => {
       media: "read",
       ssm: secretPaths("EDITOR_TOKEN", "SIGNING_SECRET", "GITHUB_TOKEN", "KAGGLE_API_TOKEN"),
     },
-    "poll-schedule": { tableWrite: false, sends: ["queue:PollQueue"], ssm: [] },
+    "poll-schedule": { tableWrite: false, sends: ["queue:PollQueue"], dlq: DEAD_LETTER_QUEUE, ssm: [] },
     "poll-worker": {
       tableWrite: true,
       sends: ["queue:UnfurlQueue"],
@@ -427,8 +429,8 @@ describe("least privilege", () => {
       ses: "send",
       ssm: [...secretPaths("SIGNING_SECRET"), PUBLIC_BASE_URL_PARAM],
     },
-    "ses-feedback": { tableWrite: true, sends: [], dlq: "queue:SesFeedbackDLQ", ssm: [] },
-    "send-resume": { tableWrite: false, sends: ["queue:SendQueue"], ssm: [] },
+    "ses-feedback": { tableWrite: true, sends: [], dlq: DEAD_LETTER_QUEUE, ssm: [] },
+    "send-resume": { tableWrite: false, sends: ["queue:SendQueue"], dlq: DEAD_LETTER_QUEUE, ssm: [] },
   };
 
   it.each(FUNCTIONS)("%s reaches only its own table, queues, secrets and sender", (name) => {
@@ -448,7 +450,9 @@ describe("least privilege", () => {
     expect(dynamo.flatMap((s) => s.actions)).not.toContain("dynamodb:*");
 
     // (Lambda itself sends a failed async event to the function's dead-letter queue, as the role)
-    expect(cloud.reach(f, "sqs:SendMessage")).toEqual([...want.sends, ...(want.dlq ? [want.dlq] : [])]);
+    expect(cloud.reach(f, "sqs:SendMessage")).toEqual(
+      [...want.sends, ...(want.dlq ? [want.dlq] : [])].sort(),
+    );
     for (const a of SQS_CONSUME) expect(cloud.reach(f, a), a).toEqual(want.consumes ? [want.consumes] : []);
     // both sending and consuming come with these two
     const anyQueue = [...new Set([...want.sends, ...(want.consumes ? [want.consumes] : [])])].sort();

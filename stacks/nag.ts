@@ -18,15 +18,16 @@ export const TABLE_INDEXES: Finding = { regex: "/^Resource::<Table[0-9A-F]{8}\\.
 /** Objects under media/ of the thumbnails bucket. */
 export const MEDIA_OBJECTS: Finding = { regex: "/^Resource::<Media[0-9A-F]{8}\\.Arn>\\/media\\/\\*$/g" };
 
-/** How a function is invoked decides why it needs no dead-letter target of its own. */
-export type Invocation = "sync" | "queue" | "schedule";
+/**
+ * How a function is invoked decides why it needs no dead-letter target of its own. Those invoked
+ * asynchronously (the schedules, SNS) have one: the app's dead-letter queue ("has-dlq").
+ */
+export type Invocation = "sync" | "queue";
 
 const NO_DLQ: Record<Invocation, string> = {
   sync: "Invoked synchronously by API Gateway: the caller gets the error; there is no event to keep.",
   queue:
-    "Invoked by an SQS event source: a failed message goes back to its queue and, after JOB_MAX_ATTEMPTS, to that queue's dead-letter queue.",
-  schedule:
-    "An idempotent sweep invoked by its schedule: the next run (15 minutes, an hour) does the same work, so a lost event is replaced.",
+    "Invoked by an SQS event source: a failed message goes back to its queue and, after JOB_MAX_ATTEMPTS, to the app's dead-letter queue (the queue's redrive policy).",
 };
 
 function role(fn: LambdaFunction): IConstruct {
@@ -62,7 +63,7 @@ export function suppressFunctionFindings(fn: LambdaFunction, invocation: Invocat
     {
       id: "Serverless-LambdaEventSourceMappingDestination",
       reason:
-        "SQS event sources take no on-failure destination: failed messages go to the queue's own dead-letter queue (redrive policy).",
+        "SQS event sources take no on-failure destination: failed messages go to the app's dead-letter queue (the queue's redrive policy).",
     },
   ]);
 }
@@ -89,10 +90,22 @@ export const TABLE_INDEXES_REASON =
 export const GET_SEND_QUOTA_REASON =
   "ses:GetSendQuota has no resource-level permissions: `*` is its only resource.";
 
-/** A dead-letter queue is where redrives end: it has none of its own. */
+/**
+ * The app's dead-letter queue is where redrives end: it has none of its own. It is the job queues'
+ * (their redrive policies, in other stacks), Lambda's and SNS's dead-letter queue, which AwsSolutions'
+ * rule looks for in the queue's own stack only.
+ */
 export function suppressDeadLetterQueueFindings(queue: IConstruct): void {
   NagSuppressions.addResourceSuppressions(queue, [
-    { id: "Serverless-SQSRedrivePolicy", reason: "This is a dead-letter queue: messages end here, alarmed." },
+    {
+      id: "Serverless-SQSRedrivePolicy",
+      reason: "This is the dead-letter queue: messages end here, alarmed.",
+    },
+    {
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This is the dead-letter queue of the job queues (their RedrivePolicy, in the other stacks), of Lambda and of SNS, which this rule does not see.",
+    },
   ]);
 }
 

@@ -1,14 +1,27 @@
 /**
  * The operational properties of the synthesized app (issue 15), asserted on the one synthesis of
  * app.test.ts (which calls `describeOperations`): cdk-nag's verdict, API throttling, reserved
- * concurrency, log groups and retention, TLS-only queues and topics, the feedback subscription's
- * dead-letter queue, and the operator's alarms.
+ * concurrency, log groups and retention, TLS-only queues and topics, the app's one dead-letter
+ * queue (every failure a caller does not see ends there), and the operator's alarms.
  */
 import { describe, expect, it } from "vitest";
-import { ERROR_RATE_PERCENT } from "./alarms.js";
+import { SERVER_ERROR_PERCENT } from "./alarms.js";
 import { PUBLIC_ROUTES } from "./api-throttle.js";
 import { DEFAULT_OPERATIONS } from "./operations.js";
-import { type Cfn, type Cloud, functionName, type NagRow, type Resource } from "./testing.js";
+import {
+  type Cfn,
+  type Cloud,
+  functionName,
+  type NagRow,
+  type Resource,
+  TEST_ACCOUNT,
+  TEST_REGION,
+} from "./testing.js";
+
+/** The app's one dead-letter queue (Storage stack), as the templates name it. */
+export const DEAD_LETTER_QUEUE = "queue:DeadLetterQueue";
+/** The four alarms, each reading one metric: $0.40 a month (README's cost line). */
+export const ALARMS = 4;
 
 /** The rules suppressed somewhere, each beside its resource with its reason (README lists them). */
 export const SUPPRESSED_RULES = [
@@ -158,7 +171,7 @@ export function describeOperations(get: () => { cloud: Cloud; nag: NagRow[]; ope
 
     it("every queue refuses requests without TLS (aws:SecureTransport)", () => {
       const queues = cloud().ofType("AWS::SQS::Queue");
-      expect(queues.length).toBe(10);
+      expect(queues.length).toBe(5); // four job queues, one dead-letter queue
       for (const q of queues) {
         const name = cloud().nameOf(q.stack, q.id);
         const policy = cloud()
@@ -191,22 +204,76 @@ export function describeOperations(get: () => { cloud: Cloud; nag: NagRow[]; ope
     });
   });
 
-  describe("SES notices", () => {
-    it("a notice SNS cannot deliver to ses-feedback waits in a dead-letter queue SNS may send to", () => {
+  describe("dead letters", () => {
+    const queueNamed = (name: string) =>
+      cloud()
+        .ofType("AWS::SQS::Queue")
+        .find((x) => cloud().nameOf(x.stack, x.id) === name)!;
+    const policyOf = (q: Resource) =>
+      cloud()
+        .ofType("AWS::SQS::QueuePolicy")
+        .find((p) => p.stack === q.stack && p.Properties.Queues.some((x: Cfn) => x.Ref === q.id))!;
+
+    it("a notice SNS cannot deliver to ses-feedback waits in the dead-letter queue, which that topic may send to", () => {
       const sub = cloud()
         .ofType("AWS::SNS::Subscription")
         .find((s) => s.Properties.Protocol === "lambda")!;
-      const dlq = render(sub, sub.Properties.RedrivePolicy.deadLetterTargetArn);
-      expect(dlq).toBe("queue:SesFeedbackUndeliveredDLQ");
-      const q = cloud()
-        .ofType("AWS::SQS::Queue")
-        .find((x) => cloud().nameOf(x.stack, x.id) === dlq)!;
-      const policy = cloud()
-        .ofType("AWS::SQS::QueuePolicy")
-        .find((p) => p.Properties.Queues.some((x: Cfn) => x.Ref === q.id))!;
-      const allow = (policy.Properties.PolicyDocument.Statement as Cfn[]).find((s) => s.Effect === "Allow");
-      expect(allow).toMatchObject({ Action: "sqs:SendMessage", Principal: { Service: "sns.amazonaws.com" } });
-      expect(render(policy, allow.Condition.ArnEquals["aws:SourceArn"])).toMatch(/^topic:SesFeedbackTopic/);
+      expect(render(sub, sub.Properties.RedrivePolicy.deadLetterTargetArn)).toBe(DEAD_LETTER_QUEUE);
+      const q = queueNamed(DEAD_LETTER_QUEUE);
+      expect(q.stack).toBe("Storage");
+      const policy = policyOf(q);
+      const allows = (policy.Properties.PolicyDocument.Statement as Cfn[]).filter(
+        (s) => s.Effect === "Allow",
+      );
+      expect(allows).toEqual([
+        expect.objectContaining({ Action: "sqs:SendMessage", Principal: { Service: "sns.amazonaws.com" } }),
+      ]);
+      expect(render(policy, allows[0].Resource)).toBe(DEAD_LETTER_QUEUE);
+      // the very topic the subscription belongs to (the queue's stack names it: no cross-stack cycle)
+      const topic = cloud().get(sub.stack, sub.Properties.TopicArn.Ref);
+      expect(render(policy, allows[0].Condition.ArnEquals["aws:SourceArn"])).toBe(
+        `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT}:${topic.Properties.TopicName}`,
+      );
+    });
+
+    it("every function's failure reaches the dead-letter queue, unless the HTTP API's caller got it", () => {
+      const redrivesToDlq = new Set(
+        cloud()
+          .ofType("AWS::SQS::Queue")
+          .filter((q) => q.Properties.RedrivePolicy)
+          .filter((q) => render(q, q.Properties.RedrivePolicy.deadLetterTargetArn) === DEAD_LETTER_QUEUE)
+          .map((q) => cloud().nameOf(q.stack, q.id)),
+      );
+      const viaApi = new Set(
+        cloud()
+          .ofType("AWS::ApiGatewayV2::Integration")
+          .map((i) => render(i, i.Properties.IntegrationUri).replace(/^function:/, "")),
+      );
+      const how = Object.fromEntries(
+        [...cloud().functions()].map(([name, f]) => {
+          const asyncDlq = f.Properties.DeadLetterConfig?.TargetArn;
+          const sources = cloud()
+            .ofType("AWS::Lambda::EventSourceMapping")
+            .filter((m) => render(m, m.Properties.FunctionName).replace(/\.Ref$/, "") === `function:${name}`)
+            .map((m) => render(m, m.Properties.EventSourceArn));
+          if (asyncDlq)
+            return [name, render(f, asyncDlq) === DEAD_LETTER_QUEUE ? "async: dlq" : "async: other"];
+          if (sources.length > 0)
+            return [name, sources.every((q) => redrivesToDlq.has(q)) ? "queue: dlq" : "queue: other"];
+          return [name, viaApi.has(name) ? "http" : "uncaught"];
+        }),
+      );
+      expect(how).toEqual({
+        api: "http",
+        web: "http",
+        "poll-worker": "queue: dlq",
+        "unfurl-worker": "queue: dlq",
+        "send-worker": "queue: dlq",
+        "confirm-worker": "queue: dlq",
+        "poll-schedule": "async: dlq",
+        "send-resume": "async: dlq",
+        "ses-feedback": "async: dlq",
+      });
     });
   });
 
@@ -221,7 +288,7 @@ export function describeOperations(get: () => { cloud: Cloud; nag: NagRow[]; ope
     };
 
     it("publish to the operator topic, which mails the OPERATOR_EMAIL address", () => {
-      expect(alarms().length).toBe(17); // README's cost line counts these
+      expect(alarms().length).toBe(ALARMS); // README's cost line counts these
       for (const a of alarms())
         expect(actions(a), a.id).toEqual([expect.stringMatching(/^topic:OperatorTopic/)]);
       const mail = cloud()
@@ -243,41 +310,51 @@ export function describeOperations(get: () => { cloud: Cloud; nag: NagRow[]; ope
       ]);
     });
 
-    it("fire when any dead-letter queue holds a message", () => {
-      const dlqs = cloud()
+    it("read one metric each, four in all: $0.10 a month each", () => {
+      const metrics = alarms().map((a) =>
+        a.Properties.Metrics ? (a.Properties.Metrics as Cfn[]).filter((m) => m.MetricStat).length : 1,
+      );
+      expect(metrics).toEqual(alarms().map(() => 1));
+      expect(metrics.reduce((n, m) => n + m, 0)).toBe(ALARMS);
+    });
+
+    it("fire when the dead-letter queue holds a message: one alarm, on that queue alone", () => {
+      const queues = cloud()
         .ofType("AWS::SQS::Queue")
-        .map((q) => cloud().nameOf(q.stack, q.id))
-        .filter((n) => n.endsWith("DLQ"));
-      expect(dlqs.length).toBe(6);
+        .map((q) => cloud().nameOf(q.stack, q.id));
+      expect(queues.filter((n) => /DLQ$|dead/i.test(n))).toEqual([DEAD_LETTER_QUEUE]);
       const watched = alarms()
         .filter((a) => a.Properties.MetricName === "ApproximateNumberOfMessagesVisible")
         .map((a) => {
           atLeast(a, 1);
+          expect(a.Properties.Namespace).toBe("AWS/SQS");
           expect(a.Properties.Statistic).toBe("Maximum");
+          expect(a.Properties.AlarmDescription).toMatch(/redrive/);
           return dims(a).QueueName!.replace(/\.QueueName$/, "");
         });
-      expect(watched.sort()).toEqual(dlqs.sort());
+      expect(watched).toEqual([DEAD_LETTER_QUEUE]);
     });
 
-    it("fire on each function's error rate (errors / invocations over an hour)", () => {
-      const watched = alarms()
-        .filter((a) => a.Properties.Metrics)
-        .map((a) => {
-          atLeast(a, ERROR_RATE_PERCENT);
-          const metrics = a.Properties.Metrics as Cfn[];
-          const expr = metrics.find((m) => m.Expression);
-          expect(expr.Expression).toBe("IF(invocations > 0, 100 * errors / invocations, 0)");
-          const byId = Object.fromEntries(
-            metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat]),
-          );
-          expect(byId.errors.Metric.MetricName).toBe("Errors");
-          expect(byId.invocations.Metric.MetricName).toBe("Invocations");
-          expect(byId.errors.Period).toBe(3600);
-          const fn = dims(a, byId.errors.Metric).FunctionName;
-          expect(dims(a, byId.invocations.Metric).FunctionName).toBe(fn);
-          return fn!.replace(/^function:/, "");
-        });
-      expect(watched.sort()).toEqual([...cloud().functions().keys()].sort());
+    it("fire on the HTTP API's share of server errors over an hour, and on no function's errors", () => {
+      const [a, ...more] = alarms().filter((x) => x.Properties.Namespace === "AWS/ApiGateway");
+      expect(more).toEqual([]);
+      atLeast(a!, SERVER_ERROR_PERCENT / 100);
+      expect(a!.Properties.MetricName).toBe("5xx");
+      expect(a!.Properties.Statistic).toBe("Average"); // each request a sample of 0 or 1: the share
+      expect(a!.Properties.Period).toBe(3600);
+      const [api] = cloud().ofType("AWS::ApiGatewayV2::Api");
+      expect(dims(a!)).toEqual({ ApiId: cloud().nameOf(api!.stack, api!.id) });
+      // no error-rate alarm is left on a function (a DLQ catches their failures, or the API's alarm)
+      const lambdaMetrics = alarms().flatMap((x) =>
+        x.Properties.Metrics
+          ? (x.Properties.Metrics as Cfn[])
+              .filter((m) => m.MetricStat)
+              .map((m) => m.MetricStat.Metric.MetricName)
+          : x.Properties.Namespace === "AWS/Lambda"
+            ? [x.Properties.MetricName]
+            : [],
+      );
+      expect(lambdaMetrics).toEqual(["Throttles"]);
     });
 
     it("fire on any throttle of the send worker", () => {

@@ -517,7 +517,7 @@ export function costModel(
     "alarms",
     infra.alarmMetrics,
     "alarmMetric",
-    `${infra.alarms} alarms reading ${infra.alarmMetrics} metrics (an error-rate expression reads two)`,
+    `${infra.alarms} alarms reading ${infra.alarmMetrics} metrics (${infra.alarmMetrics > infra.alarms ? "an expression over two metrics counts two" : "one each"})`,
     { fixed: true },
   );
   if (infra.customMetrics.length > 0)

@@ -21,7 +21,7 @@ describe("readInfra", () => {
       sqsEventSources: 1,
       sqsEventSourcesWithMaxConcurrency: 1,
       topics: 1,
-      alarms: 3,
+      alarms: 4,
       alarmMetrics: 4,
       customMetrics: ["app/StuckIssues"],
       logRetentionDays: 30,
@@ -31,6 +31,27 @@ describe("readInfra", () => {
       alwaysOn: [],
     });
     expect(infra.tables).toEqual([{ id: "Table", billing: "PAY_PER_REQUEST", pitr: true, indexes: 2 }]);
+  });
+
+  it("counts each metric an alarm's expression reads, and only ours as custom", () => {
+    const infra = readInfra(
+      templates(({ api }) => {
+        api.ErrorRate = {
+          Type: "AWS::CloudWatch::Alarm",
+          Properties: {
+            Metrics: [
+              { Id: "expr", Expression: "100 * errors / invocations" },
+              { Id: "errors", MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "Errors" } } },
+              {
+                Id: "invocations",
+                MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "Invocations" } },
+              },
+            ],
+          },
+        };
+      }),
+    );
+    expect(infra).toMatchObject({ alarms: 5, alarmMetrics: 6, customMetrics: ["app/StuckIssues"] });
   });
 
   it("finds what is billed whatever the traffic", () => {

@@ -41,7 +41,7 @@ export function templates(
       },
     },
     PollQueue: { Type: "AWS::SQS::Queue" },
-    PollQueueDLQ: { Type: "AWS::SQS::Queue" },
+    DeadLetterQueue: { Type: "AWS::SQS::Queue" },
     Schedule: fn("poll-schedule"),
     ScheduleRule: schedule("Schedule", "cron(0 * * * ? *)"),
     Worker: fn("poll-worker", 1024, 120),
@@ -59,23 +59,18 @@ export function templates(
       Type: "AWS::CloudWatch::Alarm",
       Properties: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible" },
     },
-    ErrorRate: {
+    Throttles: {
       Type: "AWS::CloudWatch::Alarm",
-      Properties: {
-        Metrics: [
-          { Id: "expr", Expression: "errors / invocations" },
-          { Id: "errors", MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "Errors" } } },
-          {
-            Id: "invocations",
-            MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "Invocations" } },
-          },
-        ],
-      },
+      Properties: { Namespace: "AWS/Lambda", MetricName: "Throttles" },
     },
     Stuck: { Type: "AWS::CloudWatch::Alarm", Properties: { Namespace: "app", MetricName: "StuckIssues" } },
   };
   const api: Res = {
     Api: { Type: "AWS::ApiGatewayV2::Api" },
+    ServerErrors: {
+      Type: "AWS::CloudWatch::Alarm",
+      Properties: { Namespace: "AWS/ApiGateway", MetricName: "5xx", Statistic: "Average" },
+    },
     ApiFunction: fn("api", 1024, 30),
     Web: fn("web", 256, 10),
     Helper: { Type: "AWS::Lambda::Function", Properties: { Handler: "index.handler", MemorySize: 1024 } },
