@@ -18,7 +18,7 @@ import { TTL_ATTRIBUTE } from "./table.js";
 
 /** Attempts in all before a job is a dead letter: the local runner's limit and the queues' `maxReceiveCount`. */
 export const JOB_MAX_ATTEMPTS = 3;
-/** How long a dead letter is kept: the SQS dead-letter queues' retention too. */
+/** How long a dead letter is kept: the SQS dead-letter queue's retention too. */
 export const FAILED_JOB_RETENTION_DAYS = 14;
 
 /**
