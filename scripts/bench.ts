@@ -76,7 +76,7 @@ export type Benchmark = (
 
 /** The benchmarks, in the order they run; the summary line uses these names. */
 export const BENCHMARKS: Record<string, Benchmark> = {
-  poll: (env, s) => benchPoll(env, { feeds: s.feeds, entries: s.entries, ddbLatencyMs: s.ddbLatencyMs }),
+  poll: (_env, s) => benchPoll({ feeds: s.feeds, entries: s.entries, ddbLatencyMs: s.ddbLatencyMs }),
   listing: (env, s) =>
     benchListing(env, { small: s.smallItems, large: s.items, ddbLatencyMs: s.ddbLatencyMs, quick: s.quick }),
   send: (env, s) =>

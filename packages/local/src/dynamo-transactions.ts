@@ -132,18 +132,33 @@ export type DynaliteStore = object;
 
 type DynaliteCallback = (err: (Error & { statusCode?: number; body?: Json }) | null, out?: Json) => void;
 
-/** dynalite's own validation and action modules, by action name (putItem, batchWriteItem, ...). */
-function dynaliteModules() {
+/**
+ * dynalite's own validation and action modules, by action name (putItem, batchWriteItem, ...).
+ * Resolved once: resolving a package goes through the module loader's hooks (under tsx, a round
+ * trip to its worker), which cost more than the action itself when done per call.
+ */
+let modules: ReturnType<typeof loadDynaliteModules> | undefined;
+const dynaliteModules = () => {
+  modules ??= loadDynaliteModules();
+  return modules;
+};
+
+function loadDynaliteModules() {
   const req = createRequire(createRequire(import.meta.url).resolve("dynalite"));
   const validations = req("./validations/index.js") as {
     checkTypes(data: Json, types: unknown): Json;
     checkValidations(data: Json, types: unknown, custom: unknown, store: DynaliteStore): void;
   };
+  const loaded = new Map<string, unknown>();
+  const load = <T>(file: string): T => {
+    if (!loaded.has(file)) loaded.set(file, req(file));
+    return loaded.get(file) as T;
+  };
   return {
     validations,
-    validationOf: (name: string) => req(`./validations/${name}.js`) as { types: unknown; custom: unknown },
+    validationOf: (name: string) => load<{ types: unknown; custom: unknown }>(`./validations/${name}.js`),
     actionOf: (name: string) =>
-      req(`./actions/${name}.js`) as (s: DynaliteStore, d: Json, cb: DynaliteCallback) => void,
+      load<(s: DynaliteStore, d: Json, cb: DynaliteCallback) => void>(`./actions/${name}.js`),
   };
 }
 
