@@ -105,26 +105,28 @@ export async function runBench(
 ): Promise<BenchRun> {
   const print = opts.print ?? (() => {});
   const names = opts.only?.length ? opts.only : Object.keys(BENCHMARKS);
-  // DynamoDB's own work happens in another process, as on the service (bench/dynamo-process.ts).
-  const dynamo = await startDynamoProcess();
-  const env = await startTestEnv({ dynamoEndpoint: dynamo.endpoint });
   const summary: Record<string, SummaryValue> = {};
   const budgets: Budget[] = [];
-  try {
-    for (const name of names) {
-      const bench = BENCHMARKS[name];
-      if (!bench)
-        throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(BENCHMARKS).join(", ")})`);
+  for (const name of names) {
+    const bench = BENCHMARKS[name];
+    if (!bench) throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(BENCHMARKS).join(", ")})`);
+    // DynamoDB's own work happens in another process, as on the service (bench/dynamo-process.ts),
+    // a fresh one per benchmark: dynalite keeps every table in one store, so a benchmark would
+    // otherwise run on what the ones before it wrote (the send benchmark after 60,000 poll items
+    // and a 50,000-item listing), which a table on the service does not feel.
+    const dynamo = await startDynamoProcess();
+    const env = await startTestEnv({ dynamoEndpoint: dynamo.endpoint });
+    try {
       const report = await bench(env, sizes, summary);
       for (const line of report.lines) print(line);
       for (const b of report.budgets) if (!b.ok) print(`BUDGET BROKEN (${b.kind}) ${b.name}: ${b.detail}`);
       budgets.push(...report.budgets);
       print("");
       summary[name] = report.summary;
+    } finally {
+      await env.close();
+      await dynamo.close();
     }
-  } finally {
-    await env.close();
-    await dynamo.close();
   }
   return { summary, budgets };
 }

@@ -38,9 +38,10 @@ import type { Subscriber } from "@wkn/core/model";
 import { keys } from "@wkn/core/store/keys";
 import { rawDbOf } from "@wkn/core/store/raw";
 import type { TestEnv } from "@wkn/testing";
-import { addActive, mailCtx, perDestination, readyDraft, startSes } from "@wkn/testing/mail";
+import { addActive, MAIL_ENV, readyDraft } from "@wkn/testing/mail";
 import { countDynamo } from "./dynamo-counter.js";
 import { addLatency, type BenchReport, budget, ratio, round, table } from "./frame.js";
+import { startSesProcess } from "./ses-process.js";
 
 export const SES_LATENCY_MS = 30;
 /** The naive sender's recipients at most (full run): enough for a steady rate, in about 10 s. */
@@ -191,9 +192,10 @@ async function sendRun(
   recipients: number,
   ddbLatencyMs: number,
 ): Promise<SendRun> {
-  const h = await startSes(rate);
+  // The endpoint runs in a process of its own, as SES's work is not the sender's (ses-process.ts).
+  const h = await startSesProcess(rate);
   try {
-    const ctx = await mailCtx(env, h.ses);
+    const ctx = await env.ctx({ env: { ...MAIL_ENV, SES_ENDPOINT: h.endpoint } });
     const issueNumber = await readyDraft(ctx);
     const subs = await addActive(ctx, recipients);
     await startSend(ctx, issueNumber);
@@ -212,8 +214,8 @@ async function sendRun(
     const seconds = (performance.now() - started) / 1000;
     const c = counter.counts();
 
-    const accepted = h.ses
-      .messages()
+    const report = await h.report();
+    const accepted = report.messages
       .filter((m) => m.action === "SendRawEmail")
       .map((m) => m.acceptedAt)
       .sort((a, b) => a - b);
@@ -223,7 +225,8 @@ async function sendRun(
     const [from, to] = [first + ramp, last - ramp];
     const steady = accepted.filter((t) => t >= from && t < to).length;
 
-    const got = perDestination(h.ses);
+    const got = new Map<string, number>();
+    for (const m of report.messages) for (const d of m.destinations) got.set(d, (got.get(d) ?? 0) + 1);
     const addresses = new Set(subs.map((s) => s.email));
     let duplicates = 0;
     let missing = 0;
@@ -241,7 +244,7 @@ async function sendRun(
       recipients,
       achieved: to > from ? round(steady / ((to - from) / 1000), 1) : 0,
       windows: windowCounts(accepted, from, to),
-      throttled: h.ses.stats().throttled,
+      throttled: report.throttled,
       throttledSteady: throttles.filter((t) => t >= from && t <= to).length,
       duplicates,
       missing,
