@@ -15,10 +15,10 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { startTestEnv, type TestEnv } from "@wkn/testing";
+import type { TestEnv } from "@wkn/testing";
 import { benchColdStart } from "./bench/cold-start.js";
 import { benchCost } from "./bench/cost.js";
-import { startDynamoProcess } from "./bench/dynamo-process.js";
+import { startBenchDatabase } from "./bench/dynamo-process.js";
 import type { BenchReport, Budget, SummaryValue } from "./bench/frame.js";
 import { benchListing } from "./bench/listing.js";
 import { benchParse } from "./bench/parse.js";
@@ -114,18 +114,16 @@ export async function runBench(
     // a fresh one per benchmark: dynalite keeps every table in one store, so a benchmark would
     // otherwise run on what the ones before it wrote (the send benchmark after 60,000 poll items
     // and a 50,000-item listing), which a table on the service does not feel.
-    const dynamo = await startDynamoProcess();
-    const env = await startTestEnv({ dynamoEndpoint: dynamo.endpoint });
+    const db = await startBenchDatabase();
     try {
-      const report = await bench(env, sizes, summary);
+      const report = await bench(db.env, sizes, summary);
       for (const line of report.lines) print(line);
       for (const b of report.budgets) if (!b.ok) print(`BUDGET BROKEN (${b.kind}) ${b.name}: ${b.detail}`);
       budgets.push(...report.budgets);
       print("");
       summary[name] = report.summary;
     } finally {
-      await env.close();
-      await dynamo.close();
+      await db.close();
     }
   }
   return { summary, budgets };

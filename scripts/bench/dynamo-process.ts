@@ -4,9 +4,9 @@
  * request's server-side work to the code it measures (and to its peak memory). The child is the
  * same server `npm start` runs (`@wkn/local/dynamo`), in memory, on a loopback port.
  */
-import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import type { TestEnv } from "@wkn/testing";
+import { exitWithParent, forkBenchChild } from "./child.js";
 
 export interface DynamoProcess {
   endpoint: string;
@@ -30,26 +30,28 @@ function procCpuMs(pid: number | undefined): number | null {
 const CHILD_FLAG = "--bench-dynamo-child";
 
 export async function startDynamoProcess(): Promise<DynamoProcess> {
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], {
-    execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.once("message", (m) => resolve(String((m as { endpoint: string }).endpoint)));
-    child.once("error", reject);
-    child.once("exit", (code) =>
-      reject(new Error(`the benchmark's dynalite exited (code ${code}) before listening`)),
-    );
-  });
+  const c = forkBenchChild(import.meta.url, [CHILD_FLAG], "the benchmark's dynalite");
+  const { endpoint } = await c.next<{ endpoint: string }>();
+  return { endpoint, cpuMs: () => procCpuMs(c.child.pid), close: c.close };
+}
+
+/** A database process and a test env on it: contexts on fresh tables in a store of their own. */
+export async function startBenchDatabase(): Promise<{
+  dynamo: DynamoProcess;
+  env: TestEnv;
+  close(): Promise<void>;
+}> {
+  const dynamo = await startDynamoProcess();
+  // Loaded here, not at the top: the child runs this module too and needs none of it.
+  const { startTestEnv } = await import("@wkn/testing");
+  const env = await startTestEnv({ dynamoEndpoint: dynamo.endpoint });
   return {
-    endpoint,
-    cpuMs: () => procCpuMs(child.pid),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill();
-      }),
+    dynamo,
+    env,
+    close: async () => {
+      await env.close();
+      await dynamo.close();
+    },
   };
 }
 
@@ -57,7 +59,5 @@ if (process.argv.includes(CHILD_FLAG)) {
   const { startDynalite } = await import("@wkn/local/dynamo");
   const server = await startDynalite({ host: "127.0.0.1" });
   process.send?.({ endpoint: server.endpoint });
-  // The parent going away (a crash, ^C) ends this process too.
-  process.on("disconnect", () => process.exit(0));
-  process.on("SIGTERM", () => process.exit(0));
+  exitWithParent();
 }

@@ -34,9 +34,8 @@ import { POLL_CONCURRENCY, type PollResult, pollDue } from "@wkn/core/sources/po
 import { itemRecord } from "@wkn/core/store/items";
 import { rawDbOf } from "@wkn/core/store/raw";
 import { mapLimit } from "@wkn/core/util/concurrency";
-import { startTestEnv } from "@wkn/testing";
 import { countDynamo, type DynamoCounter, type RequestCounts } from "./dynamo-counter.js";
-import { type DynamoProcess, startDynamoProcess } from "./dynamo-process.js";
+import { startBenchDatabase } from "./dynamo-process.js";
 import { startFeedServer } from "./feed-server.js";
 import { type BenchReport, benchCtx, budget, ratio, round, table, timed } from "./frame.js";
 
@@ -158,42 +157,26 @@ const requests = (c: RequestCounts) => c.reads + c.writes;
 const speedup = (theirs: number, ours: number) => ratio(theirs, ours);
 
 /** One side's database: a dynalite process of its own, and contexts on tables in it. */
-interface SideDatabase {
-  dynamo: DynamoProcess;
-  ctx(): Promise<Ctx>;
-  close(): Promise<void>;
-}
-
-async function sideDatabase(ddbLatencyMs: number): Promise<SideDatabase> {
-  const dynamo = await startDynamoProcess();
-  const env = await startTestEnv({ dynamoEndpoint: dynamo.endpoint });
-  return {
-    dynamo,
-    ctx: () => benchCtx(env, ddbLatencyMs),
-    close: async () => {
-      await env.close();
-      await dynamo.close();
-    },
-  };
-}
+type SideDatabase = Awaited<ReturnType<typeof startBenchDatabase>>;
 
 export async function benchPoll(opts: PollBenchOptions): Promise<BenchReport<PollSummary>> {
   const { feeds, entries, ddbLatencyMs } = opts;
   const server = await startFeedServer(feeds, entries);
   const dbs: SideDatabase[] = [];
   try {
-    for (let i = 0; i < 3; i++) dbs.push(await sideDatabase(ddbLatencyMs));
+    for (let i = 0; i < 3; i++) dbs.push(await startBenchDatabase());
     const [naiveDb, concurrentDb, oursDb] = dbs as [SideDatabase, SideDatabase, SideDatabase];
     // Warm-up on throwaway tables: the JIT, the sockets and each database serve every side alike afterwards.
     const warm = server.urls.slice(0, Math.min(10, feeds));
-    for (const db of [naiveDb, concurrentDb]) await naiveCycle(await db.ctx(), warm, POLL_CONCURRENCY);
-    const warmOurs = await oursDb.ctx();
+    const ctxOf = (db: SideDatabase) => benchCtx(db.env, ddbLatencyMs);
+    for (const db of [naiveDb, concurrentDb]) await naiveCycle(await ctxOf(db), warm, POLL_CONCURRENCY);
+    const warmOurs = await ctxOf(oursDb);
     await createFeedSources(warmOurs, warm);
     await pollDue(warmOurs, { all: true });
 
-    const naiveCtx = await naiveDb.ctx();
-    const concurrentCtx = await concurrentDb.ctx();
-    const oursCtx = await oursDb.ctx();
+    const naiveCtx = await ctxOf(naiveDb);
+    const concurrentCtx = await ctxOf(concurrentDb);
+    const oursCtx = await ctxOf(oursDb);
     await createFeedSources(oursCtx, server.urls);
     const naiveCount = countDynamo(rawDbOf(naiveCtx.store).doc);
     const concurrentCount = countDynamo(rawDbOf(concurrentCtx.store).doc);

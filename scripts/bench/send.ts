@@ -38,7 +38,7 @@ import type { Subscriber } from "@wkn/core/model";
 import { keys } from "@wkn/core/store/keys";
 import { rawDbOf } from "@wkn/core/store/raw";
 import type { TestEnv } from "@wkn/testing";
-import { addActive, MAIL_ENV, readyDraft } from "@wkn/testing/mail";
+import { addActive, mailCtx, perDestination, readyDraft } from "@wkn/testing/mail";
 import { countDynamo } from "./dynamo-counter.js";
 import { addLatency, type BenchReport, budget, ratio, round, table } from "./frame.js";
 import { startSesProcess } from "./ses-process.js";
@@ -195,7 +195,7 @@ async function sendRun(
   // The endpoint runs in a process of its own, as SES's work is not the sender's (ses-process.ts).
   const h = await startSesProcess(rate);
   try {
-    const ctx = await env.ctx({ env: { ...MAIL_ENV, SES_ENDPOINT: h.endpoint } });
+    const ctx = await mailCtx(env, h);
     const issueNumber = await readyDraft(ctx);
     const subs = await addActive(ctx, recipients);
     await startSend(ctx, issueNumber);
@@ -225,8 +225,7 @@ async function sendRun(
     const [from, to] = [first + ramp, last - ramp];
     const steady = accepted.filter((t) => t >= from && t < to).length;
 
-    const got = new Map<string, number>();
-    for (const m of report.messages) for (const d of m.destinations) got.set(d, (got.get(d) ?? 0) + 1);
+    const got = perDestination({ messages: () => report.messages });
     const addresses = new Set(subs.map((s) => s.email));
     let duplicates = 0;
     let missing = 0;

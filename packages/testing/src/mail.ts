@@ -55,7 +55,7 @@ export function recordingJobs() {
 
 export async function mailCtx(
   env: TestEnv,
-  ses: LocalSes,
+  ses: Pick<LocalSes, "endpoint">,
   opts: { jobs?: Jobs; env?: Record<string, string>; now?: () => Date } = {},
 ): Promise<Ctx> {
   return env.ctx({
@@ -124,7 +124,9 @@ export async function addActive(ctx: Ctx, count: number, prefix = "reader"): Pro
 }
 
 /** How many accepted messages each destination received. */
-export function perDestination(ses: LocalSes): Map<string, number> {
+export function perDestination(ses: {
+  messages(): readonly { destinations: readonly string[] }[];
+}): Map<string, number> {
   const counts = new Map<string, number>();
   for (const m of ses.messages()) for (const d of m.destinations) counts.set(d, (counts.get(d) ?? 0) + 1);
   return counts;
