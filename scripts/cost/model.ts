@@ -369,7 +369,7 @@ export function costModel(
     "reads: polls",
     pollReads * 2,
     "dynamoReadUnit",
-    `${fmt(pollReads)} read requests (${counts.poll.repeat.reads}/${counts.poll.steady.reads}/${counts.poll.first.reads} per 304/steady/first poll, measured) x 2 RRU (a page of due sources or a BatchGetItem of entry keys, eventually consistent)`,
+    `${fmt(pollReads)} read requests (${counts.poll.repeat.reads}/${counts.poll.steady.reads}/${counts.poll.first.reads} per 304/steady/first poll, measured) x 2 RRU (a page of due sources, eventually consistent)`,
   );
   add(
     "DynamoDB",

@@ -11,7 +11,7 @@ export interface Reference {
   sources: number;
   /** Entries a source publishes a day: the polls that find one are "steady" cycles, the rest 304s. */
   newEntriesPerSourcePerDay: number;
-  /** Sources added in the month: each one's first poll reads every entry of its feed. */
+  /** Sources added in the month: each one's first poll finds every entry of its feed new. */
   newSourcesPerMonth: number;
   entriesPerFeed: number;
   subscribers: number;

@@ -265,8 +265,8 @@ export function addTransactWriteItems(server: Server, store: DynaliteStore): voi
     }
   }
 
-  async function transact(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const input = JSON.parse((await readBody(req)) || "{}") as { TransactItems?: Json[] };
+  async function transact(body: string, res: ServerResponse): Promise<void> {
+    const input = JSON.parse(body || "{}") as { TransactItems?: Json[] };
     const actions = input.TransactItems ?? [];
     if (actions.length === 0 || actions.length > MAX_ACTIONS)
       throw validation(`TransactItems must hold 1 to ${MAX_ACTIONS} actions`);
@@ -332,8 +332,9 @@ export function addTransactWriteItems(server: Server, store: DynaliteStore): voi
   server.on("request", (req, res) => {
     const target = String(req.headers["x-amz-target"] ?? "");
     if (target === `${TARGET}.TransactWriteItems`) {
-      gate
-        .run(true, () => transact(req, res))
+      // The body is read before the gate: other requests go on while it arrives.
+      readBody(req)
+        .then((body) => gate.run(true, () => transact(body, res)))
         .catch((e) => {
           if (e instanceof DynamoError) send(res, e.status, e.body);
           else send(res, 500, { __type: errorType("InternalServerError"), message: String(e) });

@@ -75,11 +75,38 @@ describe("storeCandidates", () => {
     expect((await ctx.store.items.get(a.newItemIds[0]!))?.sourceIds).toEqual(["src-a", "src-b"]);
   });
 
+  it("learns which items exist from a cancelled transaction: links those, creates the rest in one more", async () => {
+    const ctx = await env.ctx();
+    const urls = Array.from({ length: 20 }, (_, i) => `https://example.com/overlap/${i}`);
+    const older = [3, 7, 15].map((i) => urls[i]!);
+    await storeCandidates(ctx, { id: "first" }, older.map((u) => candidate(u)));
+    // Count what the second source's first poll costs: transactions, and item-by-item writes.
+    const calls = { all: 0, one: 0 };
+    const createAll = ctx.store.items.createAllIfAbsent.bind(ctx.store.items);
+    const createOne = ctx.store.items.createIfAbsent.bind(ctx.store.items);
+    ctx.store.items.createAllIfAbsent = (items, also) => {
+      calls.all++;
+      return createAll(items, also);
+    };
+    ctx.store.items.createIfAbsent = (item) => {
+      calls.one++;
+      return createOne(item);
+    };
+    const r = await storeCandidates(ctx, { id: "second" }, urls.map((u) => candidate(u)));
+    expect(calls).toEqual({ all: 2, one: 0 });
+    expect(r.linkedItemIds.sort()).toEqual(older.map(urlHash).sort());
+    expect(r.newItemIds.sort()).toEqual(urls.filter((u) => !older.includes(u)).map(urlHash).sort());
+    const items = await ctx.store.items.getMany(urls.map(urlHash));
+    expect(items.size).toBe(urls.length);
+    for (const u of urls)
+      expect(items.get(urlHash(u))?.sourceIds).toEqual(older.includes(u) ? ["first", "second"] : ["second"]);
+  });
+
   it("two sources bringing the same URLs at the same moment make one item each, listing both", async () => {
     const ctx = await env.ctx();
     const urls = Array.from({ length: 30 }, (_, i) => `https://example.com/race/${i}`);
-    // Round 1: both sources' first polls (looked up first: both find nothing, both try to create).
-    // Round 2: polls of sources with a memory (no lookup: both try to create straight away).
+    // Round 1: both sources' first polls (no memory). Round 2: polls of sources with a memory.
+    // Either way both try to create straight away; whichever loses links what the other created.
     for (const [round, seen] of [
       [1, undefined],
       [2, ["0000000000000000"]],

@@ -3,15 +3,14 @@
  * the same article from two sources is one item that lists both. Known entries cost nothing: the
  * source remembers the ids it has recently stored (`seen`), and only the rest is written: new
  * items in transactions of conditional puts (each item's ranking is on its record), one request
- * per `TRANSACTION_RECORDS`, all or none; a transaction that does not go through (an item existed:
- * another source found it first, or at the same moment) is redone item by item, and for an item
- * that exists the store's `addSource` appends this source under a condition: nothing is created
- * twice and no attribution is lost.
+ * per `TRANSACTION_RECORDS`, all or none. When one does not go through because some items exist
+ * (another source found them first, or at the same moment), DynamoDB's cancellation reasons name
+ * them: this source is added to those (the store's `addSource`, an append under a condition) and
+ * the rest go in again. A transaction cancelled for another reason is redone item by item. Nothing
+ * is created twice and no attribution is lost.
  *
- * A source polled before writes its fresh entries straight away: what its memory does not hold is
- * almost always new, and a lookup first would cost a round trip per poll for nothing. A source's
- * first poll (no memory yet: a new source, maybe one that overlaps others) looks its entries up
- * first (one BatchGetItem per 100), so an overlap costs a read, not a failed write per entry.
+ * Fresh entries are written straight away, also on a source's first poll: a lookup first would
+ * cost a round trip per poll to learn what a cancelled transaction tells anyway.
  */
 import type { Ctx } from "../context.js";
 import type { Candidate, Item } from "../model/index.js";
@@ -36,6 +35,11 @@ const SEEN_KEY_LENGTH = 16;
 export const TITLE_MAX = 300;
 /** Writes in flight per poll: a typical feed page (10-25 entries) is written in one or two rounds. */
 const WRITE_CONCURRENCY = 16;
+/**
+ * Transactions tried per chunk when items keep turning out to exist (writers racing this poll on
+ * the same URLs): after that the chunk is decided item by item.
+ */
+const TRANSACTION_ATTEMPTS = 3;
 /** A date further ahead than this is a feed's mistake: it would pin the item on top of "newest first". */
 const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 
@@ -166,10 +170,6 @@ export async function storeCandidates(
   const linkedItemIds: string[] = [];
   let sourceWritten = false;
   if (fresh.length > 0) {
-    const firstPoll = !source.seen?.length;
-    const existing = firstPoll
-      ? await ctx.store.items.getMany(fresh.map((p) => p.id))
-      : new Map<string, Item>();
     const link = async (p: Prepared) => {
       if (!(await ctx.store.items.addSource(p.id, source.id))) return;
       linkedItemIds.push(p.id);
@@ -178,32 +178,43 @@ export async function storeCandidates(
     };
     const created: Item[] = [];
     try {
-      // Items another source brought first: this source is added to them.
-      const known = fresh.filter(
-        (p) => existing.has(p.id) && !existing.get(p.id)?.sourceIds.includes(source.id),
-      );
-      await mapLimit(known, WRITE_CONCURRENCY, link);
-      // New items go in transactions (one request per TRANSACTION_RECORDS, all or none); a
-      // transaction that did not go through (one existed, or another source wrote one at the same
-      // moment) is decided item by item. The source's update rides with the last one only when
-      // every write before it went through: its memory must never claim an item not stored.
-      const unknown = fresh.filter((p) => !existing.has(p.id));
+      // New items go in transactions (one request per TRANSACTION_RECORDS, all or none). Items a
+      // cancelled one names as existing get this source; the rest go in again. What is still
+      // undecided (another reason, or writers racing on) goes item by item. The source's update
+      // rides with the last transaction only when every write before it went through: its memory
+      // must never claim an item not stored, nor one not yet linked to it.
       const tryOneByOne: Prepared[] = [];
-      for (let i = 0; i < unknown.length; i += TRANSACTION_RECORDS) {
-        const chunk = unknown.slice(i, i + TRANSACTION_RECORDS);
-        const items = chunk.map((p) => candidateToItem(p, source.id, now, weights));
-        const last = i + TRANSACTION_RECORDS >= unknown.length;
-        const also =
-          last && tryOneByOne.length === 0 && opts.sourceUpdate
-            ? await opts.sourceUpdate({ seen, skipped })
-            : undefined;
-        if (
-          (items.length > 1 || also) &&
-          (await ctx.store.items.createAllIfAbsent(items, also ? [also] : []))
-        ) {
-          created.push(...items);
-          sourceWritten = !!also;
-        } else tryOneByOne.push(...chunk);
+      for (let i = 0; i < fresh.length; i += TRANSACTION_RECORDS) {
+        const last = i + TRANSACTION_RECORDS >= fresh.length;
+        let chunk = fresh.slice(i, i + TRANSACTION_RECORDS);
+        for (let attempt = 1; chunk.length > 0; attempt++) {
+          const also =
+            last && tryOneByOne.length === 0 && opts.sourceUpdate
+              ? await opts.sourceUpdate({ seen, skipped })
+              : undefined;
+          if (chunk.length < 2 && !also) {
+            tryOneByOne.push(...chunk);
+            break;
+          }
+          const items = chunk.map((p) => candidateToItem(p, source.id, now, weights));
+          const outcome = await ctx.store.items.createAllIfAbsent(items, also ? [also] : []);
+          if (outcome.written) {
+            created.push(...items);
+            sourceWritten = !!also;
+            break;
+          }
+          if (!outcome.existing || attempt >= TRANSACTION_ATTEMPTS) {
+            tryOneByOne.push(...chunk);
+            break;
+          }
+          const existing = new Set(outcome.existing);
+          await mapLimit(
+            chunk.filter((_, k) => existing.has(k)),
+            WRITE_CONCURRENCY,
+            link,
+          );
+          chunk = chunk.filter((_, k) => !existing.has(k));
+        }
       }
       await mapLimit(tryOneByOne, WRITE_CONCURRENCY, async (p) => {
         const item = candidateToItem(p, source.id, now, weights);

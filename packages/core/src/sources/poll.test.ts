@@ -331,7 +331,7 @@ describe("pollSource", () => {
     const ctx = await env.ctx();
     srv.route("/infra", serve(rss("Infra", [{ title: "x", link: "https://infra.example/1" }])));
     await feedSource(ctx, "infra", "/infra");
-    ctx.store.items.getMany = async () => {
+    ctx.store.items.createAllIfAbsent = async () => {
       throw new Error("ProvisionedThroughputExceededException");
     };
     await expect(pollSource(ctx, "infra")).rejects.toThrow(/ProvisionedThroughput/);

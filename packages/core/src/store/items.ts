@@ -7,7 +7,7 @@ import type { Db } from "./client.js";
 import { agrees, recordOf, recordsAt } from "./confirm.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { type ItemOrder, isoSortDate, keys, scoreSortKey } from "./keys.js";
-import { putAllIfAbsent, putIfAbsent, type TransactAction } from "./put-if-absent.js";
+import { type PutAllOutcome, putAllIfAbsent, putIfAbsent, type TransactAction } from "./put-if-absent.js";
 import { countQuery, queryAll, queryPage } from "./query.js";
 import type { GsiName } from "./table.js";
 import { buildUpdate } from "./update.js";
@@ -307,14 +307,16 @@ export function itemsRepo(db: Db, cursorSecret: string) {
 
     /**
      * Stores new items, all or none, each unless it exists: one TransactWriteItems of at most
-     * `TRANSACTION_RECORDS` items. False, nothing written, when one existed or a concurrent writer
-     * touched one: decide item by item then (`createIfAbsent`). `also`: actions on other records
-     * that go with them, all or none (the poll's source update, `sources.updateAction`).
+     * `TRANSACTION_RECORDS` items. When nothing was written, `existing` names the items that
+     * exist (positions in `items`), or is undefined when a concurrent writer touched one: decide
+     * item by item then (`createIfAbsent`). `also`: actions on other records that go with them,
+     * all or none (the poll's source update, `sources.updateAction`).
      */
-    async createAllIfAbsent(items: Item[], also: TransactAction[] = []): Promise<boolean> {
-      if (!(await putAllIfAbsent(db, items.map(itemRecord), also))) return false;
-      for (const item of items) if (deadlineKeyOf(item) !== undefined) await placeInOrders(item);
-      return true;
+    async createAllIfAbsent(items: Item[], also: TransactAction[] = []): Promise<PutAllOutcome> {
+      const outcome = await putAllIfAbsent(db, items.map(itemRecord), also);
+      if (outcome.written)
+        for (const item of items) if (deadlineKeyOf(item) !== undefined) await placeInOrders(item);
+      return outcome;
     },
 
     // ---- Curation (issue #4): listing, conditional edits, further sources. ----

@@ -22,17 +22,24 @@ export const TRANSACTION_RECORDS = 25;
 export type TransactAction = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /**
+ * What `putAllIfAbsent` did: wrote everything, or nothing. When nothing, `existing` holds the
+ * positions (in `records`) of the records that exist, as DynamoDB's cancellation reasons tell
+ * them; undefined when the reasons say something else (a concurrent transaction on one of them,
+ * an `also` action's own condition): the caller then decides record by record.
+ */
+export type PutAllOutcome = { written: true } | { written: false; existing?: number[] };
+
+/**
  * Stores all of `records` or none, each unless one with its key exists, in one TransactWriteItems
- * (2 write units per record instead of 1, one request instead of one per record). False, with
- * nothing written, when one exists or another transaction touched one of them at the same moment:
- * the caller then decides record by record. At most `TRANSACTION_RECORDS` records. `also`: further
- * actions on other records that go with them, all or none (a poll's source state).
+ * (2 write units per record instead of 1, one request instead of one per record). At most
+ * `TRANSACTION_RECORDS` records. `also`: further actions on other records that go with them, all
+ * or none (a poll's source state).
  */
 export async function putAllIfAbsent(
   db: Db,
   records: Record<string, unknown>[],
   also: TransactAction[] = [],
-): Promise<boolean> {
+): Promise<PutAllOutcome> {
   if (records.length > TRANSACTION_RECORDS)
     throw new Error(`putAllIfAbsent takes at most ${TRANSACTION_RECORDS} records, got ${records.length}`);
   try {
@@ -46,9 +53,23 @@ export async function putAllIfAbsent(
         ],
       }),
     );
-    return true;
+    return { written: true };
   } catch (e) {
-    if ((e as { name?: string } | null)?.name === "TransactionCanceledException") return false;
-    throw e;
+    if ((e as { name?: string } | null)?.name !== "TransactionCanceledException") throw e;
+    return { written: false, existing: existingOf(e, records.length) };
   }
+}
+
+/** The records a cancellation names as existing, if that is all it names (see `PutAllOutcome`). */
+function existingOf(e: unknown, records: number): number[] | undefined {
+  const codes = ((e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+    (r) => r.Code ?? "None",
+  );
+  const existing: number[] = [];
+  for (const [i, code] of codes.entries()) {
+    if (code === "None") continue;
+    if (code !== "ConditionalCheckFailed" || i >= records) return undefined;
+    existing.push(i);
+  }
+  return existing.length > 0 ? existing : undefined;
 }
