@@ -79,7 +79,11 @@ describe("storeCandidates", () => {
     const ctx = await env.ctx();
     const urls = Array.from({ length: 20 }, (_, i) => `https://example.com/overlap/${i}`);
     const older = [3, 7, 15].map((i) => urls[i]!);
-    await storeCandidates(ctx, { id: "first" }, older.map((u) => candidate(u)));
+    await storeCandidates(
+      ctx,
+      { id: "first" },
+      older.map((u) => candidate(u)),
+    );
     // Count what the second source's first poll costs: transactions, and item-by-item writes.
     const calls = { all: 0, one: 0 };
     const createAll = ctx.store.items.createAllIfAbsent.bind(ctx.store.items);
@@ -92,10 +96,19 @@ describe("storeCandidates", () => {
       calls.one++;
       return createOne(item);
     };
-    const r = await storeCandidates(ctx, { id: "second" }, urls.map((u) => candidate(u)));
+    const r = await storeCandidates(
+      ctx,
+      { id: "second" },
+      urls.map((u) => candidate(u)),
+    );
     expect(calls).toEqual({ all: 2, one: 0 });
     expect(r.linkedItemIds.sort()).toEqual(older.map(urlHash).sort());
-    expect(r.newItemIds.sort()).toEqual(urls.filter((u) => !older.includes(u)).map(urlHash).sort());
+    expect(r.newItemIds.sort()).toEqual(
+      urls
+        .filter((u) => !older.includes(u))
+        .map(urlHash)
+        .sort(),
+    );
     const items = await ctx.store.items.getMany(urls.map(urlHash));
     expect(items.size).toBe(urls.length);
     for (const u of urls)
