@@ -8,6 +8,8 @@
  * and its hard budgets. A broken hard budget makes the script exit non-zero.
  */
 
+import v8 from "node:v8";
+import vm from "node:vm";
 import type { Ctx } from "@wkn/core/context";
 import { rawDbOf } from "@wkn/core/store/raw";
 
@@ -32,6 +34,13 @@ export interface BenchReport<S extends Record<string, SummaryValue> = Record<str
   lines: string[];
   budgets: Budget[];
 }
+
+v8.setFlagsFromString("--expose-gc");
+/**
+ * V8's full collection (exposed above): what one side or benchmark left behind is collected
+ * before the next is measured, instead of during it.
+ */
+export const collectGarbage = vm.runInNewContext("gc") as () => void;
 
 export const budget = (
   name: string,

@@ -22,8 +22,6 @@
  * CPU is shown: dynalite does one request's work at a time on one core, where the service spreads
  * it over partitions, so a side whose own work is small ends up waiting on it.
  */
-import v8 from "node:v8";
-import vm from "node:vm";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ctx } from "@wkn/core/context";
 import { parseFeed } from "@wkn/core/feed";
@@ -37,7 +35,7 @@ import { mapLimit } from "@wkn/core/util/concurrency";
 import { countDynamo, type DynamoCounter, type RequestCounts } from "./dynamo-counter.js";
 import { startBenchDatabase } from "./dynamo-process.js";
 import { startFeedServer } from "./feed-server.js";
-import { type BenchReport, benchCtx, budget, ratio, round, table, timed } from "./frame.js";
+import { type BenchReport, benchCtx, budget, collectGarbage, ratio, round, table, timed } from "./frame.js";
 
 export interface PollBenchOptions {
   /** Simulated network before each DynamoDB request, on both sides (frame.ts `benchCtx`). */
@@ -128,10 +126,6 @@ async function naiveCycle(ctx: Ctx, urls: string[], concurrency = 1): Promise<nu
 async function createFeedSources(ctx: Ctx, urls: string[]): Promise<void> {
   await mapLimit(urls, 8, (url, i) => createSource(ctx, { kind: "feed", url, id: `feed-${i}` }));
 }
-
-v8.setFlagsFromString("--expose-gc");
-/** V8's full collection (exposed above): what the naive sides left behind is not counted as ours. */
-const collectGarbage = vm.runInNewContext("gc") as () => void;
 
 /** Samples this process's RSS while `run` runs, from a collected heap; the highest value seen, in MB. */
 async function peakRss<T>(run: () => Promise<T>): Promise<{ value: T; peakMB: number }> {
