@@ -29,7 +29,7 @@ function procCpuMs(pid: number | undefined): number | null {
 
 const CHILD_FLAG = "--bench-dynamo-child";
 
-export async function startDynamoProcess(): Promise<DynamoProcess> {
+async function startDynamoProcess(): Promise<DynamoProcess> {
   const c = forkBenchChild(import.meta.url, [CHILD_FLAG], "the benchmark's dynalite");
   const { endpoint } = await c.next<{ endpoint: string }>();
   return { endpoint, cpuMs: () => procCpuMs(c.child.pid), close: c.close };

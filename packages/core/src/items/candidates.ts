@@ -185,13 +185,12 @@ export async function storeCandidates(
       // must never claim an item not stored, nor one not yet linked to it.
       const tryOneByOne: Prepared[] = [];
       for (let i = 0; i < fresh.length; i += TRANSACTION_RECORDS) {
-        const last = i + TRANSACTION_RECORDS >= fresh.length;
         let chunk = fresh.slice(i, i + TRANSACTION_RECORDS);
+        const also =
+          i + TRANSACTION_RECORDS >= fresh.length && tryOneByOne.length === 0 && opts.sourceUpdate
+            ? await opts.sourceUpdate({ seen, skipped })
+            : undefined;
         for (let attempt = 1; chunk.length > 0; attempt++) {
-          const also =
-            last && tryOneByOne.length === 0 && opts.sourceUpdate
-              ? await opts.sourceUpdate({ seen, skipped })
-              : undefined;
           if (chunk.length < 2 && !also) {
             tryOneByOne.push(...chunk);
             break;
