@@ -1,5 +1,11 @@
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { LOCAL_CREDENTIALS } from "@wkn/core/store/client";
 import { ensureTable } from "@wkn/core/store/ensure-table";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +93,77 @@ describe("TransactWriteItems on the embedded DynamoDB", () => {
     expect(await get("b1")).toBeUndefined();
     expect(await get("b2")).toMatchObject({ v: "old" });
     expect(await get("b3")).toBeUndefined();
+  });
+
+  it("puts a created item in every index it belongs to, projected as each index says", async () => {
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: TABLE,
+              Item: {
+                pk: "i1",
+                sk: "S",
+                id: "i1",
+                v: "x",
+                gsi1pk: "IDX",
+                gsi1sk: "1",
+                gsi4pk: "RANKIDX",
+                gsi4sk: "9",
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          putIfAbsent("i2", "y"),
+        ],
+      }),
+    );
+    const query = (index: string, pk: string) =>
+      doc.send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: index,
+          KeyConditionExpression: `${index}pk = :pk`,
+          ExpressionAttributeValues: { ":pk": pk },
+        }),
+      );
+    // gsi1 projects every attribute; gsi4 its keys, the table's and `id`; the item without index keys is in neither.
+    expect((await query("gsi1", "IDX")).Items).toEqual([
+      { pk: "i1", sk: "S", id: "i1", v: "x", gsi1pk: "IDX", gsi1sk: "1", gsi4pk: "RANKIDX", gsi4sk: "9" },
+    ]);
+    expect((await query("gsi4", "RANKIDX")).Items).toEqual([
+      { pk: "i1", sk: "S", id: "i1", gsi4pk: "RANKIDX", gsi4sk: "9" },
+    ]);
+    expect(await get("i2")).toMatchObject({ v: "y" });
+  });
+
+  it("refuses an invalid item before anything is written, the other actions included", async () => {
+    await doc.send(new PutCommand({ TableName: TABLE, Item: { pk: "v0", sk: "S", n: 1 } }));
+    const err = await doc
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: TABLE,
+                Key: { pk: "v0", sk: "S" },
+                UpdateExpression: "SET n = :two",
+                ExpressionAttributeValues: { ":two": 2 },
+              },
+            },
+            putIfAbsent("v1", "fine"),
+            // Over DynamoDB's 400 KB item limit.
+            putIfAbsent("v2", "x".repeat(410_000)),
+          ],
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(String((err as Error).name)).toBe("ValidationException");
+    expect(String((err as Error).message)).toMatch(/size has exceeded/);
+    expect(await get("v0")).toMatchObject({ n: 1 });
+    expect(await get("v1")).toBeUndefined();
+    expect(await get("v2")).toBeUndefined();
   });
 
   it("is atomic to concurrent writers: of transactions racing on the same keys, one wins whole", async () => {
