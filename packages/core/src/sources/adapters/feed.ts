@@ -10,6 +10,7 @@ import type { Ctx } from "../../context.js";
 import type { NormalizedEntry, ParsedFeed } from "../../feed/index.js";
 import type { SourceRecord } from "../../store/sources.js";
 import { truncateGraphemes } from "../../text/index.js";
+import { loadOnce } from "../../util/load-once.js";
 import type { AdapterResult, Candidate, SourceAdapter } from "./types.js";
 import { SourceError } from "./types.js";
 
@@ -18,6 +19,8 @@ export const FEED_ACCEPT =
   "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
 
 const UNTITLED_MAX = 120;
+
+const loadParser = loadOnce(() => import("../../feed/index.js"));
 
 /**
  * Polls one feed document: a conditional GET with the source's validators, the parser, and each
@@ -39,7 +42,7 @@ export async function pollFeedDocument(
   const redirectChain = res.redirectChain;
   if (res.notModified)
     return { notModified: true, validators, maxAgeSeconds: res.maxAgeSeconds, redirectChain };
-  const { parseFeed } = await import("../../feed/index.js");
+  const { parseFeed } = await loadParser();
   const feed = parseFeed({ body: res.body, contentType: res.contentType, url: res.url });
   const entries: Candidate[] = [];
   let skipped = 0;

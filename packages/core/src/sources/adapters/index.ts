@@ -5,13 +5,15 @@
  * platforms' scrapers. (The feed adapter itself loads the feed parser only for a feed that changed.)
  */
 import type { SourceKind } from "../../model/index.js";
+import { loadOnce } from "../../util/load-once.js";
 import { feedAdapter } from "./feed.js";
 import type { SourceAdapter } from "./types.js";
 
-/** An adapter whose module is imported on its first poll (Node keeps it loaded from then on). */
-const lazy = (load: () => Promise<SourceAdapter>): SourceAdapter => ({
-  poll: async (ctx, source) => (await load()).poll(ctx, source),
-});
+/** An adapter whose module is imported on its first poll, and kept from then on. */
+const lazy = (load: () => Promise<SourceAdapter>): SourceAdapter => {
+  const adapter = loadOnce(load);
+  return { poll: async (ctx, source) => (await adapter()).poll(ctx, source) };
+};
 
 export const adapters: Record<SourceKind, SourceAdapter> = {
   feed: feedAdapter,
