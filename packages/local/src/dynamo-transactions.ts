@@ -368,7 +368,10 @@ export function addTransactWriteItems(server: Server, store: DynaliteStore): voi
       const encoded = new Map<Json, Buffer>();
       const put = (sub: DynaliteSubDb, key: string, record: Json) => {
         let value = encoded.get(record);
-        if (!value) encoded.set(record, (value = Buffer.from(JSON.stringify(record), "utf8")));
+        if (!value) {
+          value = Buffer.from(JSON.stringify(record), "utf8");
+          encoded.set(record, value);
+        }
         const op: StorePut = { type: "put", key, value, valueEncoding: "buffer" };
         const ops = batches.get(sub);
         if (ops) ops.push(op);
