@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   DynamoDBDocumentClient,
@@ -200,5 +203,58 @@ describe("TransactWriteItems on the embedded DynamoDB", () => {
       ),
     ).rejects.toThrow(/does not support ConditionCheck/);
     expect(await get("d1")).toBeUndefined();
+  });
+
+  it("keeps created items and their index entries in a folder-backed store, across a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wkn-tx-"));
+    const open = async () => {
+      const srv = await startDynalite({ path: dir });
+      const c = new DynamoDBClient({
+        region: "us-east-1",
+        endpoint: srv.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      return { srv, c, d: DynamoDBDocumentClient.from(c) };
+    };
+    try {
+      const first = await open();
+      await ensureTable(first.c, TABLE);
+      await first.d.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: TABLE,
+                Item: { pk: "f1", sk: "S", id: "f1", gsi1pk: "DISK", gsi1sk: "1" },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+      first.c.destroy();
+      await first.srv.close();
+
+      const again = await open();
+      try {
+        const item = (await again.d.send(new GetCommand({ TableName: TABLE, Key: { pk: "f1", sk: "S" } })))
+          .Item;
+        expect(item).toEqual({ pk: "f1", sk: "S", id: "f1", gsi1pk: "DISK", gsi1sk: "1" });
+        const listed = await again.d.send(
+          new QueryCommand({
+            TableName: TABLE,
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :pk",
+            ExpressionAttributeValues: { ":pk": "DISK" },
+          }),
+        );
+        expect(listed.Items).toEqual([item]);
+      } finally {
+        again.c.destroy();
+        await again.srv.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
