@@ -9,7 +9,8 @@ import { s3MediaStore } from "./media/s3-store.js";
 import type { MediaStore } from "./media/store.js";
 import { LOCAL_CREDENTIALS } from "./store/client.js";
 import { createDb, createStore } from "./store/index.js";
-import { lazyClient, loadOnce } from "./util/lazy-client.js";
+import { lazyClient } from "./util/lazy-client.js";
+import { loadOnce } from "./util/load-once.js";
 
 /**
  * Builds the core context from configuration: real SDK clients, with endpoint overrides locally.

@@ -11,9 +11,10 @@
  * written there with their index entries (dynalite's own key and index helpers) in one batch per
  * index; every other action is dynalite's own conditional operation (its expressions, its checks),
  * asking for the old image; when anything fails, what went through is undone from those images
- * and the answer is DynamoDB's TransactionCanceledException with a reason per action. Differences from the service, none of which our code relies on: `ConditionCheck`
- * actions and `ClientRequestToken` idempotency are not supported, and a process killed
- * mid-transaction can leave part of it written (the start-up index check repairs indexes, not this).
+ * and the answer is DynamoDB's TransactionCanceledException with a reason per action.
+ * Differences from the service, none of which our code relies on: `ConditionCheck` actions and
+ * `ClientRequestToken` idempotency are not supported, and a process killed mid-transaction can
+ * leave part of it written (the start-up index check repairs indexes, not this).
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
@@ -131,10 +132,10 @@ const cancelled = (codes: string[]) =>
 /** dynalite's store (db/index.js `create`): what its actions run on. */
 export type DynaliteStore = object;
 
-type Callback<T> = (
-  err: (Error & { statusCode?: number; body?: Json; code?: string }) | null,
-  out?: T,
-) => void;
+/** What dynalite and its store fail with: an answer (`statusCode`, `body`) or level's `code`. */
+type DynaliteError = Error & { statusCode?: number; body?: Json; code?: string };
+
+type Callback<T> = (err: DynaliteError | null, out?: T) => void;
 
 /** A table's description as dynalite keeps it (what its key and index helpers read). */
 type DynaliteTable = Json & { TableName: string };
@@ -163,7 +164,7 @@ interface StoreParts {
 /** dynalite's db/index.js helpers: keys, item checks and index entries, as its own actions use them. */
 interface DynaliteDb {
   createKey(item: Json, table: DynaliteTable): string;
-  validateItem(item: Json, table: DynaliteTable): (Error & { statusCode?: number; body?: Json }) | undefined;
+  validateItem(item: Json, table: DynaliteTable): DynaliteError | undefined;
   getIndexActions(
     indexes: Json[],
     existing: Json | undefined,
@@ -171,8 +172,6 @@ interface DynaliteDb {
     table: DynaliteTable,
   ): { puts: { index: string; key: string; item: Json }[] };
 }
-
-type DynaliteCallback = (err: (Error & { statusCode?: number; body?: Json }) | null, out?: Json) => void;
 
 /** A create checked for the store: its table's description, the item, its key in dynalite's store. */
 interface Create {
@@ -183,7 +182,7 @@ interface Create {
 
 /** dynalite's errors carry the answer they stand for; anything else stays as it is (a 500). */
 function asDynamoError(e: unknown): unknown {
-  const err = e as { statusCode?: number; body?: Json };
+  const err = e as DynaliteError | undefined;
   return err?.statusCode ? new DynamoError(err.statusCode, err.body ?? {}) : e;
 }
 
@@ -191,11 +190,10 @@ function asDynamoError(e: unknown): unknown {
 function fromStore<T>(run: (cb: Callback<T>) => void): Promise<T> {
   return new Promise((resolve, reject) =>
     run((err, out) => {
-      if (!err) resolve(out as T);
-      else if (err.code === "LEVEL_NOT_FOUND" || err.name === "NotFoundError") {
-        if (err.statusCode) reject(asDynamoError(err));
-        else resolve(undefined as T);
-      } else reject(asDynamoError(err));
+      const notFound =
+        err && !err.statusCode && (err.code === "LEVEL_NOT_FOUND" || err.name === "NotFoundError");
+      if (!err || notFound) resolve((err ? undefined : out) as T);
+      else reject(asDynamoError(err));
     }),
   );
 }
@@ -237,7 +235,7 @@ function loadDynaliteModules() {
     db: req("./db/index.js") as DynaliteDb,
     validationOf: (name: string) => load<{ types: unknown; custom: unknown }>(`./validations/${name}.js`),
     actionOf: (name: string) =>
-      load<(s: DynaliteStore, d: Json, cb: DynaliteCallback) => void>(`./actions/${name}.js`),
+      load<(s: DynaliteStore, d: Json, cb: Callback<Json>) => void>(`./actions/${name}.js`),
   };
 }
 
@@ -364,14 +362,12 @@ export function addTransactWriteItems(server: Server, store: DynaliteStore): voi
   async function writeCreates(creates: Create[]): Promise<void> {
     const { db } = dynaliteModules();
     const batches = new Map<DynaliteSubDb, StorePut[]>();
+    const encode = (record: Json) => Buffer.from(JSON.stringify(record), "utf8");
     for (const c of creates) {
-      const encoded = new Map<Json, Buffer>();
+      const itemBytes = encode(c.item);
       const put = (sub: DynaliteSubDb, key: string, record: Json) => {
-        let value = encoded.get(record);
-        if (!value) {
-          value = Buffer.from(JSON.stringify(record), "utf8");
-          encoded.set(record, value);
-        }
+        // An index that projects everything has the item itself as its entry (`getIndexActions`).
+        const value = record === c.item ? itemBytes : encode(record);
         const op: StorePut = { type: "put", key, value, valueEncoding: "buffer" };
         const ops = batches.get(sub);
         if (ops) ops.push(op);

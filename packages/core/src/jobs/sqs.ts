@@ -1,6 +1,7 @@
 /** Jobs on AWS: one SQS message per job on the queue of its kind (URLs from the stacks' environment). */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { lazyClient, loadOnce } from "../util/lazy-client.js";
+import { lazyClient } from "../util/lazy-client.js";
+import { loadOnce } from "../util/load-once.js";
 import type { JobKind, JobPayloads, Jobs } from "./index.js";
 
 /** The SQS package, loaded on the first enqueue: a function that enqueues nothing never loads it. */

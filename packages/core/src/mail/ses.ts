@@ -4,7 +4,7 @@
  * `MessageRejected`, ...), so the sender can tell a slow-down from a refusal.
  */
 import type { Ctx } from "../context.js";
-import { loadOnce } from "../util/lazy-client.js";
+import { loadOnce } from "../util/load-once.js";
 
 /** SES's commands, loaded with the client on the first send (see util/lazy-client.ts). */
 export const sesCommands = loadOnce(() => import("@aws-sdk/client-ses"));

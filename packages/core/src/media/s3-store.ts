@@ -1,6 +1,6 @@
 /** Media in the private S3 bucket of the stacks (`MEDIA_BUCKET`); served through the API's `/media/`. */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { loadOnce } from "../util/lazy-client.js";
+import { loadOnce } from "../util/load-once.js";
 import { CONTENT_TYPES, checkMediaKey, type MediaStore } from "./store.js";
 
 /** S3's commands, loaded on the first request: functions that never touch media never load them. */

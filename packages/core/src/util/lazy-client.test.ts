@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lazyClient, loadOnce } from "./lazy-client.js";
+import { lazyClient } from "./lazy-client.js";
 
 /** A stand-in for an SDK client: records its middleware and answers each command with its name. */
 class FakeClient {
@@ -52,12 +52,4 @@ describe("lazyClient", () => {
     lazy.middlewareStack.add(() => {}, { name: "two" });
     expect(client?.added).toEqual(["one", "two"]);
   });
-});
-
-it("loadOnce loads on the first call and answers the same promise after", async () => {
-  let loads = 0;
-  const load = loadOnce(async () => ++loads);
-  expect(loads).toBe(0);
-  expect(await Promise.all([load(), load()])).toEqual([1, 1]);
-  expect(loads).toBe(1);
 });

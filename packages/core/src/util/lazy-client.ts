@@ -8,6 +8,8 @@
  * Middleware added before the client exists (benchmarks, tests) is added to it when it is made.
  */
 
+import { loadOnce } from "./load-once.js";
+
 /** What we use of an SDK client (every v3 client has both). */
 export interface SdkClient {
   // biome-ignore lint/suspicious/noExplicitAny: the SDK's own overloaded signatures are kept by `ClientLike`
@@ -25,23 +27,15 @@ export interface ClientLike<C extends SdkClient> {
 
 export function lazyClient<C extends SdkClient>(create: () => Promise<C>): ClientLike<C> {
   let made: C | undefined;
-  let making: Promise<C> | undefined;
   const pending: [unknown, unknown][] = [];
-  const client = (): Promise<C> => {
-    making ??= create().then(
-      (c) => {
-        for (const [mw, opts] of pending) c.middlewareStack.add(mw, opts);
-        made = c;
-        return c;
-      },
-      (e: unknown) => {
-        // a failed load fails this request; the next one tries again
-        making = undefined;
-        throw e;
-      },
-    );
-    return making;
-  };
+  const client = loadOnce(() =>
+    // a failed load fails this request; the next one tries again (loadOnce)
+    create().then((c) => {
+      for (const [mw, opts] of pending) c.middlewareStack.add(mw, opts);
+      made = c;
+      return c;
+    }),
+  );
   return {
     // The promise form only: callbacks are never passed (a callback would get no promise back).
     send: ((command: unknown, options?: unknown) =>
@@ -53,10 +47,4 @@ export function lazyClient<C extends SdkClient>(create: () => Promise<C>): Clien
       }) as C["middlewareStack"]["add"],
     },
   };
-}
-
-/** `load` run once, on the first call: an SDK package's commands, imported beside its lazy client. */
-export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
 }

@@ -5,6 +5,7 @@ describe("loadOnce", () => {
   it("loads once, and every later call gets what that load gave", async () => {
     let loads = 0;
     const load = loadOnce(async () => ({ n: ++loads }));
+    expect(loads).toBe(0);
     const [a, b] = await Promise.all([load(), load()]);
     expect(await load()).toBe(a);
     expect(b).toBe(a);
