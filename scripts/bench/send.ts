@@ -29,9 +29,9 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ctx } from "@wkn/core/context";
 import { renderIssueMail } from "@wkn/core/issues/content";
+import { composeDelivery } from "@wkn/core/mail/copies";
 import { Pacer } from "@wkn/core/mail/pacer";
 import { runSend, startSend } from "@wkn/core/mail/send";
-import { composeDelivery } from "@wkn/core/mail/send-loop";
 import { sendRaw } from "@wkn/core/mail/ses";
 import { classifySesError } from "@wkn/core/mail/ses-errors";
 import type { Subscriber } from "@wkn/core/model";

@@ -26,6 +26,8 @@ export interface ComposeInput {
   /** Defaults to a random id on the From address's domain. */
   messageId?: string;
   date?: Date;
+  /** The random part of the MIME boundaries (default: random per message). */
+  baseBoundary?: string;
 }
 
 /** The From of our mail: `NEWSLETTER_NAME <FROM_EMAIL>`. */
@@ -102,6 +104,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     text: input.text,
     messageId: input.messageId ?? newMessageId(addressOf(input.from)),
     date: input.date,
+    baseBoundary: input.baseBoundary,
     headers,
     newline: "win",
     disableFileAccess: true,

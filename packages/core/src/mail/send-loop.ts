@@ -8,8 +8,8 @@
  *              ─▶ settle buffer (BatchWrite, 25 records or 200 ms at a time)
  *
  * So the database round trips of the claims and settles run beside the SES calls instead of
- * between them, and the issue is rendered once (`mail`), each copy only splicing in its
- * recipient's unsubscribe link. A claim is always made before its SES call; a message that SES
+ * between them, and the issue is rendered and composed once (`mail`, copies.ts), each copy only
+ * its recipient's address, Message-ID and unsubscribe link in the composed message. A claim is always made before its SES call; a message that SES
  * may have taken is never sent again: each claim ends as sent, failed, ambiguous, or (when SES
  * certainly did not take it) released for a later run.
  *
@@ -23,9 +23,8 @@
 import type { Ctx } from "../context.js";
 import type { RenderedIssue } from "../issues/render/index.js";
 import type { DeliveryRecord } from "../store/deliveries.js";
-import { unsubscribeLink } from "../subscribers/links.js";
 import { Channel } from "./channel.js";
-import { composeMessage, fromAddress, listIdOf } from "./compose.js";
+import { issueCopies } from "./copies.js";
 import { type Pacer, type PacerSlot, sleep } from "./pacer.js";
 import { sendRaw } from "./ses.js";
 import { type AccountFaultCode, classifySesError } from "./ses-errors.js";
@@ -142,32 +141,6 @@ export function pipelineSizes(rate: number) {
   };
 }
 
-/** One recipient's copy of the issue: their unsubscribe link spliced in, a stable Message-ID. */
-export function composeDelivery(
-  ctx: Ctx,
-  mail: RenderedIssue,
-  issueNumber: number,
-  r: Pick<Recipient, "id" | "email">,
-): Promise<Buffer> {
-  const url = unsubscribeLink(ctx, r.id);
-  return composeMessage({
-    from: fromAddress(ctx.config),
-    to: r.email,
-    subject: mail.subject,
-    html: mail.html(url),
-    text: mail.text(url),
-    listUnsubscribeUrl: url,
-    listId: listIdOf(ctx.config),
-    messageId: deliveryMessageId(ctx.config.fromEmail, issueNumber, r.id),
-  });
-}
-
-/** One stable Message-ID per issue and recipient: a duplicate, should one ever happen, is one message to the mail client. */
-export function deliveryMessageId(fromEmail: string, issueNumber: number, subscriberId: string): string {
-  const domain = fromEmail.split("@").pop() || "localhost";
-  return `<issue-${issueNumber}.${subscriberId}@${domain}>`;
-}
-
 interface Ready {
   record: DeliveryRecord;
   raw: Buffer;
@@ -193,6 +166,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     stop: null,
   };
   const queue = new Channel<Ready>(sizes.queue);
+  const copies = issueCopies(ctx, mail, issueNumber);
   const settler = createSettler(ctx);
   let unknownInARow = 0;
 
@@ -242,7 +216,7 @@ export async function sendToAll(input: LoopInput, recipients: readonly Recipient
     await input.onClaim?.(result.claimed);
     let raw: Buffer;
     try {
-      raw = await composeDelivery(ctx, mail, issueNumber, r);
+      raw = await copies.copy(r);
     } catch (e) {
       // Nothing went to SES; a message we cannot build for this address fails it, not the issue.
       result.failed++;
