@@ -38,7 +38,8 @@ import type { Subscriber } from "@wkn/core/model";
 import { keys } from "@wkn/core/store/keys";
 import { rawDbOf } from "@wkn/core/store/raw";
 import type { TestEnv } from "@wkn/testing";
-import { addActive, mailCtx, perDestination, readyDraft } from "@wkn/testing/mail";
+import { addActive, MAIL_ENV, mailCtx, perDestination, readyDraft } from "@wkn/testing/mail";
+import { benchCopies } from "./copies.js";
 import { countDynamo } from "./dynamo-counter.js";
 import { addLatency, type BenchReport, budget, ratio, round, table } from "./frame.js";
 import { startSesProcess } from "./ses-process.js";
@@ -287,6 +288,9 @@ export interface SendSummary {
   pipelineGain: number | null;
   requestsPerRecipientOurs: number;
   requestsPerRecipientNaive: number;
+  /** A copy of a real issue (shared/reference): MailComposer's CPU per copy / the template's (copies.ts). */
+  copiesSpeedup: number | null;
+  copyBytes: number;
   /** Wall time of our run at the limit. */
   seconds: number;
 }
@@ -297,6 +301,8 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
   const oursHigh = await sendRun(env, "ours", opts.highRate, opts.recipients, opts.ddbLatencyMs);
   const naive = await sendRun(env, "naive", opts.highRate, naiveRecipients, opts.ddbLatencyMs);
   const runs = [ours, oursHigh, naive];
+  // After the paced runs, so its garbage is not theirs.
+  const copies = await benchCopies(await env.ctx({ env: MAIL_ENV }), opts.quick ?? false);
   const windowRatio = (r: SendRun, w: "max" | "min") => (r.windows ? ratio(r.windows[w], r.rate) : null);
 
   const summary: SendSummary = {
@@ -322,6 +328,8 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
     pipelineGain: ratio(oursHigh.achieved, naive.achieved),
     requestsPerRecipientOurs: round(oursHigh.ddbRequests / opts.recipients, 2),
     requestsPerRecipientNaive: round(naive.ddbRequests / naiveRecipients, 2),
+    copiesSpeedup: copies.speedup,
+    copyBytes: copies.bytes,
     seconds: ours.seconds,
   };
   const lines = [
@@ -361,6 +369,7 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
       `${summary.minWindowRatio}–${summary.maxWindowRatio} (${summary.windows} windows), ` +
       `${summary.throttledSteady} Throttling at steady state (${summary.throttled} in all); ` +
       `at ${opts.highRate}/s ours ${summary.highRatio}, naive ${summary.naiveHighRatio}: pipeline x${summary.pipelineGain}`,
+    `send copies of a real issue (${Math.round(copies.bytes / 1024)} KiB): made from the issue's template, x${copies.speedup} less CPU per copy than composing each with MailComposer`,
   ];
   const detail = (f: (r: SendRun) => number) =>
     runs
