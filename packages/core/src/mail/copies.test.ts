@@ -57,6 +57,8 @@ describe("issueCopies", () => {
         recipient(22, "a.b+news@mail.example.co.uk"),
         recipient(333, "x@y.io"),
         recipient(4444, `${"long".repeat(12)}@example.com`),
+        recipient(55555, "Ann.Lee-O_Neil@sub-domain.example.com"),
+        recipient(6, "1@2.xn--p1ai"),
       ];
       for (const r of people) {
         const copy = await copies.copy(r);

@@ -14,7 +14,8 @@
  *   are written as they are in headers and in quoted-printable or 7bit parts alike, and where
  *   quoted-printable folds a line depends only on lengths, `=` escapes and spaces or `.,!?`,
  *   which the shape keeps;
- * - the address appears only in the To header, unfolded when short and plain ASCII.
+ * - the address appears only in the To header, as it is when short, plain ASCII and its domain in
+ *   lower case.
  * A second stand-in, composed by MailComposer too, checks it for this issue and this version of
  * nodemailer: only if the replacement rebuilds it byte for byte are copies made this way. Any
  * recipient outside those shapes, and every recipient of an issue that fails the check (a
@@ -44,8 +45,8 @@ type Key = keyof Personal;
 
 /** Word characters are written as they are everywhere in the message; the rest must match. */
 const shapeOf = (s: string) => s.replace(/[A-Za-z0-9_-]/g, "w");
-/** An address MailComposer writes as it is, on one unfolded To line. */
-const PLAIN_ADDRESS = /^[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+/** An address MailComposer writes as it is, on one unfolded To line (it lowercases a domain). */
+const PLAIN_ADDRESS = /^[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 const MAX_PLAIN_ADDRESS = 70;
 const TOKEN_PARAM = "?token=";
 /** A quoted-printable soft line break. */
