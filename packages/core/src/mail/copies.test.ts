@@ -34,7 +34,8 @@ let env: TestEnv;
 let ctx: Ctx;
 beforeAll(async () => {
   env = await startTestEnv();
-  ctx = await env.ctx({ env: MAIL_ENV });
+  // A fixed clock: a token carries the time, and each copy is compared with MailComposer's, made later.
+  ctx = await env.ctx({ env: MAIL_ENV, now: () => new Date("2026-12-04T10:00:00Z") });
 });
 afterAll(() => env.close());
 

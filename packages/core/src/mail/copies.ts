@@ -94,7 +94,17 @@ export function composeDelivery(
   r: CopyRecipient,
   opts: CopyOptions = {},
 ): Promise<Buffer> {
-  const url = unsubscribeLink(ctx, r.id);
+  return composeWith(ctx, mail, issueNumber, r, unsubscribeLink(ctx, r.id), opts);
+}
+
+function composeWith(
+  ctx: Ctx,
+  mail: RenderedIssue,
+  issueNumber: number,
+  r: CopyRecipient,
+  url: string,
+  opts: CopyOptions,
+): Promise<Buffer> {
   return composeMessage({
     from: fromAddress(ctx.config),
     to: r.email,
@@ -119,25 +129,29 @@ export function issueCopies(
   const baseBoundary = opts.baseBoundary ?? randomBytes(8).toString("hex");
   const stats = { spliced: 0, composed: 0 };
 
-  const personal = (r: CopyRecipient): Personal => {
+  // The link is made once per copy: its token carries the time, and a replacement must match it.
+  const personal = (r: CopyRecipient): Personal & CopyRecipient & { url: string } => {
     const url = unsubscribeLink(ctx, r.id);
     return {
+      id: r.id,
+      url,
       token: url.slice(url.indexOf(TOKEN_PARAM) + TOKEN_PARAM.length),
       messageId: deliveryMessageId(ctx.config.fromEmail, issueNumber, r.id),
       email: r.email,
     };
   };
-  const compose = (r: CopyRecipient) => composeDelivery(ctx, mail, issueNumber, r, { date, baseBoundary });
+  const compose = (r: CopyRecipient, url: string) =>
+    composeWith(ctx, mail, issueNumber, r, url, { date, baseBoundary });
 
   // Built on the first copy, for the shape of that recipient's id; null when the check failed.
   let template: Promise<Template | null> | undefined;
   const build = async (idLength: number): Promise<Template | null> => {
-    const standIn = (email: string) => ({ id: randomId(idLength), email });
-    const a = standIn(`a${randomId(8)}@example.invalid`);
-    const b = standIn(`bb${randomId(12)}@x${randomId(4)}.example.invalid`);
-    const [rawA, rawB] = await Promise.all([compose(a), compose(b)]);
-    const t = templateOf(rawA, personal(a));
-    if (!t || !fits(t, personal(b)) || !fill(t, personal(b)).equals(rawB)) {
+    const standIn = (email: string): CopyRecipient => ({ id: randomId(idLength), email });
+    const a = personal(standIn(`a${randomId(8)}@example.invalid`));
+    const b = personal(standIn(`bb${randomId(12)}@x${randomId(4)}.example.invalid`));
+    const [rawA, rawB] = await Promise.all([compose(a, a.url), compose(b, b.url)]);
+    const t = templateOf(rawA, a);
+    if (!t || !fits(t, b) || !fill(t, b).equals(rawB)) {
       ctx.log.warn("issue copies: the template did not rebuild a copy; composing each copy", {
         issue: issueNumber,
       });
@@ -153,15 +167,13 @@ export function issueCopies(
         return null;
       });
       const t = await template;
-      if (t) {
-        const p = personal(r);
-        if (fits(t, p)) {
-          stats.spliced++;
-          return fill(t, p);
-        }
+      const p = personal(r);
+      if (t && fits(t, p)) {
+        stats.spliced++;
+        return fill(t, p);
       }
       stats.composed++;
-      return compose(r);
+      return compose(r, p.url);
     },
     stats: () => ({ ...stats }),
   };
