@@ -91,13 +91,31 @@ describe("issueCopies", () => {
     expect(copies.stats().spliced).toBe(2);
   });
 
-  it("composes with MailComposer a recipient the template does not fit: another id shape, a non-ASCII address", async () => {
+  it("composes with MailComposer a recipient the template does not fit: an address MailComposer rewrites or folds", async () => {
     const mail = issue(REAL_HTML, "text");
     const copies = issueCopies(ctx, mail, 72, fixed);
-    const odd = [recipient(7), { id: "abc", email: "short@example.com" }, recipient(8, "jürgen@example.de")];
+    const odd = [
+      recipient(7),
+      recipient(8, "jürgen@example.de"),
+      recipient(9, "ann@Example.COM"), // written with its domain in lower case
+      recipient(10, `${"x".repeat(64)}@example.com`), // a long To line
+    ];
     for (const r of odd)
       expect((await copies.copy(r)).equals(await composeDelivery(ctx, mail, 72, r, fixed))).toBe(true);
-    expect(copies.stats()).toEqual({ spliced: 1, composed: 2 });
+    expect(copies.stats()).toEqual({ spliced: 1, composed: 3 });
+  });
+
+  it("makes a template for each length of id", async () => {
+    const mail = issue(REAL_HTML, "text");
+    const copies = issueCopies(ctx, mail, 72, fixed);
+    const people = [
+      { id: "abc", email: "short@example.com" },
+      recipient(11),
+      { id: "xyz", email: "b@example.com" },
+    ];
+    for (const r of people)
+      expect((await copies.copy(r)).equals(await composeDelivery(ctx, mail, 72, r, fixed))).toBe(true);
+    expect(copies.stats()).toEqual({ spliced: 3, composed: 0 });
   });
 
   it("composes every copy when the template cannot rebuild one (a part in base64)", async () => {

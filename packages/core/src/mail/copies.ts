@@ -143,8 +143,8 @@ export function issueCopies(
   const compose = (r: CopyRecipient, url: string) =>
     composeWith(ctx, mail, issueNumber, r, url, { date, baseBoundary });
 
-  // Built on the first copy, for the shape of that recipient's id; null when the check failed.
-  let template: Promise<Template | null> | undefined;
+  // One per length of id, built on its first copy; null when the check failed.
+  const templates = new Map<number, Promise<Template | null>>();
   const build = async (idLength: number): Promise<Template | null> => {
     const standIn = (email: string): CopyRecipient => ({ id: randomId(idLength), email });
     const a = personal(standIn(`a${randomId(8)}@example.invalid`));
@@ -162,10 +162,14 @@ export function issueCopies(
 
   return {
     async copy(r) {
-      template ??= build(r.id.length).catch((e) => {
-        ctx.log.warn("issue copies: no template; composing each copy", { issue: issueNumber, error: e });
-        return null;
-      });
+      let template = templates.get(r.id.length);
+      if (!template) {
+        template = build(r.id.length).catch((e) => {
+          ctx.log.warn("issue copies: no template; composing each copy", { issue: issueNumber, error: e });
+          return null;
+        });
+        templates.set(r.id.length, template);
+      }
       const t = await template;
       const p = personal(r);
       if (t && fits(t, p)) {
