@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Ctx } from "@wkn/core/context";
 import type { RenderedIssue } from "@wkn/core/issues/render";
 import { composeDelivery, issueCopies } from "@wkn/core/mail/copies";
-import { ratio, round } from "./frame.js";
+import { cpuNow, ratio, round } from "./frame.js";
 
 const REFERENCE = path.join("..", "shared", "reference", "weekly-kaggle-news-72.html");
 const ROUNDS = { quick: 2, full: 5 };
@@ -22,11 +22,6 @@ export interface CopiesFigures {
   /** The message's size, bytes. */
   bytes: number;
 }
-
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 export async function benchCopies(ctx: Ctx, quick: boolean): Promise<CopiesFigures> {
   const html = readFileSync(REFERENCE, "utf8");
@@ -47,13 +42,13 @@ export async function benchCopies(ctx: Ctx, quick: boolean): Promise<CopiesFigur
   for (let round = 0; round < ROUNDS[quick ? "quick" : "full"]; round++) {
     // A run makes one template; each round is one run's worth of copies.
     const copies = issueCopies(ctx, mail, 72);
-    let t = cpuMs();
+    let t = cpuNow();
     for (const r of recipients) bytes = (await copies.copy(r)).length;
-    templateMs += cpuMs() - t;
+    templateMs += cpuNow() - t;
     if (copies.stats().composed > 0) throw new Error("copies bench: the template did not fit the issue");
-    t = cpuMs();
+    t = cpuNow();
     for (const r of recipients) await composeDelivery(ctx, mail, 72, r);
-    composerMs += cpuMs() - t;
+    composerMs += cpuNow() - t;
   }
   return { speedup: ratio(composerMs, templateMs), bytes: round(bytes, 0) };
 }

@@ -49,6 +49,12 @@ export const budget = (
   kind: Budget["kind"] = "structural",
 ): Budget => ({ name, kind, ok, detail });
 
+/** CPU time (user + system) of this process, in ms. */
+export const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Milliseconds `fn` took (performance.now), with its result. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();

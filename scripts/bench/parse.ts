@@ -22,17 +22,11 @@ import { FeedError, parseFeed } from "@wkn/core/feed";
 import { isParseLimitError } from "@wkn/core/parse/limits";
 import Parser from "rss-parser";
 import { findCorpus, type LoadedDocument, loadDocuments } from "../conformance.js";
-import { type BenchReport, budget, ratio, round, table } from "./frame.js";
+import { type BenchReport, budget, cpuNow, ratio, round, table } from "./frame.js";
 
 const GOAL = 1.5;
 /** Passes per side after the cold one: unmeasured warm-up, then measured. */
 const PASSES = { quick: { warmup: 8, measured: 3 }, full: { warmup: 8, measured: 15 } };
-
-/** CPU time (user + system) of this process, in ms. */
-const cpuNow = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 interface PassTime {
   ms: number;

@@ -86,24 +86,16 @@ export function deliveryMessageId(fromEmail: string, issueNumber: number, subscr
   return `<issue-${issueNumber}.${subscriberId}@${domain}>`;
 }
 
-/** One recipient's copy composed by MailComposer: their unsubscribe link spliced into the issue. */
+/**
+ * One recipient's copy composed by MailComposer: their unsubscribe link (`url`, made here unless
+ * given) spliced into the issue.
+ */
 export function composeDelivery(
   ctx: Ctx,
   mail: RenderedIssue,
   issueNumber: number,
   r: CopyRecipient,
-  opts: CopyOptions = {},
-): Promise<Buffer> {
-  return composeWith(ctx, mail, issueNumber, r, unsubscribeLink(ctx, r.id), opts);
-}
-
-function composeWith(
-  ctx: Ctx,
-  mail: RenderedIssue,
-  issueNumber: number,
-  r: CopyRecipient,
-  url: string,
-  opts: CopyOptions,
+  { url = unsubscribeLink(ctx, r.id), ...opts }: CopyOptions & { url?: string } = {},
 ): Promise<Buffer> {
   return composeMessage({
     from: fromAddress(ctx.config),
@@ -141,7 +133,7 @@ export function issueCopies(
     };
   };
   const compose = (r: CopyRecipient, url: string) =>
-    composeWith(ctx, mail, issueNumber, r, url, { date, baseBoundary });
+    composeDelivery(ctx, mail, issueNumber, r, { url, date, baseBoundary });
 
   // One per length of id, built on its first copy; null when the check failed.
   const templates = new Map<number, Promise<Template | null>>();
@@ -183,8 +175,11 @@ export function issueCopies(
   };
 }
 
+/** Lower-case hex: a subscriber id's characters, and a valid local part. */
 const randomId = (length: number) =>
-  Array.from(randomBytes(length), (b) => "abcdefghijklmnopqrstuvwxyz0123456789"[b % 36]).join("");
+  randomBytes(Math.ceil(length / 2))
+    .toString("hex")
+    .slice(0, length);
 
 function fits(t: Template, p: Personal): boolean {
   return (

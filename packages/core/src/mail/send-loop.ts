@@ -8,10 +8,10 @@
  *              ─▶ settle buffer (BatchWrite, 25 records or 200 ms at a time)
  *
  * So the database round trips of the claims and settles run beside the SES calls instead of
- * between them, and the issue is rendered and composed once (`mail`, copies.ts), each copy only
- * its recipient's address, Message-ID and unsubscribe link in the composed message. A claim is always made before its SES call; a message that SES
- * may have taken is never sent again: each claim ends as sent, failed, ambiguous, or (when SES
- * certainly did not take it) released for a later run.
+ * between them, and the issue is rendered and composed once (`mail`, copies.ts): a copy differs
+ * only in its recipient's address, Message-ID and unsubscribe link. A claim is always made before
+ * its SES call; a message that SES may have taken is never sent again: each claim ends as sent,
+ * failed, ambiguous, or (when SES certainly did not take it) released for a later run.
  *
  * SES's answers are read by who is wrong (ses-errors.ts): a transient refusal is retried with
  * backoff, a recipient's refusal fails that delivery, an account's refusal stops the run with
