@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import type { TestEnv } from "@wkn/testing";
 import { benchColdStart } from "./bench/cold-start.js";
 import { benchCost } from "./bench/cost.js";
-import { startBenchDatabase } from "./bench/dynamo-process.js";
+import { type DynamoProcess, startBenchDatabase } from "./bench/dynamo-process.js";
 import { type BenchReport, type Budget, collectGarbage, type SummaryValue } from "./bench/frame.js";
 import { benchListing } from "./bench/listing.js";
 import { benchParse } from "./bench/parse.js";
@@ -72,6 +72,8 @@ export type Benchmark = (
   env: TestEnv,
   s: BenchSizes,
   before: Record<string, SummaryValue>,
+  /** The database's process the env runs on (dynamo-process.ts). */
+  db: DynamoProcess,
 ) => Promise<BenchReport>;
 
 /** The benchmarks, in the order they run; the summary line uses these names. */
@@ -79,8 +81,9 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   poll: (_env, s) => benchPoll({ feeds: s.feeds, entries: s.entries, ddbLatencyMs: s.ddbLatencyMs }),
   listing: (env, s) =>
     benchListing(env, { small: s.smallItems, large: s.items, ddbLatencyMs: s.ddbLatencyMs, quick: s.quick }),
-  send: (env, s) =>
+  send: (env, s, _before, db) =>
     benchSend(env, {
+      database: db,
       recipients: s.recipients,
       rate: s.rate,
       highRate: s.highRate,
@@ -118,7 +121,7 @@ export async function runBench(
     // The garbage the benchmarks before left (the listing's 50,000 items) is not this one's to collect.
     collectGarbage();
     try {
-      const report = await bench(db.env, sizes, summary);
+      const report = await bench(db.env, sizes, summary, db.dynamo);
       for (const line of report.lines) print(line);
       for (const b of report.budgets) if (!b.ok) print(`BUDGET BROKEN (${b.kind}) ${b.name}: ${b.detail}`);
       budgets.push(...report.budgets);

@@ -7,11 +7,14 @@
 import { readFileSync } from "node:fs";
 import type { TestEnv } from "@wkn/testing";
 import { exitWithParent, forkBenchChild } from "./child.js";
+import { recordStalls, type Stall } from "./frame.js";
 
 export interface DynamoProcess {
   endpoint: string;
   /** CPU time the database process has used so far (ms), where the system tells (Linux); else null. */
   cpuMs(): number | null;
+  /** The database process's event-loop stalls so far (frame.ts recordStalls). */
+  stalls(): Promise<Stall[]>;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,16 @@ const CHILD_FLAG = "--bench-dynamo-child";
 async function startDynamoProcess(): Promise<DynamoProcess> {
   const c = forkBenchChild(import.meta.url, [CHILD_FLAG], "the benchmark's dynalite");
   const { endpoint } = await c.next<{ endpoint: string }>();
-  return { endpoint, cpuMs: () => procCpuMs(c.child.pid), close: c.close };
+  return {
+    endpoint,
+    cpuMs: () => procCpuMs(c.child.pid),
+    async stalls() {
+      const answer = c.next<{ stalls: Stall[] }>();
+      c.child.send("stalls");
+      return (await answer).stalls;
+    },
+    close: c.close,
+  };
 }
 
 /** A database process and a test env on it: contexts on fresh tables in a store of their own. */
@@ -58,6 +70,10 @@ export async function startBenchDatabase(): Promise<{
 if (process.argv.includes(CHILD_FLAG)) {
   const { startDynalite } = await import("@wkn/local/dynamo");
   const server = await startDynalite({ host: "127.0.0.1" });
+  const loop = recordStalls();
+  process.on("message", (m) => {
+    if (m === "stalls") process.send?.({ stalls: loop.stalls });
+  });
   process.send?.({ endpoint: server.endpoint });
   exitWithParent();
 }

@@ -124,3 +124,39 @@ export function addLatency(client: WithMiddleware, ms: number): void {
     { step: "finalizeRequest", name: `benchLatency${++delays}` },
   );
 }
+
+/** A stretch in which this process's event loop ran nothing else: it ended at `end` (epoch ms). */
+export interface Stall {
+  end: number;
+  ms: number;
+}
+
+/** A tick this late or more is a stall (a tick is due every TICK_MS). */
+const TICK_MS = 10;
+const STALL_MIN_MS = 5;
+
+/**
+ * Records this process's event-loop stalls on the epoch clock (Date.now, the clock the SES
+ * endpoint stamps acceptances with), so a pause in what SES accepted can be set beside the stalls
+ * of the processes that could have made it. A timer due every 10 ms that fires late by ms ran late
+ * because nothing else could run (garbage collection, a long task, or no CPU for the process).
+ */
+export function recordStalls(): { stalls: Stall[]; stop(): void } {
+  const stalls: Stall[] = [];
+  let due = performance.now() + TICK_MS;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const late = now - due;
+    if (late >= STALL_MIN_MS) stalls.push({ end: Date.now(), ms: late });
+    due = now + TICK_MS;
+  }, TICK_MS);
+  timer.unref();
+  return { stalls, stop: () => clearInterval(timer) };
+}
+
+/** The longest of `stalls` that overlaps [from, to] (epoch ms); 0 when none does. */
+export function longestStall(stalls: readonly Stall[], from: number, to: number): number {
+  let longest = 0;
+  for (const s of stalls) if (s.end >= from && s.end - s.ms <= to) longest = Math.max(longest, s.ms);
+  return longest;
+}

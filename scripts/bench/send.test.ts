@@ -1,6 +1,6 @@
 /** The send benchmark's window count: messages per one-second window, on given times. */
 import { describe, expect, it } from "vitest";
-import { windowCounts } from "./send.js";
+import { longestGap, windowCounts } from "./send.js";
 
 describe("windowCounts", () => {
   it("counts the messages of every window [s, s + 1 s) inside the span, s stepping by 1 ms", () => {
@@ -16,5 +16,13 @@ describe("windowCounts", () => {
     // windows start from 500 to 1000: [500, 1500) holds nothing, [1000, 2000) only 1500
     expect(windowCounts(times, 500, 2000)).toEqual({ windows: 501, max: 1, min: 0 });
     expect(windowCounts(times, 0, 999)).toBeNull();
+  });
+});
+
+describe("longestGap", () => {
+  it("finds the longest stretch between two consecutive times", () => {
+    expect(longestGap([0, 5, 10, 240, 245, 250])).toBe(230);
+    expect(longestGap([7])).toBe(0);
+    expect(longestGap([])).toBe(0);
   });
 });

@@ -41,7 +41,17 @@ import type { TestEnv } from "@wkn/testing";
 import { addActive, MAIL_ENV, mailCtx, perDestination, readyDraft } from "@wkn/testing/mail";
 import { benchCopies } from "./copies.js";
 import { countDynamo } from "./dynamo-counter.js";
-import { addLatency, type BenchReport, budget, ratio, round, table } from "./frame.js";
+import type { DynamoProcess } from "./dynamo-process.js";
+import {
+  addLatency,
+  type BenchReport,
+  budget,
+  longestStall,
+  ratio,
+  recordStalls,
+  round,
+  table,
+} from "./frame.js";
 import { startSesProcess } from "./ses-process.js";
 
 export const SES_LATENCY_MS = 30;
@@ -56,6 +66,8 @@ const RAMP_MS = 1000;
 export const WINDOW_GOAL = { min: 0.9, max: 1 };
 
 export interface SendBenchOptions {
+  /** The database's process, asked for its stalls (the third process a pause at SES can come from). */
+  database?: Pick<DynamoProcess, "stalls">;
   /** Simulated network before each DynamoDB request, on both sides (frame.ts `addLatency`). */
   ddbLatencyMs: number;
   /** Smoke sizes: the naive sender gets fewer recipients. */
@@ -106,6 +118,13 @@ export function windowCounts(
   return { windows, max, min };
 }
 
+/** The longest gap between consecutive `times` (sorted ascending); 0 for fewer than two. */
+export function longestGap(times: readonly number[]): number {
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!);
+  return longest;
+}
+
 interface SendRun {
   sender: Sender;
   rate: number;
@@ -121,6 +140,17 @@ interface SendRun {
   missing: number;
   /** Messages to an address that was not a recipient of the run. */
   strays: number;
+  /**
+   * What a low window is made of: the longest stretch of the steady part in which the endpoint
+   * accepted nothing (ms), and the longest event-loop stall in that part of each process it
+   * passes through: the sender, the endpoint, the database (ms). A pause at SES that none of
+   * their stalls explains is the machine's: CPU shared with other work.
+   */
+  longestPauseMs: number;
+  senderStallMs: number;
+  sesStallMs: number;
+  /** null: no database process to ask. */
+  dbStallMs: number | null;
   ddbRequests: number;
   seconds: number;
 }
@@ -191,8 +221,9 @@ async function sendRun(
   sender: Sender,
   rate: number,
   recipients: number,
-  ddbLatencyMs: number,
+  opts: SendBenchOptions,
 ): Promise<SendRun> {
+  const { ddbLatencyMs, database } = opts;
   // The endpoint runs in a process of its own, as SES's work is not the sender's (ses-process.ts).
   const h = await startSesProcess(rate);
   try {
@@ -205,6 +236,7 @@ async function sendRun(
     addLatency(rawDbOf(ctx.store).doc, ddbLatencyMs);
     const throttles = throttleTimes(ctx);
     const counter = countDynamo(rawDbOf(ctx.store).doc);
+    const loop = recordStalls();
     const started = performance.now();
     if (sender === "ours") {
       const r = await runSend(ctx, issueNumber);
@@ -213,9 +245,11 @@ async function sendRun(
       await naiveSend(ctx, issueNumber, subs, rate);
     }
     const seconds = (performance.now() - started) / 1000;
+    loop.stop();
     const c = counter.counts();
 
     const report = await h.report();
+    const dbStalls = database ? await database.stalls() : null;
     const accepted = report.messages
       .filter((m) => m.action === "SendRawEmail")
       .map((m) => m.acceptedAt)
@@ -224,7 +258,8 @@ async function sendRun(
     const last = accepted.at(-1) ?? 0;
     const ramp = Math.max(0, Math.min(RAMP_MS, (last - first - WINDOW_MS) / 2));
     const [from, to] = [first + ramp, last - ramp];
-    const steady = accepted.filter((t) => t >= from && t < to).length;
+    const steadyTimes = accepted.filter((t) => t >= from && t < to);
+    const steady = steadyTimes.length;
 
     const got = perDestination({ messages: () => report.messages });
     const addresses = new Set(subs.map((s) => s.email));
@@ -249,6 +284,10 @@ async function sendRun(
       duplicates,
       missing,
       strays,
+      longestPauseMs: round(longestGap(steadyTimes), 0),
+      senderStallMs: round(longestStall(loop.stalls, from, to), 0),
+      sesStallMs: round(longestStall(report.stalls, from, to), 0),
+      dbStallMs: dbStalls && round(longestStall(dbStalls, from, to), 0),
       ddbRequests: c.reads + c.writes,
       seconds: round(seconds, 1),
     };
@@ -291,15 +330,20 @@ export interface SendSummary {
   /** A copy of a real issue (shared/reference): MailComposer's CPU per copy / the template's (copies.ts). */
   copiesSpeedup: number | null;
   copyBytes: number;
+  /** Our run at the limit: its longest pause at SES and the longest stalls, ms (SendRun). */
+  longestPauseMs: number;
+  senderStallMs: number;
+  sesStallMs: number;
+  dbStallMs: number | null;
   /** Wall time of our run at the limit. */
   seconds: number;
 }
 
 export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<BenchReport<SendSummary>> {
   const naiveRecipients = Math.min(opts.recipients, opts.quick ? NAIVE_RECIPIENTS_QUICK : NAIVE_RECIPIENTS);
-  const ours = await sendRun(env, "ours", opts.rate, opts.recipients, opts.ddbLatencyMs);
-  const oursHigh = await sendRun(env, "ours", opts.highRate, opts.recipients, opts.ddbLatencyMs);
-  const naive = await sendRun(env, "naive", opts.highRate, naiveRecipients, opts.ddbLatencyMs);
+  const ours = await sendRun(env, "ours", opts.rate, opts.recipients, opts);
+  const oursHigh = await sendRun(env, "ours", opts.highRate, opts.recipients, opts);
+  const naive = await sendRun(env, "naive", opts.highRate, naiveRecipients, opts);
   const runs = [ours, oursHigh, naive];
   // After the paced runs, so its garbage is not theirs.
   const copies = await benchCopies(await env.ctx({ env: MAIL_ENV }), opts.quick ?? false);
@@ -330,11 +374,16 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
     requestsPerRecipientNaive: round(naive.ddbRequests / naiveRecipients, 2),
     copiesSpeedup: copies.speedup,
     copyBytes: copies.bytes,
+    longestPauseMs: ours.longestPauseMs,
+    senderStallMs: ours.senderStallMs,
+    sesStallMs: ours.sesStallMs,
+    dbStallMs: ours.dbStallMs,
     seconds: ours.seconds,
   };
   const lines = [
     `send pacing: local SES endpoint limiting to the rate; latency ${SES_LATENCY_MS} ms per SES call, ${opts.ddbLatencyMs} ms per DynamoDB request; ` +
-      `windows: accepted per 1 s window inside the steady part (first to last accepted message less ${RAMP_MS} ms each end), / rate`,
+      `windows: accepted per 1 s window inside the steady part (first to last accepted message less ${RAMP_MS} ms each end), / rate; ` +
+      `pause: the longest gap between two accepted messages in it; stall: the longest event-loop stall in it of the sender's, the endpoint's and the database's process`,
     ...table(
       [
         "sender",
@@ -348,6 +397,8 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         "duplicates",
         "missing",
         "DDB req/recipient",
+        "pause ms",
+        "stall ms sender/SES/DB",
         "s",
       ],
       runs.map((r) => [
@@ -362,6 +413,8 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         r.duplicates,
         r.missing,
         round(r.ddbRequests / r.recipients, 2),
+        r.longestPauseMs,
+        `${r.senderStallMs}/${r.sesStallMs}/${r.dbStallMs ?? "-"}`,
         r.seconds,
       ]),
     ),
@@ -406,7 +459,8 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         `send: every steady one-second window between ${WINDOW_GOAL.min} and ${WINDOW_GOAL.max} of the limit`,
         w !== null && w.min >= WINDOW_GOAL.min * opts.rate && w.max <= WINDOW_GOAL.max * opts.rate,
         w
-          ? `windows ${w.min}–${w.max} messages at a limit of ${opts.rate}/s (${summary.minWindowRatio}–${summary.maxWindowRatio})`
+          ? `windows ${w.min}–${w.max} messages at a limit of ${opts.rate}/s (${summary.minWindowRatio}–${summary.maxWindowRatio}); ` +
+              `longest pause at SES ${ours.longestPauseMs} ms, event-loop stalls: sender ${ours.senderStallMs} ms, SES ${ours.sesStallMs} ms, database ${ours.dbStallMs ?? "-"} ms`
           : "under one second of sending: no window to judge",
         "ratio",
       ),

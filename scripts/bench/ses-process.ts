@@ -8,6 +8,7 @@
  * (epoch ms), as before.
  */
 import { exitWithParent, forkBenchChild } from "./child.js";
+import { recordStalls, type Stall } from "./frame.js";
 
 export interface SesAcceptance {
   action: string;
@@ -19,6 +20,8 @@ export interface SesAcceptance {
 export interface SesReport {
   messages: SesAcceptance[];
   throttled: number;
+  /** The endpoint's event-loop stalls since it started serving (frame.ts recordStalls). */
+  stalls: Stall[];
 }
 
 export interface SesProcess {
@@ -52,6 +55,7 @@ export async function startSesProcess(maxSendRate: number): Promise<SesProcess> 
 if (process.argv.includes(CHILD_FLAG)) {
   const { startSes } = await import("@wkn/testing/mail");
   const h = await startSes(Number(process.argv[process.argv.indexOf(CHILD_FLAG) + 1]));
+  const loop = recordStalls();
   process.on("message", (m) => {
     if (m !== "report") return;
     const messages = h.ses.messages().map((s) => ({
@@ -59,7 +63,7 @@ if (process.argv.includes(CHILD_FLAG)) {
       destinations: s.destinations,
       acceptedAt: s.acceptedAt,
     }));
-    process.send?.({ report: { messages, throttled: h.ses.stats().throttled } });
+    process.send?.({ report: { messages, throttled: h.ses.stats().throttled, stalls: loop.stalls } });
   });
   process.send?.({ endpoint: h.ses.endpoint });
   // Closing removes the endpoint's outbox folder.
