@@ -9,27 +9,13 @@ import { type ErrorHandler, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import type { ClientAddress } from "./client-ip.js";
 import { errorBody, onError } from "./errors.js";
 import { lazyGroup, mountLazy } from "./lazy.js";
 import { clientIpFrom } from "./middleware/client-ip/index.js";
-import type { Router } from "./router.js";
+import type { AppOptions } from "./options.js";
 import { mediaRoutes } from "./routes/media.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export interface AppOptions {
-  /**
-   * More /api routes, registered on a router mounted under /api behind the editor's auth (the
-   * local runtime's outbox: packages/local/src/outbox-routes.ts). They are passed in, never
-   * imported here, so they stay out of the Lambda bundle.
-   */
-  localRoutes?: (r: Router) => void;
-  /** The local run, whose sent mail is in DATA_DIR/outbox: `GET /api/session` says so to the page. */
-  outbox?: boolean;
-  /** The connection's address, from the runtime adapter (rate limits per client). */
-  clientAddress?: ClientAddress;
-}
 
 /**
  * The app every request enters: the middleware all share, the health check and the hosted

@@ -7,11 +7,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Ctx } from "@wkn/core/context";
 import type { ErrorHandler } from "hono";
-import type { AppOptions } from "./app.js";
 import { lazyGroup, lazyGroupsOf, mountLazy, type RouteGroup } from "./lazy.js";
 import { editorAuth, SESSION_COOKIE } from "./middleware/auth/index.js";
 import { declaredBodies, noBody } from "./middleware/no-body/index.js";
 import { sameOrigin } from "./middleware/same-origin/index.js";
+import type { AppOptions } from "./options.js";
 import { createRouter, type Router } from "./router.js";
 import { itemsRoutes } from "./routes/items.js";
 import { sessionRoutes } from "./routes/session.js";
