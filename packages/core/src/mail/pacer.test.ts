@@ -49,6 +49,10 @@ function fakePacer(opts: Omit<PacerOptions, "now" | "sleep">) {
     pacer,
     slots,
     settle,
+    /** Runs `fn` when the clock reaches now + `ms` (as a timer would, during `settle`). */
+    later(ms: number, fn: () => void) {
+      timers.push({ at: t + ms, wake: fn });
+    },
     now: () => t,
     advance(ms: number) {
       t += ms;
@@ -143,11 +147,12 @@ describe("Pacer", () => {
     f.advance(1200 - f.now());
     a.done();
     b!.done();
-    await f.settle(2100);
+    // ...until a second after their answers, less the shortest round trip (b's, 700 ms): SES saw
+    // each of them at least that long before the third can reach it
+    await f.settle(1499);
     expect(c).toBeUndefined();
-    // ...until a second after their answers
     await f.settle();
-    expect(c).toBeCloseTo(2200, 0);
+    expect(c).toBeCloseTo(1500, 0);
 
     const g = fakePacer({ maxRate: 2, headroom: 1 });
     const unused = await g.pacer.slot();
@@ -162,6 +167,51 @@ describe("Pacer", () => {
     await g.settle();
     expect(d).toBeGreaterThanOrEqual(3000);
     expect(d).toBeLessThanOrEqual(3005);
+  });
+
+  it("credits an answered message with the shortest round trip seen", async () => {
+    const f = fakePacer({ maxRate: 2, headroom: 1 }); // 2 a second: slots 500 ms apart
+    const released: number[] = [];
+    const send = (trip: number) =>
+      f.pacer.slot().then((s) => {
+        released.push(f.now());
+        f.later(trip, () => s.done());
+      });
+    // a at 0, answered at 40; b at 500, answered at 600: the shortest trip is 40 ms
+    const all = Promise.all([send(40), send(100), send(40), send(40)]);
+    await f.settle();
+    await all;
+    // c: a leaves the window at 40 + 1000 - 40, when c is due anyway (1,040 without the credit);
+    // d: b leaves at 600 + 1000 - 40 = 1,560 (1,600 without it; 1,500 with b's own trip)
+    expect(released.map(Math.round)).toEqual([0, 500, 1000, 1560]);
+  });
+
+  it("keeps every window at SES under MaxSendRate through stalls and late answers, with the credit", async () => {
+    // SES takes a message 30 ms after its slot and answers 5 ms later (the shortest trip, 35 ms);
+    // every tenth answer reaches us up to 400 ms later still, and twice the sender stalls (its
+    // timers fire late, together). Slots held and then let go together must not crowd a second.
+    const f = fakePacer({ maxRate: 50, headroom: 1 });
+    const accepted: number[] = [];
+    let n = 0;
+    const all = Promise.all(
+      Array.from({ length: 400 }, () =>
+        f.pacer.slot().then((s) => {
+          accepted.push(f.now() + 30);
+          const late = n % 10 === 9 ? (n * 37) % 400 : 0;
+          n++;
+          f.later(35 + late, () => s.done());
+        }),
+      ),
+    );
+    await f.settle(2000);
+    await f.stall(300);
+    await f.settle(4500);
+    await f.stall(150);
+    await f.settle();
+    await all;
+    accepted.sort((a, b) => a - b);
+    expect(accepted).toHaveLength(400);
+    expect(busiestWindow(accepted)).toBeLessThanOrEqual(50);
   });
 
   it("slows down on Throttling and recovers gradually, never above the pace", () => {
