@@ -9,6 +9,8 @@ export interface BenchChild {
   child: ChildProcess;
   /** The child's next message; rejects if it exits (or cannot start) first. */
   next<T>(): Promise<T>;
+  /** Sends `question` and resolves with the child's answer (its next message). */
+  ask<T>(question: string): Promise<T>;
   /** Ends the child (SIGTERM: each child closes what it holds, then exits) and waits for it. */
   close(): Promise<void>;
 }
@@ -19,22 +21,28 @@ export function forkBenchChild(moduleUrl: string, args: string[], what: string):
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => {
+        child.off("error", reject);
+        reject(new Error(`${what} exited (code ${code}) before answering`));
+      };
+      child.once("error", reject);
+      child.once("exit", onExit);
+      child.once("message", (m) => {
+        child.off("exit", onExit);
+        child.off("error", reject);
+        resolve(m as T);
+      });
+    });
   return {
     child,
-    next: <T>() =>
-      new Promise<T>((resolve, reject) => {
-        const onExit = (code: number | null) => {
-          child.off("error", reject);
-          reject(new Error(`${what} exited (code ${code}) before answering`));
-        };
-        child.once("error", reject);
-        child.once("exit", onExit);
-        child.once("message", (m) => {
-          child.off("exit", onExit);
-          child.off("error", reject);
-          resolve(m as T);
-        });
-      }),
+    next,
+    ask<T>(question: string) {
+      const answer = next<T>();
+      child.send(question);
+      return answer;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

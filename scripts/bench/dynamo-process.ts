@@ -38,11 +38,7 @@ async function startDynamoProcess(): Promise<DynamoProcess> {
   return {
     endpoint,
     cpuMs: () => procCpuMs(c.child.pid),
-    async stalls() {
-      const answer = c.next<{ stalls: Stall[] }>();
-      c.child.send("stalls");
-      return (await answer).stalls;
-    },
+    stalls: async () => (await c.ask<{ stalls: Stall[] }>("stalls")).stalls,
     close: c.close,
   };
 }

@@ -67,7 +67,7 @@ export const WINDOW_GOAL = { min: 0.9, max: 1 };
 
 export interface SendBenchOptions {
   /** The database's process, asked for its stalls (the third process a pause at SES can come from). */
-  database?: Pick<DynamoProcess, "stalls">;
+  database: Pick<DynamoProcess, "stalls">;
   /** Simulated network before each DynamoDB request, on both sides (frame.ts `addLatency`). */
   ddbLatencyMs: number;
   /** Smoke sizes: the naive sender gets fewer recipients. */
@@ -149,8 +149,7 @@ interface SendRun {
   longestPauseMs: number;
   senderStallMs: number;
   sesStallMs: number;
-  /** null: no database process to ask. */
-  dbStallMs: number | null;
+  dbStallMs: number;
   ddbRequests: number;
   seconds: number;
 }
@@ -249,7 +248,7 @@ async function sendRun(
     const c = counter.counts();
 
     const report = await h.report();
-    const dbStalls = database ? await database.stalls() : null;
+    const dbStalls = await database.stalls();
     const accepted = report.messages
       .filter((m) => m.action === "SendRawEmail")
       .map((m) => m.acceptedAt)
@@ -287,7 +286,7 @@ async function sendRun(
       longestPauseMs: round(longestGap(steadyTimes), 0),
       senderStallMs: round(longestStall(loop.stalls, from, to), 0),
       sesStallMs: round(longestStall(report.stalls, from, to), 0),
-      dbStallMs: dbStalls && round(longestStall(dbStalls, from, to), 0),
+      dbStallMs: round(longestStall(dbStalls, from, to), 0),
       ddbRequests: c.reads + c.writes,
       seconds: round(seconds, 1),
     };
@@ -334,7 +333,7 @@ export interface SendSummary {
   longestPauseMs: number;
   senderStallMs: number;
   sesStallMs: number;
-  dbStallMs: number | null;
+  dbStallMs: number;
   /** Wall time of our run at the limit. */
   seconds: number;
 }
@@ -414,7 +413,7 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         r.missing,
         round(r.ddbRequests / r.recipients, 2),
         r.longestPauseMs,
-        `${r.senderStallMs}/${r.sesStallMs}/${r.dbStallMs ?? "-"}`,
+        `${r.senderStallMs}/${r.sesStallMs}/${r.dbStallMs}`,
         r.seconds,
       ]),
     ),
@@ -460,7 +459,7 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         w !== null && w.min >= WINDOW_GOAL.min * opts.rate && w.max <= WINDOW_GOAL.max * opts.rate,
         w
           ? `windows ${w.min}–${w.max} messages at a limit of ${opts.rate}/s (${summary.minWindowRatio}–${summary.maxWindowRatio}); ` +
-              `longest pause at SES ${ours.longestPauseMs} ms, event-loop stalls: sender ${ours.senderStallMs} ms, SES ${ours.sesStallMs} ms, database ${ours.dbStallMs ?? "-"} ms`
+              `longest pause at SES ${ours.longestPauseMs} ms, event-loop stalls: sender ${ours.senderStallMs} ms, SES ${ours.sesStallMs} ms, database ${ours.dbStallMs} ms`
           : "under one second of sending: no window to judge",
         "ratio",
       ),

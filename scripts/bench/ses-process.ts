@@ -43,11 +43,7 @@ export async function startSesProcess(maxSendRate: number): Promise<SesProcess> 
   const { endpoint } = await c.next<{ endpoint: string }>();
   return {
     endpoint,
-    async report() {
-      const answer = c.next<{ report: SesReport }>();
-      c.child.send("report");
-      return (await answer).report;
-    },
+    report: async () => (await c.ask<{ report: SesReport }>("report")).report,
     close: c.close,
   };
 }
