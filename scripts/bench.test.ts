@@ -24,14 +24,20 @@ describe("npm run bench --quick", () => {
     const structural = run.budgets.filter((b) => b.kind === "structural");
     expect(structural.length).toBeGreaterThanOrEqual(8);
     expect(structural.filter((b) => !b.ok)).toEqual([]);
-    expect(Object.keys(run.summary)).toEqual(SMOKE);
+    expect(Object.keys(run.summary)).toEqual([...SMOKE, "seconds"]);
+    // each benchmark's time and the total, in whole seconds
+    expect(Object.keys(part("seconds"))).toEqual([...SMOKE, "total"]);
+    expect(lines.some((l) => l.startsWith("ran in: poll "))).toBe(true);
   });
 
   it("poll: new entries are one write each; a first or steady poll is one request, a 304 one small update", () => {
-    const { feeds, entries } = QUICK_SIZES;
+    const { feeds, entries, serialFeeds } = QUICK_SIZES;
     const p = part("poll");
+    expect(serialFeeds).toBeLessThan(feeds);
     expect(p).toMatchObject({
-      itemWritesNaive: feeds * entries,
+      // the serial loop visits its sample of the feeds (its times are scaled to all of them)
+      serialFeeds,
+      itemWritesNaive: serialFeeds * entries,
       itemWritesOurs: feeds * entries,
       orderWritesOurs: 0,
       repeatItemWrites: 0,
@@ -88,6 +94,8 @@ describe("bench arguments", () => {
     expect(sizesFromArgs(["--quick"]).sizes).toEqual(QUICK_SIZES);
     const { sizes, only } = sizesFromArgs(["--feeds", "1000", "--only", "poll, send"]);
     expect(sizes.feeds).toBe(1000);
+    expect(sizes.serialFeeds).toBe(256);
+    expect(sizesFromArgs(["--serial-feeds", "1000"]).sizes.serialFeeds).toBe(1000);
     expect(only).toEqual(["poll", "send"]);
     expect(() => sizesFromArgs(["--items", "0"])).toThrow(/--items/);
   });

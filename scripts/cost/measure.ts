@@ -15,6 +15,7 @@ export const MEASURE_SIZES: BenchSizes = {
   ddbLatencyMs: 1,
   feeds: 10,
   entries: 20,
+  serialFeeds: 10,
   smallItems: 1_000,
   items: 1_000,
   recipients: 100,
