@@ -67,6 +67,12 @@ describe("npm run bench --quick", () => {
     expect(run.budgets.find((b) => b.name.startsWith("send: every recipient"))?.ok).toBe(true);
     expect(s.requestsPerRecipientNaive).toBeGreaterThanOrEqual(3);
     expect(s.requestsPerRecipientOurs).toBeLessThan(s.requestsPerRecipientNaive as number);
+    // the sender's CPU is measured (a count of work, not judged), and what it makes at the limit
+    expect(s.senderCpuMsPerRecipient).toBeGreaterThan(0);
+    expect(s.senderCoresAtLimit).toBeCloseTo(
+      ((s.senderCpuMsPerRecipient as number) * QUICK_SIZES.rate) / 1000,
+      1,
+    );
   });
 
   it("parse: every corpus document read with no unhandled error", () => {

@@ -151,6 +151,12 @@ interface SendRun {
   sesStallMs: number;
   dbStallMs: number;
   ddbRequests: number;
+  /**
+   * CPU of the sender's process during the run (every thread, the kernel's share included: on
+   * loopback that is also the receiving side's TCP work) per recipient, ms: what a Lambda's vCPU
+   * share has to cover at the rate.
+   */
+  cpuMsPerRecipient: number;
   seconds: number;
 }
 
@@ -237,6 +243,7 @@ async function sendRun(
     const counter = countDynamo(rawDbOf(ctx.store).doc);
     const loop = recordStalls();
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     if (sender === "ours") {
       const r = await runSend(ctx, issueNumber);
       if (r.status !== "sent") throw new Error(`send: runSend ended "${r.status}"`);
@@ -244,6 +251,7 @@ async function sendRun(
       await naiveSend(ctx, issueNumber, subs, rate);
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     loop.stop();
     const c = counter.counts();
 
@@ -288,6 +296,7 @@ async function sendRun(
       sesStallMs: round(longestStall(report.stalls, from, to), 0),
       dbStallMs: round(longestStall(dbStalls, from, to), 0),
       ddbRequests: c.reads + c.writes,
+      cpuMsPerRecipient: round((cpu.user + cpu.system) / 1000 / recipients, 2),
       seconds: round(seconds, 1),
     };
   } finally {
@@ -334,6 +343,9 @@ export interface SendSummary {
   senderStallMs: number;
   sesStallMs: number;
   dbStallMs: number;
+  /** Our run at the limit: the sender's CPU per recipient (ms), and the cores that makes at the limit. */
+  senderCpuMsPerRecipient: number;
+  senderCoresAtLimit: number;
   /** Wall time of our run at the limit. */
   seconds: number;
 }
@@ -377,6 +389,8 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
     senderStallMs: ours.senderStallMs,
     sesStallMs: ours.sesStallMs,
     dbStallMs: ours.dbStallMs,
+    senderCpuMsPerRecipient: ours.cpuMsPerRecipient,
+    senderCoresAtLimit: round((ours.cpuMsPerRecipient * opts.rate) / 1000, 2),
     seconds: ours.seconds,
   };
   const lines = [
@@ -398,6 +412,7 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         "DDB req/recipient",
         "pause ms",
         "stall ms sender/SES/DB",
+        "CPU ms/recipient",
         "s",
       ],
       runs.map((r) => [
@@ -414,6 +429,7 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         round(r.ddbRequests / r.recipients, 2),
         r.longestPauseMs,
         `${r.senderStallMs}/${r.sesStallMs}/${r.dbStallMs}`,
+        r.cpuMsPerRecipient,
         r.seconds,
       ]),
     ),
@@ -421,6 +437,7 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
       `${summary.minWindowRatio}–${summary.maxWindowRatio} (${summary.windows} windows), ` +
       `${summary.throttledSteady} Throttling at steady state (${summary.throttled} in all); ` +
       `at ${opts.highRate}/s ours ${summary.highRatio}, naive ${summary.naiveHighRatio}: pipeline x${summary.pipelineGain}`,
+    `send CPU: ours ${summary.senderCpuMsPerRecipient} ms per recipient at ${opts.rate}/s (the sender's process, every thread, loopback's kernel work included): ${summary.senderCoresAtLimit} of a core at the limit`,
     `send copies of a real issue (${Math.round(copies.bytes / 1024)} KiB): made from the issue's template, x${copies.speedup} less CPU per copy than composing each with MailComposer`,
   ];
   const detail = (f: (r: SendRun) => number) =>
