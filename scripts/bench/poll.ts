@@ -41,7 +41,17 @@ import { mapLimit } from "@wkn/core/util/concurrency";
 import { countDynamo, type DynamoCounter, type RequestCounts } from "./dynamo-counter.js";
 import { startBenchDatabase } from "./dynamo-process.js";
 import { startFeedServer } from "./feed-server.js";
-import { type BenchReport, benchCtx, budget, collectGarbage, ratio, round, table, timed } from "./frame.js";
+import {
+  type BenchReport,
+  benchCtx,
+  budget,
+  collectGarbage,
+  cpuNow,
+  ratio,
+  round,
+  table,
+  timed,
+} from "./frame.js";
 
 export interface PollBenchOptions {
   /** Simulated network before each DynamoDB request, on both sides (frame.ts `benchCtx`). */
@@ -192,17 +202,17 @@ export async function benchPoll(opts: PollBenchOptions): Promise<BenchReport<Pol
     const cycle = async <T>(counter: DynamoCounter, db: SideDatabase, run: () => Promise<T>) => {
       server.resetStats();
       counter.reset();
-      const cpu = process.cpuUsage();
+      const cpu = cpuNow();
       const dbCpu = db.dynamo.cpuMs();
       const { ms, value } = await timed(run);
-      const used = process.cpuUsage(cpu);
+      const cpuMs = cpuNow() - cpu;
       const dbCpuAfter = db.dynamo.cpuMs();
       return {
         ms,
         value,
         counts: counter.counts(),
         served: server.stats(),
-        cpuMs: (used.user + used.system) / 1000,
+        cpuMs,
         dbCpuMs: dbCpu === null || dbCpuAfter === null ? null : dbCpuAfter - dbCpu,
       };
     };

@@ -46,6 +46,7 @@ import {
   addLatency,
   type BenchReport,
   budget,
+  cpuNow,
   longestStall,
   ratio,
   recordStalls,
@@ -243,7 +244,7 @@ async function sendRun(
     const counter = countDynamo(rawDbOf(ctx.store).doc);
     const loop = recordStalls();
     const started = performance.now();
-    const cpuBefore = process.cpuUsage();
+    const cpuBefore = cpuNow();
     if (sender === "ours") {
       const r = await runSend(ctx, issueNumber);
       if (r.status !== "sent") throw new Error(`send: runSend ended "${r.status}"`);
@@ -251,7 +252,7 @@ async function sendRun(
       await naiveSend(ctx, issueNumber, subs, rate);
     }
     const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = cpuNow() - cpuBefore;
     loop.stop();
     const c = counter.counts();
 
@@ -296,7 +297,7 @@ async function sendRun(
       sesStallMs: round(longestStall(report.stalls, from, to), 0),
       dbStallMs: round(longestStall(dbStalls, from, to), 0),
       ddbRequests: c.reads + c.writes,
-      cpuMsPerRecipient: round((cpu.user + cpu.system) / 1000 / recipients, 2),
+      cpuMsPerRecipient: round(cpuMs / recipients, 2),
       seconds: round(seconds, 1),
     };
   } finally {
