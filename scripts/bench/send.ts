@@ -139,6 +139,8 @@ interface SendRun {
   /** Extra copies (a recipient's second message and on), and recipients with no message. */
   duplicates: number;
   missing: number;
+  /** What the store says of the missing recipients: their deliveries' statuses and errors, counted. */
+  missingWhy: string;
   /** Messages to an address that was not a recipient of the run. */
   strays: number;
   /**
@@ -203,6 +205,23 @@ async function naiveSend(ctx: Ctx, issueNumber: number, recipients: Subscriber[]
       }),
     );
   }
+}
+
+/**
+ * What the store says of the recipients `ids` (those SES has no message for), grouped by status
+ * and error: "1 ambiguous, Error: read ECONNRESET".
+ */
+async function deliveriesOf(ctx: Ctx, issueNumber: number, ids: readonly string[]): Promise<string> {
+  const records = new Map((await ctx.store.deliveries.list(issueNumber)).map((d) => [d.subscriberId, d]));
+  const groups = new Map<string, number>();
+  for (const id of ids) {
+    const d = records.get(id);
+    const what = d
+      ? [d.status, d.messageId && `message ${d.messageId}`, d.error].filter(Boolean).join(", ")
+      : "no delivery record";
+    groups.set(what, (groups.get(what) ?? 0) + 1);
+  }
+  return [...groups].map(([what, n]) => `${n} ${what}`).join("; ");
 }
 
 /** When the endpoint answered Throttling, on its clock (Date.now), seen at the client. */
@@ -272,12 +291,13 @@ async function sendRun(
     const got = perDestination({ messages: () => report.messages });
     const addresses = new Set(subs.map((s) => s.email));
     let duplicates = 0;
-    let missing = 0;
+    const lost: string[] = [];
     for (const s of subs) {
       const n = got.get(s.email) ?? 0;
-      if (n === 0) missing++;
+      if (n === 0) lost.push(s.id);
       else duplicates += n - 1;
     }
+    const missing = lost.length;
     let strays = 0;
     for (const [address, n] of got) if (!addresses.has(address)) strays += n;
 
@@ -291,6 +311,7 @@ async function sendRun(
       throttledSteady: throttles.filter((t) => t >= from && t <= to).length,
       duplicates,
       missing,
+      missingWhy: missing > 0 ? await deliveriesOf(ctx, issueNumber, lost) : "",
       strays,
       longestPauseMs: round(longestGap(steadyTimes), 0),
       senderStallMs: round(longestStall(loop.stalls, from, to), 0),
@@ -458,7 +479,7 @@ export async function benchSend(env: TestEnv, opts: SendBenchOptions): Promise<B
         short
           .map(
             (r) =>
-              `${r.sender} @${r.rate}/s: ${r.duplicates} duplicates, ${r.missing} missing, ${r.strays} to others`,
+              `${r.sender} @${r.rate}/s: ${r.duplicates} duplicates, ${r.missing} missing${r.missingWhy ? ` (their deliveries: ${r.missingWhy})` : ""}, ${r.strays} to others`,
           )
           .join("; "),
       ),

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from "./log.js";
 import { folderMediaStore } from "./media/local-store.js";
 import { s3MediaStore } from "./media/s3-store.js";
 import type { MediaStore } from "./media/store.js";
-import { LOCAL_CREDENTIALS } from "./store/client.js";
+import { LOCAL_CREDENTIALS, SDK_REQUEST_HANDLER } from "./store/client.js";
 import { createDb, createStore } from "./store/index.js";
 import { lazyClient } from "./util/lazy-client.js";
 import { loadOnce } from "./util/load-once.js";
@@ -32,6 +32,7 @@ export function createCtx(
         region: config.region,
         ...(config.sesEndpoint ? { endpoint: config.sesEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
         maxAttempts: 1, // the sender paces and retries Throttling itself
+        requestHandler: SDK_REQUEST_HANDLER, // no call on a connection SES is closing
       }),
   );
   return {
