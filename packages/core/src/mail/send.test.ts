@@ -6,6 +6,7 @@
  */
 
 import { startTestEnv, TEST_SECRET, type TestEnv } from "@wkn/testing";
+import { loseAnswers } from "@wkn/testing/faults/lost-answer";
 import {
   addActive,
   claimByDeadRunner,
@@ -446,6 +447,21 @@ describe("runSend", () => {
       delivery: { total: 10, sent: 0, ambiguous: 10, pending: 0 },
     });
     expectEachOnce(local, subs); // nobody got a second copy on the resumed run
+  });
+
+  it("mails a recipient whose claim the table made but whose answer was lost (the SDK tried it again)", async () => {
+    const local = await ses(300);
+    const ctx = await mailCtx(env, local);
+    const subs = await addActive(ctx, 6);
+    const n = await readyDraft(ctx);
+    await startSend(ctx, n);
+    const net = loseAnswers(ctx);
+    net.loseNext("PutItemCommand"); // the run's first claim
+
+    const result = await runSend(ctx, n, noWait);
+    expect(net.lost()).toBe(1);
+    expect(result).toMatchObject({ status: "sent", delivery: { total: 6, sent: 6, pending: 0 } });
+    expectEachOnce(local, subs);
   });
 
   it("sends each recipient once when two runners overlap, one taking the lease of the other", async () => {

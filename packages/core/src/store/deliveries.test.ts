@@ -1,6 +1,7 @@
 /** The send bookkeeping in an issue's partition: claims, settles, ambiguity marks, the lease. */
 
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { loseAnswers } from "@wkn/testing/faults/lost-answer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../context.js";
 import { countDeliveries, type DeliveryRecord } from "./deliveries.js";
@@ -98,6 +99,39 @@ describe("deliveries", () => {
     expect(await d.release(resend, "r9")).toBe(true);
     const [q] = (await d.list(12)).filter((x) => x.subscriberId === "q");
     expect(q).toMatchObject({ status: "resend", resentAt: "2025-03-08T00:00:00.000Z" });
+  });
+
+  it("holds each write the table did when its answer was lost and the SDK sent it again", async () => {
+    const c = await env.ctx();
+    const net = loseAnswers(c);
+    const d = c.store.deliveries;
+    const at = "2025-03-09T00:00:00.000Z";
+
+    net.loseNext("PutItemCommand");
+    expect(await d.claim(claim("a", "r1", 20))).toBe(true); // the retry meets its own claim
+    expect(await d.claim(claim("a", "r2", 20))).toBe(false); // still nobody else's
+    net.loseNext("DeleteItemCommand");
+    expect(await d.release({ issueNumber: 20, subscriberId: "a" }, "r1")).toBe(true); // gone already
+    expect(await d.list(20)).toEqual([]);
+
+    await d.claim(claim("b", "r1", 20));
+    net.loseNext("UpdateItemCommand");
+    expect(await d.markAmbiguous(claim("b", "r1", 20), "no answer")).toBe(true);
+    expect(await d.markAmbiguousForResend(20, at)).toHaveLength(1);
+    const resend = { ...claim("b", "r2", 20), resentAt: at };
+    net.loseNext("UpdateItemCommand");
+    expect(await d.claimResend(resend)).toBe(true);
+    expect(await d.claimResend({ ...resend, runner: "r3" })).toBe(false);
+    net.loseNext("UpdateItemCommand");
+    expect(await d.release(resend, "r2")).toBe(true);
+    expect(await d.list(20)).toMatchObject([{ subscriberId: "b", status: "resend", resentAt: at }]);
+
+    expect(net.lost()).toBe(5); // every answer above was lost once, and the SDK tried again
+    // A settled delivery is nobody's claim, its runner's neither.
+    await d.claim(claim("c", "r1", 20));
+    await d.settle([{ ...claim("c", "r1", 20), status: "sent", messageId: "m-c" }]);
+    expect(await d.claim(claim("c", "r1", 20))).toBe(false);
+    expect(await d.release({ issueNumber: 20, subscriberId: "c" }, "r1")).toBe(false);
   });
 
   it("keeps the last failed run on the send job record until it is cleared", async () => {

@@ -9,14 +9,19 @@
  * Settling a claim (sent / failed) is an unconditional put, batched 25 at a time: only the runner
  * that claimed a record settles it, and what it writes is what happened to that message, even when
  * a runner that took over meanwhile marked the claim ambiguous.
+ *
+ * Every conditional write here also holds when it finds its own result already in place: the SDK
+ * tries a request again when its answer is lost (a reset, a timeout, a 500), and DynamoDB may have
+ * done the first try. A claim that then failed its condition against itself was counted as
+ * someone else's: the recipient stayed claimed by a run that never sent, and the issue was marked
+ * sent with them pending; a release that failed against itself left them unclaimed and unmailed.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "../errors.js";
 import type { Delivery, DeliveryCounts, SendProblem } from "../model/index.js";
 import { batchPutAll } from "./batch.js";
 import type { Db } from "./client.js";
 import { keys, stripKeys } from "./keys.js";
-import { putIfAbsent } from "./put-if-absent.js";
 import { queryAll } from "./query.js";
 
 /** A delivery as stored: the API shape plus the runner that claimed it. */
@@ -94,9 +99,26 @@ export function deliveriesRepo(db: Db) {
     list,
     getLease,
 
-    /** The claim: stores the record unless one exists for this recipient. False: someone has it. */
-    claim(d: DeliveryRecord): Promise<boolean> {
-      return putIfAbsent(db, recordOf(d));
+    /**
+     * The claim: stores the record unless one exists for this recipient, other than this runner's
+     * own unsettled claim (the same claim tried again). False: someone has it.
+     */
+    async claim(d: DeliveryRecord): Promise<boolean> {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.table,
+            Item: recordOf(d),
+            ConditionExpression: "attribute_not_exists(pk) OR (#r = :r AND #st = :claimed)",
+            ExpressionAttributeNames: { "#r": "runner", "#st": "status" },
+            ExpressionAttributeValues: { ":r": d.runner, ":claimed": "claimed" },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (isConditionalCheckFailed(e)) return false;
+        throw e;
+      }
     },
 
     /** Writes settled records (sent / failed / ambiguous with what is known), 25 per request. */
@@ -107,28 +129,33 @@ export function deliveriesRepo(db: Db) {
     /**
      * Gives a claim back when SES certainly did not take the message, so a later run claims the
      * recipient again: a first claim is deleted, a resend claim goes back to "resend". Only the
-     * claimer's own, still unsettled claim.
+     * claimer's own, still unsettled claim; true also when it is released already (tried again).
      */
     async release(d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "resentAt">, runner: string) {
-      const condition = {
-        ConditionExpression: "#r = :r AND #st = :claimed",
-        ExpressionAttributeNames: { "#r": "runner", "#st": "status" },
-        ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed" } as Record<string, unknown>,
-      };
       const Key = keys.delivery(d.issueNumber, d.subscriberId);
+      const names = { "#r": "runner", "#st": "status" };
       try {
         if (d.resentAt) {
-          condition.ExpressionAttributeValues[":resend"] = "resend";
           await db.doc.send(
             new UpdateCommand({
               TableName: db.table,
               Key,
               UpdateExpression: "SET #st = :resend",
-              ...condition,
+              ConditionExpression: "#r = :r AND (#st = :claimed OR #st = :resend)",
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed", ":resend": "resend" },
             }),
           );
         } else {
-          await db.doc.send(new DeleteCommand({ TableName: db.table, Key, ...condition }));
+          await db.doc.send(
+            new DeleteCommand({
+              TableName: db.table,
+              Key,
+              ConditionExpression: "attribute_not_exists(pk) OR (#r = :r AND #st = :claimed)",
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed" },
+            }),
+          );
         }
         return true;
       } catch (e) {
@@ -139,7 +166,8 @@ export function deliveriesRepo(db: Db) {
 
     /**
      * The claim of a delivery the editor asked to send again: "resend" → "claimed" by this runner,
-     * conditionally, so two runs never both take it. False: someone has it.
+     * conditionally, so two runs never both take it (this runner's own claim holds: tried again).
+     * False: someone has it.
      */
     async claimResend(d: DeliveryRecord): Promise<boolean> {
       try {
@@ -148,7 +176,7 @@ export function deliveriesRepo(db: Db) {
             TableName: db.table,
             Key: keys.delivery(d.issueNumber, d.subscriberId),
             UpdateExpression: "SET #st = :claimed, #r = :r, #c = :c, #err = :null",
-            ConditionExpression: "#st = :resend",
+            ConditionExpression: "#st = :resend OR (#r = :r AND #st = :claimed)",
             ExpressionAttributeNames: { "#st": "status", "#r": "runner", "#c": "claimedAt", "#err": "error" },
             ExpressionAttributeValues: {
               ":claimed": "claimed",
@@ -214,7 +242,8 @@ export function deliveriesRepo(db: Db) {
     /**
      * Marks a claim of a runner that is gone as ambiguous: SES may or may not have taken its
      * message, so nobody sends it again. Conditional on the claim still being that runner's and
-     * unsettled, so a late settle by that runner is never overwritten.
+     * unsettled (or marked already: tried again), so a late settle by that runner is never
+     * overwritten.
      */
     async markAmbiguous(
       d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "runner">,
@@ -226,7 +255,7 @@ export function deliveriesRepo(db: Db) {
             TableName: db.table,
             Key: keys.delivery(d.issueNumber, d.subscriberId),
             UpdateExpression: "SET #st = :amb, #err = :err",
-            ConditionExpression: "#r = :r AND #st = :claimed",
+            ConditionExpression: "#r = :r AND (#st = :claimed OR #st = :amb)",
             ExpressionAttributeNames: { "#st": "status", "#err": "error", "#r": "runner" },
             ExpressionAttributeValues: {
               ":amb": "ambiguous",
