@@ -21,6 +21,7 @@ import { isConditionalCheckFailed } from "../errors.js";
 import type { Delivery, DeliveryCounts, SendProblem } from "../model/index.js";
 import { batchPutAll } from "./batch.js";
 import type { Db } from "./client.js";
+import { conditionally } from "./conditional.js";
 import { keys, stripKeys } from "./keys.js";
 import { queryAll } from "./query.js";
 
@@ -104,8 +105,8 @@ export function deliveriesRepo(db: Db) {
      * own unsettled claim (the same claim tried again). False: someone has it.
      */
     async claim(d: DeliveryRecord): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionally(
+        db.doc.send(
           new PutCommand({
             TableName: db.table,
             Item: recordOf(d),
@@ -113,12 +114,8 @@ export function deliveriesRepo(db: Db) {
             ExpressionAttributeNames: { "#r": "runner", "#st": "status" },
             ExpressionAttributeValues: { ":r": d.runner, ":claimed": "claimed" },
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
 
     /** Writes settled records (sent / failed / ambiguous with what is known), 25 per request. */
@@ -134,34 +131,28 @@ export function deliveriesRepo(db: Db) {
     async release(d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "resentAt">, runner: string) {
       const Key = keys.delivery(d.issueNumber, d.subscriberId);
       const names = { "#r": "runner", "#st": "status" };
-      try {
-        if (d.resentAt) {
-          await db.doc.send(
-            new UpdateCommand({
-              TableName: db.table,
-              Key,
-              UpdateExpression: "SET #st = :resend",
-              ConditionExpression: "#r = :r AND (#st = :claimed OR #st = :resend)",
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed", ":resend": "resend" },
-            }),
-          );
-        } else {
-          await db.doc.send(
-            new DeleteCommand({
-              TableName: db.table,
-              Key,
-              ConditionExpression: "attribute_not_exists(pk) OR (#r = :r AND #st = :claimed)",
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed" },
-            }),
-          );
-        }
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+      return conditionally(
+        d.resentAt
+          ? db.doc.send(
+              new UpdateCommand({
+                TableName: db.table,
+                Key,
+                UpdateExpression: "SET #st = :resend",
+                ConditionExpression: "#r = :r AND (#st = :claimed OR #st = :resend)",
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed", ":resend": "resend" },
+              }),
+            )
+          : db.doc.send(
+              new DeleteCommand({
+                TableName: db.table,
+                Key,
+                ConditionExpression: "attribute_not_exists(pk) OR (#r = :r AND #st = :claimed)",
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: { ":r": runner, ":claimed": "claimed" },
+              }),
+            ),
+      );
     },
 
     /**
@@ -170,8 +161,8 @@ export function deliveriesRepo(db: Db) {
      * False: someone has it.
      */
     async claimResend(d: DeliveryRecord): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionally(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: keys.delivery(d.issueNumber, d.subscriberId),
@@ -186,12 +177,8 @@ export function deliveriesRepo(db: Db) {
               ":null": null,
             },
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
 
     /**
@@ -249,8 +236,8 @@ export function deliveriesRepo(db: Db) {
       d: Pick<DeliveryRecord, "issueNumber" | "subscriberId" | "runner">,
       error: string,
     ): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionally(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: keys.delivery(d.issueNumber, d.subscriberId),
@@ -264,12 +251,8 @@ export function deliveriesRepo(db: Db) {
               ":claimed": "claimed",
             },
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
 
     /** Counts of an issue's deliveries; recipients not claimed yet (the job's `total`) are pending. */
@@ -313,8 +296,8 @@ export function deliveriesRepo(db: Db) {
       leaseUntil: number,
       total?: number,
     ): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionally(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: jobKey(issueNumber),
@@ -331,12 +314,8 @@ export function deliveriesRepo(db: Db) {
               ...(total === undefined ? {} : { ":t": total }),
             },
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
 
     /** Frees our lease at once (the next runner need not wait for it to expire), recording `total`. */

@@ -9,6 +9,7 @@ import type {
   SendPause,
 } from "../model/index.js";
 import type { Db } from "./client.js";
+import { conditionally } from "./conditional.js";
 import { confirmEntries } from "./confirm.js";
 import { keys, stripKeys } from "./keys.js";
 import { putIfAbsent } from "./put-if-absent.js";
@@ -250,8 +251,8 @@ export function issuesRepo(db: Db) {
      * True when the number was given back.
      */
     async releaseNumber(n: number): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionally(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: keys.counter("issue"),
@@ -260,12 +261,8 @@ export function issuesRepo(db: Db) {
             ExpressionAttributeNames: { "#v": "value" },
             ExpressionAttributeValues: { ":n": n, ":prev": n - 1 },
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
 
     /**
@@ -314,8 +311,8 @@ export function issuesRepo(db: Db) {
 
     /** Replaces the delivery counts kept on a sent issue (after a resend). False when it is not sent. */
     async setDelivery(n: number, delivery: DeliveryCounts, updatedAt: string): Promise<boolean> {
-      try {
-        await db.doc.send(
+      return conditionally(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.table,
             Key: keys.issue(n),
@@ -324,12 +321,8 @@ export function issuesRepo(db: Db) {
             ExpressionAttributeNames: { "#d": "delivery", "#u": "updatedAt", "#st": "status" },
             ExpressionAttributeValues: { ":d": delivery, ":u": updatedAt, ":sent": "sent" },
           }),
-        );
-        return true;
-      } catch (e) {
-        if (isConditionalCheckFailed(e)) return false;
-        throw e;
-      }
+        ),
+      );
     },
 
     /**

@@ -1,18 +1,14 @@
 import { PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "../errors.js";
 import type { Db } from "./client.js";
+import { conditionally } from "./conditional.js";
 
 /** Stores a record unless one with its key exists; false (and no write) when it does. */
 export async function putIfAbsent(db: Db, item: Record<string, unknown>): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return conditionally(
+    db.doc.send(
       new PutCommand({ TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionalCheckFailed(e)) return false;
-    throw e;
-  }
+    ),
+  );
 }
 
 /** Records per transaction: a feed page's new entries in one request, well inside the 4 MB limit. */

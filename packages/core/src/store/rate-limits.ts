@@ -10,8 +10,8 @@
  * a retry of the same job, which resumes it without counting again.
  */
 import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "../errors.js";
 import type { Db } from "./client.js";
+import { conditionally } from "./conditional.js";
 import { keys } from "./keys.js";
 import { TTL_ATTRIBUTE } from "./table.js";
 
@@ -41,8 +41,8 @@ const NAMES = { "#c": "count", "#e": TTL_ATTRIBUTE, "#a": "attempt", "#u": "held
 
 export function rateLimitsRepo(db: Db) {
   const countInWindow = async (bucket: string, rule: RateLimit, now: number): Promise<boolean> => {
-    try {
-      await db.doc.send(
+    return conditionally(
+      db.doc.send(
         new UpdateCommand({
           TableName: db.table,
           Key: keys.rateLimit(bucket),
@@ -51,17 +51,13 @@ export function rateLimitsRepo(db: Db) {
           ExpressionAttributeNames: { "#c": "count", "#e": TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":one": 1, ":now": now, ":limit": rule.limit },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionalCheckFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   };
 
   const openWindow = async (bucket: string, rule: RateLimit, now: number): Promise<boolean> => {
-    try {
-      await db.doc.send(
+    return conditionally(
+      db.doc.send(
         new PutCommand({
           TableName: db.table,
           Item: { ...keys.rateLimit(bucket), count: 1, [TTL_ATTRIBUTE]: now + rule.windowSeconds },
@@ -69,29 +65,21 @@ export function rateLimitsRepo(db: Db) {
           ExpressionAttributeNames: { "#e": TTL_ATTRIBUTE },
           ExpressionAttributeValues: { ":now": now },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionalCheckFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   };
 
   /** A conditional update; false when its condition failed. */
   const update = async (bucket: string, input: Omit<UpdateCommandInput, "TableName" | "Key">) => {
-    try {
-      await db.doc.send(new UpdateCommand({ TableName: db.table, Key: keys.rateLimit(bucket), ...input }));
-      return true;
-    } catch (e) {
-      if (isConditionalCheckFailed(e)) return false;
-      throw e;
-    }
+    return conditionally(
+      db.doc.send(new UpdateCommand({ TableName: db.table, Key: keys.rateLimit(bucket), ...input })),
+    );
   };
 
   /** The first attempt of a new window, held: the old window (if any) has ended and holds none. */
   const openWindowHeld = async (bucket: string, rule: RateLimit, now: number, held: Held) => {
-    try {
-      await db.doc.send(
+    return conditionally(
+      db.doc.send(
         new PutCommand({
           TableName: db.table,
           Item: {
@@ -105,12 +93,8 @@ export function rateLimitsRepo(db: Db) {
           ExpressionAttributeNames: { "#e": TTL_ATTRIBUTE, "#a": "attempt" },
           ExpressionAttributeValues: { ":now": now },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionalCheckFailed(e)) return false;
-      throw e;
-    }
+      ),
+    );
   };
 
   const claimOnce = async (
