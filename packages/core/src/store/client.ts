@@ -22,9 +22,9 @@ export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local
  * request written on a connection the server is closing at that moment is reset, and for
  * SendRawEmail (never retried: SES may have taken it) that leaves a delivery ambiguous for the
  * editor to sort out. Node's http server, which the local endpoints run on, closes a connection
- * idle 5 s (6 s with its grace); AWS's endpoints keep them longer. Measured against the local SES
- * endpoint, ten calls at once on connections idle 5.970-5.995 s: 73 of 180 reset (ECONNRESET,
- * "socket hang up") without this, 0 with it. Setting it also makes Node's agent honour a shorter
+ * idle 5 s (6 s with its grace); AWS's endpoints keep them longer. Against the local SES endpoint,
+ * 73-76 of 180 calls on connections idle just that long were reset without this, 0 with it
+ * (packages/local/src/testing/keep-alive-race.ts). Setting it also makes Node's agent honour a shorter
  * `Keep-Alive: timeout=N` a server announces. An answer slower than this is still waited for: the
  * agent's timeout closes idle pooled connections only.
  */

@@ -22,7 +22,7 @@ export function loseAnswers(ctx: Pick<Ctx, "store">): LostAnswers {
       const out = await next(args);
       if (context.commandName && armed.delete(context.commandName)) {
         lost++;
-        throw Object.assign(new Error("read ECONNRESET"), { name: "Error", code: "ECONNRESET" });
+        throw Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
       }
       return out;
     },
