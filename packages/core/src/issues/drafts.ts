@@ -62,20 +62,22 @@ export async function createDraft(ctx: Ctx, input: NewDraft = {}): Promise<Issue
   // Everything that can be a 400 is checked before a number is taken.
   const given = line(input.title, "title");
   const sections = input.fromSelected ? await sectionsFromSelection(ctx) : [];
-  const n = await ctx.store.issues.nextNumber();
   const now = ctx.now().toISOString();
-  const title = given || defaultTitle(ctx, n);
-  const rec = await ctx.store.issues.create({
-    id: String(n),
-    number: n,
-    title,
-    subject: title,
-    intro: text(input.intro),
-    status: "draft",
-    sections,
-    createdAt: now,
-    updatedAt: now,
-    sentAt: null,
+  const intro = text(input.intro);
+  const rec = await ctx.store.issues.createNext((n) => {
+    const title = given || defaultTitle(ctx, n);
+    return {
+      id: String(n),
+      number: n,
+      title,
+      subject: title,
+      intro,
+      status: "draft",
+      sections,
+      createdAt: now,
+      updatedAt: now,
+      sentAt: null,
+    };
   });
   return toIssue(rec, { ...ZERO_DELIVERY });
 }

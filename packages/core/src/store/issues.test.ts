@@ -1,6 +1,7 @@
 /** The issue store against dynalite: numbering, conditional status moves, snapshot once, delivery counts. */
 
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { loseAnswers } from "@wkn/testing/faults/lost-answer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "../errors.js";
 import type { IssueRecord } from "./issues.js";
@@ -36,11 +37,49 @@ const card = {
 };
 
 describe("issues store", () => {
-  it("hands out distinct consecutive numbers to concurrent callers", async () => {
+  it("gives concurrent new issues distinct consecutive numbers, each with its own content", async () => {
     const ctx = await env.ctx();
-    const numbers = await Promise.all(Array.from({ length: 12 }, () => ctx.store.issues.nextNumber()));
-    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(await ctx.store.issues.nextNumber()).toBe(13);
+    const made = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        ctx.store.issues.createNext((n) => ({ ...draft(n), intro: `caller ${i}` })),
+      ),
+    );
+    const numbers = made.map((r) => r.number).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(new Set(made.map((r) => r.intro)).size).toBe(12);
+    for (const r of made) expect((await ctx.store.issues.mustGet(r.number)).intro).toBe(r.intro);
+    expect((await ctx.store.issues.createNext(draft)).number).toBe(13);
+  });
+
+  it("skips a number held by an issue stored without the counter", async () => {
+    const ctx = await env.ctx();
+    await ctx.store.issues.create(draft(1));
+    expect((await ctx.store.issues.createNext(draft)).number).toBe(2);
+  });
+
+  it("makes a new issue once, under the next number, when its write's answer is lost", async () => {
+    const ctx = await env.ctx();
+    await ctx.store.issues.createNext(draft);
+    const net = loseAnswers(ctx);
+    net.loseNext("TransactWriteItemsCommand");
+    // The table made issue 2; the SDK sent the transaction again, which met issue 2 as it stood.
+    expect((await ctx.store.issues.createNext(draft)).number).toBe(2);
+    expect(net.lost()).toBe(1);
+    expect((await ctx.store.issues.list()).map((i) => i.number)).toEqual([2, 1]);
+    // No number skipped, and the stored issue carries nothing of the token.
+    expect((await ctx.store.issues.createNext(draft)).number).toBe(3);
+    expect(await ctx.store.issues.mustGet(2)).toEqual(draft(2));
+  });
+
+  it("moves an issue once when the move's answer is lost, and still refuses another caller", async () => {
+    const ctx = await env.ctx();
+    await ctx.store.issues.create(draft(1));
+    const net = loseAnswers(ctx);
+    net.loseNext("UpdateItemCommand");
+    const moved = await ctx.store.issues.transition(1, "draft", "sending");
+    expect(net.lost()).toBe(1);
+    expect(moved.status).toBe("sending");
+    await expect(ctx.store.issues.transition(1, "draft", "sending")).rejects.toBeInstanceOf(ConflictError);
   });
 
   it("lists newest first, by status, without snapshots", async () => {

@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
 import type {
   DeliveryCounts,
@@ -37,6 +38,17 @@ export type DraftFields = Pick<IssueRecord, "title" | "subject" | "intro" | "sec
 
 const ZERO: DeliveryCounts = { total: 0, sent: 0, failed: 0, pending: 0, ambiguous: 0 };
 
+/**
+ * The attribute holding the token of the last write that must know itself again: when a write's
+ * answer is lost (a reset, a timeout, a 500 after the commit), the SDK sends it again and its
+ * condition meets its own result. With the token, a retried status move passes its condition,
+ * and a new issue's transaction is recognised as made (DynamoDB itself answers a retried
+ * transaction by its ClientRequestToken; the local server does not, and this covers both).
+ */
+const WRITE_TOKEN = "writeToken";
+/** Numbers tried by one `createNext` before it gives up: each try lost to a concurrent draft. */
+const NUMBER_TRIES = 20;
+
 /** The fields a listing needs: everything but the snapshot, which can be large. */
 const LIST_FIELDS = [
   "id",
@@ -58,7 +70,8 @@ const projection = (fields: readonly string[]) => ({
 });
 
 const fromItem = (rec: Record<string, unknown>): IssueRecord => {
-  const out = stripKeys<IssueRecord & { sections?: IssueSection[] }>(rec);
+  const out = stripKeys<IssueRecord & { sections?: IssueSection[]; [WRITE_TOKEN]?: string }>(rec);
+  delete out[WRITE_TOKEN];
   out.sections ??= [];
   out.sentAt ??= null;
   return out;
@@ -98,21 +111,67 @@ export function issuesRepo(db: Db) {
   };
 
   return {
-    /** The next issue number: one atomic ADD on the counter, so concurrent drafts never share one. */
-    async nextNumber(): Promise<number> {
-      const r = await db.doc.send(
-        new UpdateCommand({
-          TableName: db.table,
-          Key: keys.counter("issue"),
-          UpdateExpression: "ADD #v :one",
-          ExpressionAttributeNames: { "#v": "value" },
-          ExpressionAttributeValues: { ":one": 1 },
-          ReturnValues: "UPDATED_NEW",
-        }),
-      );
-      return Number(r.Attributes?.value);
+    /**
+     * Stores a new issue, `build(n)`, under the next number: the counter's step and the issue go in
+     * one transaction, conditional on the counter as read, so concurrent drafts never share a
+     * number and a number is never taken without its issue (a retried counter step used to skip
+     * one). A number found taken meanwhile is skipped; a transaction whose answer was lost is
+     * recognised by its token. 409 after NUMBER_TRIES numbers lost to concurrent drafts.
+     */
+    async createNext(build: (n: number) => IssueRecord): Promise<IssueRecord> {
+      const token = randomUUID();
+      let taken = 0;
+      for (let i = 0; i < NUMBER_TRIES; i++) {
+        const counter = await db.doc.send(
+          new GetCommand({ TableName: db.table, Key: keys.counter("issue"), ConsistentRead: true }),
+        );
+        const current = Number(counter.Item?.value ?? 0);
+        const n = Math.max(current, taken) + 1;
+        const rec = build(n);
+        try {
+          await db.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: db.table,
+                    Key: keys.counter("issue"),
+                    UpdateExpression: "SET #v = :n",
+                    ConditionExpression: current === 0 ? "attribute_not_exists(#v) OR #v = :c" : "#v = :c",
+                    ExpressionAttributeNames: { "#v": "value" },
+                    ExpressionAttributeValues: { ":n": n, ":c": current },
+                  },
+                },
+                {
+                  Put: {
+                    TableName: db.table,
+                    Item: {
+                      ...keys.issue(n),
+                      ...keys.issueIndexes(n, rec.status),
+                      ...rec,
+                      [WRITE_TOKEN]: token,
+                    },
+                    ConditionExpression: "attribute_not_exists(pk)",
+                  },
+                },
+              ],
+            }),
+          );
+          return rec;
+        } catch (e) {
+          if ((e as { name?: string } | null)?.name !== "TransactionCanceledException") throw e;
+          const stored = await db.doc.send(
+            new GetCommand({ TableName: db.table, Key: keys.issue(n), ConsistentRead: true }),
+          );
+          if (stored.Item?.[WRITE_TOKEN] === token) return rec;
+          // Taken by a concurrent draft, or by an issue stored without the counter: a later one.
+          if (stored.Item) taken = n;
+        }
+      }
+      throw new ConflictError("other drafts took every issue number tried: try again");
     },
 
+    /** Stores an issue under its own number (imports, tests); 409 when the number is taken. */
     async create(rec: IssueRecord): Promise<IssueRecord> {
       const item = { ...keys.issue(rec.number), ...keys.issueIndexes(rec.number, rec.status), ...rec };
       if (!(await putIfAbsent(db, item))) throw new ConflictError(`issue ${rec.number} already exists`);
@@ -283,6 +342,9 @@ export function issuesRepo(db: Db) {
         gsi2sk: idx.gsi2sk,
         ...extra,
       };
+      // The token lets a retry of this very move pass (WRITE_TOKEN); another caller's move from
+      // `from` still finds the issue in `to` and gets its 409.
+      fields[WRITE_TOKEN] = randomUUID();
       const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
       try {
         const r = await db.doc.send(
@@ -290,14 +352,17 @@ export function issuesRepo(db: Db) {
             TableName: db.table,
             Key: keys.issue(n),
             UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(", ")}`,
-            ConditionExpression: "attribute_exists(pk) AND #st = :from",
+            ConditionExpression: "attribute_exists(pk) AND (#st = :from OR (#st = :to AND #tok = :tok))",
             ExpressionAttributeNames: {
               ...Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
               "#st": "status",
+              "#tok": WRITE_TOKEN,
             },
             ExpressionAttributeValues: {
               ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
               ":from": from,
+              ":to": to,
+              ":tok": fields[WRITE_TOKEN],
             },
             ReturnValues: "ALL_NEW",
           }),
