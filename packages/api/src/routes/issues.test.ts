@@ -6,6 +6,7 @@ import { keys } from "@wkn/core/store/keys";
 import { rawDbOf } from "@wkn/core/store/raw";
 import { startTestEnv, TEST_TOKEN, type TestEnv } from "@wkn/testing";
 import { testClient } from "@wkn/testing/api";
+import { loseAnswers } from "@wkn/testing/faults/lost-answer";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -483,6 +484,18 @@ describe("DELETE /api/issues/:id", () => {
     expect(
       ((await (await t.get("/api/issues")).json()) as { issues: Issue[] }).issues.map((i) => i.number),
     ).toEqual([4, 3, 1]);
+  });
+
+  it("gives a deleted draft's number back when the delete's answer was lost", async () => {
+    const { ctx, t } = await setup(env);
+    const create = async () => ((await (await t.post("/api/issues", {})).json()) as Issue).number;
+    expect(await create()).toBe(1);
+    const net = loseAnswers(ctx);
+    net.loseNext("DeleteItemCommand");
+    // The table deleted it; the SDK's second try finds nothing: a 404, and the number is free.
+    expect((await t.del("/api/issues/1")).status).toBe(404);
+    expect(net.lost()).toBe(1);
+    expect(await create()).toBe(1);
   });
 });
 

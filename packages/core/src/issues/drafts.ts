@@ -249,7 +249,14 @@ export async function patchDraft(ctx: Ctx, n: number, input: DraftPatch): Promis
  * just made lets the next one take its number); a sent issue's number is never reused.
  */
 export async function deleteDraft(ctx: Ctx, n: number): Promise<void> {
-  await ctx.store.issues.removeDraft(n);
+  try {
+    await ctx.store.issues.removeDraft(n);
+  } catch (e) {
+    // Gone already: a delete whose answer was lost and that the SDK sent again finds it so. Its
+    // number goes back all the same (only while it is the newest, as below), or it is skipped.
+    if (e instanceof NotFoundError) await ctx.store.issues.releaseNumber(n);
+    throw e;
+  }
   if (await ctx.store.issues.releaseNumber(n)) ctx.log.info("draft deleted, number given back", { issue: n });
   else ctx.log.info("draft deleted", { issue: n });
 }
