@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, isConditionalCheckFailed, NotFoundError } from "../errors.js";
 import type {
@@ -15,6 +14,7 @@ import { confirmEntries } from "./confirm.js";
 import { keys, stripKeys } from "./keys.js";
 import { putIfAbsent } from "./put-if-absent.js";
 import { queryAll } from "./query.js";
+import { newWriteToken, WRITE_TOKEN, withoutWriteToken } from "./write-token.js";
 
 /**
  * The cards of an issue frozen when it goes out (issues/snapshot.ts): later edits of its items
@@ -37,15 +37,6 @@ export interface IssueRecord extends Omit<Issue, "delivery"> {
 export type DraftFields = Pick<IssueRecord, "title" | "subject" | "intro" | "sections">;
 
 const ZERO: DeliveryCounts = { total: 0, sent: 0, failed: 0, pending: 0, ambiguous: 0 };
-
-/**
- * The attribute holding the token of the last write that must know itself again: when a write's
- * answer is lost (a reset, a timeout, a 500 after the commit), the SDK sends it again and its
- * condition meets its own result. With the token, a retried status move passes its condition,
- * and a new issue's transaction is recognised as made (DynamoDB itself answers a retried
- * transaction by its ClientRequestToken; the local server does not, and this covers both).
- */
-const WRITE_TOKEN = "writeToken";
 /** Numbers tried by one `createNext` before it gives up: each try lost to a concurrent draft. */
 const NUMBER_TRIES = 20;
 
@@ -70,8 +61,7 @@ const projection = (fields: readonly string[]) => ({
 });
 
 const fromItem = (rec: Record<string, unknown>): IssueRecord => {
-  const out = stripKeys<IssueRecord & { sections?: IssueSection[]; [WRITE_TOKEN]?: string }>(rec);
-  delete out[WRITE_TOKEN];
+  const out = withoutWriteToken(stripKeys<IssueRecord & { sections?: IssueSection[] }>(rec));
   out.sections ??= [];
   out.sentAt ??= null;
   return out;
@@ -119,7 +109,7 @@ export function issuesRepo(db: Db) {
      * recognised by its token. 409 after NUMBER_TRIES numbers lost to concurrent drafts.
      */
     async createNext(build: (n: number) => IssueRecord): Promise<IssueRecord> {
-      const token = randomUUID();
+      const token = newWriteToken();
       let taken = 0;
       for (let i = 0; i < NUMBER_TRIES; i++) {
         const counter = await db.doc.send(
@@ -174,7 +164,8 @@ export function issuesRepo(db: Db) {
     /** Stores an issue under its own number (imports, tests); 409 when the number is taken. */
     async create(rec: IssueRecord): Promise<IssueRecord> {
       const item = { ...keys.issue(rec.number), ...keys.issueIndexes(rec.number, rec.status), ...rec };
-      if (!(await putIfAbsent(db, item))) throw new ConflictError(`issue ${rec.number} already exists`);
+      if (!(await putIfAbsent(db, item, newWriteToken())))
+        throw new ConflictError(`issue ${rec.number} already exists`);
       return rec;
     },
 
@@ -342,9 +333,9 @@ export function issuesRepo(db: Db) {
         gsi2sk: idx.gsi2sk,
         ...extra,
       };
-      // The token lets a retry of this very move pass (WRITE_TOKEN); another caller's move from
-      // `from` still finds the issue in `to` and gets its 409.
-      fields[WRITE_TOKEN] = randomUUID();
+      // The token lets a retry of this very move pass (write-token.ts); another caller's move
+      // from `from` still finds the issue in `to` and gets its 409.
+      fields[WRITE_TOKEN] = newWriteToken();
       const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
       try {
         const r = await db.doc.send(

@@ -1,12 +1,27 @@
 import { PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./client.js";
 import { conditionally } from "./conditional.js";
+import { WRITE_TOKEN } from "./write-token.js";
 
-/** Stores a record unless one with its key exists; false (and no write) when it does. */
-export async function putIfAbsent(db: Db, item: Record<string, unknown>): Promise<boolean> {
+/**
+ * Stores a record unless one with its key exists; false (and no write) when it does. With a
+ * `token` (write-token.ts) the record carries it, and finding it already stored by this very call
+ * (a retry after a lost answer) counts as made.
+ */
+export async function putIfAbsent(db: Db, item: Record<string, unknown>, token?: string): Promise<boolean> {
   return conditionally(
     db.doc.send(
-      new PutCommand({ TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
+      new PutCommand({
+        TableName: db.table,
+        ...(token === undefined
+          ? { Item: item, ConditionExpression: "attribute_not_exists(pk)" }
+          : {
+              Item: { ...item, [WRITE_TOKEN]: token },
+              ConditionExpression: "attribute_not_exists(pk) OR #tok = :tok",
+              ExpressionAttributeNames: { "#tok": WRITE_TOKEN },
+              ExpressionAttributeValues: { ":tok": token },
+            }),
+      }),
     ),
   );
 }

@@ -1,4 +1,5 @@
 import { startTestEnv, type TestEnv } from "@wkn/testing";
+import { loseAnswers } from "@wkn/testing/faults/lost-answer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Subscriber } from "../model/index.js";
 import { subscriberIdOf } from "../subscribers/address.js";
@@ -14,6 +15,35 @@ const sub = (n: number, status: Subscriber["status"] = "active"): Subscriber =>
   newSubscriber(`u${n}@example.com`, status, "import", new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString());
 
 describe("subscribers store", () => {
+  it("makes a subscriber and changes its status once when the write's answer is lost", async () => {
+    const ctx = await env.ctx();
+    const net = loseAnswers(ctx);
+    const u1 = sub(1, "pending");
+
+    // The table stored it; the SDK's second try met the record this very call had stored.
+    net.loseNext("PutItemCommand");
+    expect(await ctx.store.subscribers.createIfAbsent(u1)).toBe(true);
+    expect(await ctx.store.subscribers.createIfAbsent({ ...u1, source: "editor" })).toBe(false);
+
+    net.loseNext("UpdateItemCommand");
+    const confirmed = await ctx.store.subscribers.transition(u1.id, ["pending"], {
+      status: "active",
+      confirmedAt: "2026-02-01T00:00:00.000Z",
+      updatedAt: "2026-02-01T00:00:00.000Z",
+    });
+    expect(net.lost()).toBe(2);
+    expect(confirmed?.status).toBe("active");
+    // Another caller's change from pending is still refused, and nobody reads the token.
+    expect(await ctx.store.subscribers.transition(u1.id, ["pending"], { status: "active" })).toBeUndefined();
+    expect(await ctx.store.subscribers.get(u1.id)).toEqual({
+      ...u1,
+      status: "active",
+      confirmedAt: "2026-02-01T00:00:00.000Z",
+      updatedAt: "2026-02-01T00:00:00.000Z",
+    });
+    expect(confirmed).toEqual(await ctx.store.subscribers.get(u1.id));
+  });
+
   it("keeps the status index in step with each status change, and lets only one racing change win", async () => {
     const { store } = await env.ctx();
     await store.subscribers.putMany([sub(1), sub(2), sub(3, "pending")]);

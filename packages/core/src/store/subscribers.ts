@@ -15,6 +15,7 @@ import { keys, stripKeys } from "./keys.js";
 import { putIfAbsent } from "./put-if-absent.js";
 import { countQuery, queryPage } from "./query.js";
 import { buildUpdate } from "./update.js";
+import { newWriteToken, WRITE_TOKEN, withoutWriteToken } from "./write-token.js";
 
 export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = [
   "pending",
@@ -35,7 +36,7 @@ export function subscriberRecord(sub: Subscriber): Record<string, unknown> {
 }
 
 export const toSubscriber = (rec: Record<string, unknown>): Subscriber =>
-  ({ ...SUBSCRIBER_DEFAULTS, ...stripKeys<Subscriber>(rec) }) as Subscriber;
+  ({ ...SUBSCRIBER_DEFAULTS, ...withoutWriteToken(stripKeys<Subscriber>(rec)) }) as Subscriber;
 
 const gsi1KeyOf = (r: Record<string, unknown>) => ({
   pk: r.pk,
@@ -62,9 +63,12 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
       return new Map(recs.map((r) => [r.id as string, toSubscriber(r)]));
     },
 
-    /** Stores a new subscriber; false (and no write) when one with the same id exists. */
+    /**
+     * Stores a new subscriber; false (and no write) when one with the same id exists. A retry
+     * of this call after a lost answer counts as made (write-token.ts).
+     */
     createIfAbsent(sub: Subscriber): Promise<boolean> {
-      return putIfAbsent(db, subscriberRecord(sub));
+      return putIfAbsent(db, subscriberRecord(sub), newWriteToken());
     },
 
     /**
@@ -84,7 +88,12 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
       from: readonly SubscriberStatus[],
       change: SubscriberChange,
     ): Promise<Subscriber | undefined> {
-      const u = buildUpdate({ ...change, gsi1pk: keys.subscribersByStatus(change.status).pk });
+      const token = newWriteToken();
+      const u = buildUpdate({
+        ...change,
+        gsi1pk: keys.subscribersByStatus(change.status).pk,
+        [WRITE_TOKEN]: token,
+      });
       const allowed = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
       try {
         const r = await db.doc.send(
@@ -92,9 +101,15 @@ export function subscribersRepo(db: Db, cursorSecret: string) {
             TableName: db.table,
             Key: keys.subscriber(id),
             ...u,
-            ConditionExpression: `attribute_exists(pk) AND #st IN (${Object.keys(allowed).join(", ")})`,
-            ExpressionAttributeNames: { ...u.ExpressionAttributeNames, "#st": "status" },
-            ExpressionAttributeValues: { ...u.ExpressionAttributeValues, ...allowed },
+            // Or this very change, sent again after its answer was lost (write-token.ts).
+            ConditionExpression: `attribute_exists(pk) AND (#st IN (${Object.keys(allowed).join(", ")}) OR (#st = :to AND #tok = :tok))`,
+            ExpressionAttributeNames: { ...u.ExpressionAttributeNames, "#st": "status", "#tok": WRITE_TOKEN },
+            ExpressionAttributeValues: {
+              ...u.ExpressionAttributeValues,
+              ...allowed,
+              ":to": change.status,
+              ":tok": token,
+            },
             ReturnValues: "ALL_NEW",
           }),
         );
