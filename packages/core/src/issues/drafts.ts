@@ -249,16 +249,18 @@ export async function patchDraft(ctx: Ctx, n: number, input: DraftPatch): Promis
  * just made lets the next one take its number); a sent issue's number is never reused.
  */
 export async function deleteDraft(ctx: Ctx, n: number): Promise<void> {
-  try {
-    await ctx.store.issues.removeDraft(n);
-  } catch (e) {
-    // Gone already: a delete whose answer was lost and that the SDK sent again finds it so. Its
-    // number goes back all the same (only while it is the newest, as below), or it is skipped.
-    if (e instanceof NotFoundError) await ctx.store.issues.releaseNumber(n);
-    throw e;
-  }
-  if (await ctx.store.issues.releaseNumber(n)) ctx.log.info("draft deleted, number given back", { issue: n });
-  else ctx.log.info("draft deleted", { issue: n });
+  // Gone already answers 404, but its number goes back all the same: a delete whose answer was
+  // lost and that the SDK sent again finds the draft gone, and the number would be skipped.
+  const gone = await ctx.store.issues.removeDraft(n).then(
+    () => undefined,
+    (e: unknown) => {
+      if (e instanceof NotFoundError) return e;
+      throw e;
+    },
+  );
+  const givenBack = await ctx.store.issues.releaseNumber(n);
+  if (gone) throw gone;
+  ctx.log.info(givenBack ? "draft deleted, number given back" : "draft deleted", { issue: n });
 }
 
 /** Counts kept by issues sent before `ambiguous` existed read as zero ambiguous. */
